@@ -1,4 +1,48 @@
-var builder = WebApplication.CreateBuilder(args);
+using FastEndpoints;
+using IgLive.Service.Features.EnsureProfile;
+using IgLive.Service.Infrastructure.Api;
+using IgLive.Service.Infrastructure.Auth;
+using IgLive.Service.Infrastructure.Configuration;
+using IgLive.Service.Infrastructure.Database;
+using IgLive.Service.Infrastructure.Problems;
+using IgLive.Service.Infrastructure.Telemetry;
+
+// `dotnet IgLive.Service.dll [migrate]`: no command serves HTTP; `migrate` applies migrations and exits.
+var command = args.FirstOrDefault(a => !a.StartsWith('-') && !a.Contains('='));
+var builder = WebApplication.CreateBuilder(args.Where(a => a != command).ToArray());
+try
+{
+    builder.AddIgLiveConfiguration();
+}
+catch (InvalidConfigurationException e)
+{
+    foreach (var problem in e.Problems) Console.Error.WriteLine($"configuration error: {problem}");
+    return 2;
+}
+
+builder.AddIgLiveTelemetry();
+builder.AddIgLiveProblems();
+builder.AddIgLiveDatabase();
+builder.AddIgLiveAuth();
+builder.AddIgLiveApi();
+builder.Services.AddMemoryCache(o => o.SizeLimit = 100_000);
+builder.Services.AddSingleton<EnsureProfileProcessor>();
+
 var app = builder.Build();
-app.Run();
+switch (command)
+{
+    case null: break;
+    case "migrate":
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+        return 0;
+    default:
+        Console.Error.WriteLine($"unknown command '{command}'; known: migrate");
+        return 2;
+}
+
+app.UseIgLiveProblems();
+app.UseIgLiveApi(c => c.Endpoints.Configurator = ep => ep.PreProcessor<EnsureProfileProcessor>(Order.Before));
+await app.RunAsync();
+return 0;
+
 public partial class Program;

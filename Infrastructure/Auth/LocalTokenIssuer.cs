@@ -1,0 +1,87 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using IgLive.Service.Infrastructure.Configuration;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace IgLive.Service.Infrastructure.Auth;
+
+/// <summary>An issued access token and when it stops being valid.</summary>
+public sealed record IssuedToken(string AccessToken, DateTimeOffset ExpiresAt, int ExpiresIn);
+
+/// <summary>
+/// Local mode's token issuer: HS256 JWTs of the same shape Supabase Auth issues (<c>iss</c>, <c>aud</c>
+/// "authenticated", <c>sub</c>, <c>email</c>, <c>role</c>, <c>session_id</c>, <c>iat</c>, <c>exp</c>), so
+/// clients and the verification path are the same in both modes.
+/// </summary>
+public sealed class LocalTokenIssuer(LocalSigningKey key, IOptions<AuthOptions> options, TimeProvider clock)
+{
+    public const string Audience = "authenticated";
+    private static readonly JsonWebTokenHandler Handler = new();
+
+    public IssuedToken Issue(Guid userId, string email, Guid sessionId, IReadOnlyDictionary<string, object>? userMetadata = null)
+    {
+        var now = clock.GetUtcNow();
+        var lifetime = options.Value.AccessTokenSeconds;
+        var expires = now.AddSeconds(lifetime);
+        var claims = new Dictionary<string, object>
+        {
+            ["sub"] = userId.ToString(),
+            ["email"] = email,
+            ["role"] = "authenticated",
+            ["session_id"] = sessionId.ToString(),
+            ["aal"] = "aal1",
+            ["is_anonymous"] = false,
+            ["user_metadata"] = userMetadata ?? new Dictionary<string, object>(),
+            ["app_metadata"] = new Dictionary<string, object> { ["provider"] = "email", ["providers"] = new[] { "email" } },
+        };
+        var token = Handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = options.Value.LocalIssuer,
+            Audience = Audience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            Claims = claims,
+            SigningCredentials = new SigningCredentials(key.Key, SecurityAlgorithms.HmacSha256),
+        });
+        return new IssuedToken(token, expires, lifetime);
+    }
+}
+
+/// <summary>
+/// The local HS256 key: <c>Auth:JwtSecret</c> when set, else a random secret generated once and kept in the
+/// data folder (so tokens survive restarts of <c>./run.sh</c>).
+/// </summary>
+public sealed class LocalSigningKey
+{
+    public SymmetricSecurityKey Key { get; }
+
+    public LocalSigningKey(IOptions<AuthOptions> options, IHostEnvironment env)
+    {
+        var secret = options.Value.JwtSecret;
+        if (string.IsNullOrEmpty(secret))
+        {
+            var path = Path.Combine(env.ContentRootPath, "data", "jwt-secret");
+            if (File.Exists(path)) secret = File.ReadAllText(path).Trim();
+            else
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+                File.WriteAllText(path, secret);
+                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+        Key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)) { KeyId = null };
+    }
+}
+
+/// <summary>Reads the caller's identity from the verified token's claims.</summary>
+public static class ClaimsPrincipalExtensions
+{
+    /// <summary>The token's <c>sub</c> as a user id, or null when anonymous or not a UUID.</summary>
+    public static Guid? UserId(this ClaimsPrincipal user)
+        => user.Identity?.IsAuthenticated == true && Guid.TryParse(user.FindFirst("sub")?.Value, out var id) ? id : null;
+}

@@ -1,0 +1,158 @@
+using Quartz;
+
+namespace IgLive.Service.Infrastructure.Configuration;
+
+/// <summary>How users are authenticated: tokens issued by this service, or by a Supabase project.</summary>
+public enum AuthMode { Local, Supabase }
+
+/// <summary>Where video files are stored.</summary>
+public enum StorageProvider { Local, ImageKit }
+
+/// <summary>Section <c>Auth</c>.</summary>
+public sealed class AuthOptions
+{
+    public AuthMode Mode { get; set; } = AuthMode.Local;
+    /// <summary>Local-mode HS256 signing secret (at least 32 bytes); generated into the data folder when empty.</summary>
+    public string? JwtSecret { get; set; }
+    /// <summary>Public base URL of this service; local tokens carry <c>iss = {PublicBaseUrl}/auth/v1</c>.</summary>
+    public string PublicBaseUrl { get; set; } = "http://localhost:8080";
+    /// <summary>Lifetime of local access tokens, in seconds (Supabase's default is one hour).</summary>
+    public int AccessTokenSeconds { get; set; } = 3600;
+    public string LocalIssuer => PublicBaseUrl.TrimEnd('/') + "/auth/v1";
+}
+
+/// <summary>Section <c>Supabase</c>.</summary>
+public sealed class SupabaseOptions
+{
+    public string? Url { get; set; }
+    public string? AnonKey { get; set; }
+    public string? JwtSecret { get; set; }
+    public string AuthBaseUrl => (Url ?? "").TrimEnd('/') + "/auth/v1";
+}
+
+/// <summary>Section <c>Storage</c>.</summary>
+public sealed class StorageOptions
+{
+    public StorageProvider Provider { get; set; } = StorageProvider.Local;
+    public string LocalPath { get; set; } = "./data/media";
+}
+
+/// <summary>Section <c>ImageKit</c>.</summary>
+public sealed class ImageKitOptions
+{
+    public string? PublicKey { get; set; }
+    public string? PrivateKey { get; set; }
+    public string? UrlEndpoint { get; set; }
+    public string Folder { get; set; } = "/iglive";
+    public string UploadBaseUrl { get; set; } = "https://upload.imagekit.io";
+    public string ApiBaseUrl { get; set; } = "https://api.imagekit.io";
+}
+
+/// <summary>Section <c>Upload</c>.</summary>
+public sealed class UploadOptions
+{
+    public long MaxBytes { get; set; } = 104_857_600;
+}
+
+/// <summary>Section <c>Cleanup</c>.</summary>
+public sealed class CleanupOptions
+{
+    public int RetentionDays { get; set; } = 14;
+    public string Cron { get; set; } = "0 0/15 * * * ?";
+    public int BatchSize { get; set; } = 500;
+    /// <summary>Whether this instance runs the Quartz scheduler at all (tests and one-off commands turn it off).</summary>
+    public bool SchedulerEnabled { get; set; } = true;
+}
+
+/// <summary>Section <c>Database</c>.</summary>
+public sealed class DatabaseOptions
+{
+    /// <summary>Apply pending migrations when the service starts (under an advisory lock).</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+}
+
+/// <summary>
+/// Reads every section once at start-up and reports all problems together, one line each, so an operator
+/// fixes the configuration in one go instead of meeting a stack trace per missing key.
+/// </summary>
+public static class ConfigurationValidator
+{
+    public static IReadOnlyList<string> Validate(IConfiguration config)
+    {
+        var problems = new List<string>();
+        T Bind<T>(string section) where T : new()
+        {
+            var value = new T();
+            try { config.GetSection(section).Bind(value); }
+            catch (InvalidOperationException e) { problems.Add($"{section}: {e.Message}"); }
+            return value;
+        }
+
+        if (string.IsNullOrWhiteSpace(config.GetConnectionString("Postgres")))
+            problems.Add("ConnectionStrings__Postgres is required (a PostgreSQL connection string).");
+
+        var auth = Bind<AuthOptions>("Auth");
+        var supabase = Bind<SupabaseOptions>("Supabase");
+        if (auth.JwtSecret is { Length: > 0 } s && System.Text.Encoding.UTF8.GetByteCount(s) < 32)
+            problems.Add("Auth__JwtSecret must be at least 32 bytes.");
+        if (!Uri.TryCreate(auth.PublicBaseUrl, UriKind.Absolute, out _))
+            problems.Add("Auth__PublicBaseUrl must be an absolute URL.");
+        if (auth.Mode == AuthMode.Supabase)
+        {
+            if (!Uri.TryCreate(supabase.Url, UriKind.Absolute, out _))
+                problems.Add("Supabase__Url is required (an absolute URL) when Auth__Mode=Supabase.");
+            if (string.IsNullOrWhiteSpace(supabase.AnonKey))
+                problems.Add("Supabase__AnonKey is required when Auth__Mode=Supabase.");
+        }
+
+        var storage = Bind<StorageOptions>("Storage");
+        if (storage.Provider == StorageProvider.ImageKit)
+        {
+            var ik = Bind<ImageKitOptions>("ImageKit");
+            if (string.IsNullOrWhiteSpace(ik.PublicKey)) problems.Add("ImageKit__PublicKey is required when Storage__Provider=ImageKit.");
+            if (string.IsNullOrWhiteSpace(ik.PrivateKey)) problems.Add("ImageKit__PrivateKey is required when Storage__Provider=ImageKit.");
+            if (!Uri.TryCreate(ik.UrlEndpoint, UriKind.Absolute, out _)) problems.Add("ImageKit__UrlEndpoint is required (an absolute URL) when Storage__Provider=ImageKit.");
+            if (!Uri.TryCreate(ik.UploadBaseUrl, UriKind.Absolute, out _)) problems.Add("ImageKit__UploadBaseUrl must be an absolute URL.");
+            if (!Uri.TryCreate(ik.ApiBaseUrl, UriKind.Absolute, out _)) problems.Add("ImageKit__ApiBaseUrl must be an absolute URL.");
+            if (!ik.Folder.StartsWith('/')) problems.Add("ImageKit__Folder must start with '/'.");
+        }
+
+        var upload = Bind<UploadOptions>("Upload");
+        if (upload.MaxBytes <= 0) problems.Add("Upload__MaxBytes must be a positive number of bytes.");
+
+        var cleanup = Bind<CleanupOptions>("Cleanup");
+        if (cleanup.RetentionDays is < 1 or > 3650) problems.Add("Cleanup__RetentionDays must be between 1 and 3650.");
+        if (cleanup.BatchSize is < 1 or > 10_000) problems.Add("Cleanup__BatchSize must be between 1 and 10000.");
+        if (!CronExpression.TryParse(cleanup.Cron, out _)) problems.Add($"Cleanup__Cron is not a valid Quartz cron expression: '{cleanup.Cron}'.");
+
+        Bind<DatabaseOptions>("Database");
+        return problems;
+    }
+}
+
+/// <summary>Thrown when <see cref="ConfigurationValidator"/> finds problems; Program prints them and exits.</summary>
+public sealed class InvalidConfigurationException(IReadOnlyList<string> problems)
+    : Exception("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}
+
+public static class ConfigurationExtensions
+{
+    /// <summary>Validates configuration (throws <see cref="InvalidConfigurationException"/>) and registers the options.</summary>
+    public static WebApplicationBuilder AddIgLiveConfiguration(this WebApplicationBuilder builder)
+    {
+        var problems = ConfigurationValidator.Validate(builder.Configuration);
+        if (problems.Count > 0) throw new InvalidConfigurationException(problems);
+
+        builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection("Auth"));
+        builder.Services.Configure<SupabaseOptions>(builder.Configuration.GetSection("Supabase"));
+        builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection("Storage"));
+        builder.Services.Configure<ImageKitOptions>(builder.Configuration.GetSection("ImageKit"));
+        builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection("Upload"));
+        builder.Services.Configure<CleanupOptions>(builder.Configuration.GetSection("Cleanup"));
+        builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection("Database"));
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+}

@@ -1,0 +1,155 @@
+using System.Reflection;
+using DbUp;
+using DbUp.Engine;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace IgLive.Service.Infrastructure.Database;
+
+/// <summary>
+/// Applies the numbered scripts of <c>db/migrations</c> (embedded in the assembly) with DbUp, each in its own
+/// transaction, recorded in <c>schema_migrations</c>. A session-level advisory lock serialises instances that
+/// start together: the second waits, then finds nothing left to do.
+/// </summary>
+public sealed partial class DatabaseMigrator(NpgsqlDataSource db, ILogger<DatabaseMigrator> log)
+{
+    /// <summary>Arbitrary constant shared by every instance: "iglive" in ASCII.</summary>
+    private const long LockKey = 0x69676c697665;
+    private const string JournalTable = "schema_migrations";
+    private const string ResourcePrefix = "migrations/";
+
+    /// <summary>Names of the scripts this build knows, in order.</summary>
+    public static IReadOnlyList<string> ScriptNames { get; } = typeof(DatabaseMigrator).Assembly
+        .GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
+        .Order(StringComparer.Ordinal).ToArray();
+
+    public async Task MigrateAsync(CancellationToken ct)
+    {
+        await using var lockConn = await db.OpenConnectionAsync(ct);
+        await using (var cmd = new NpgsqlCommand("SELECT pg_advisory_lock(@k)", lockConn))
+        {
+            cmd.Parameters.AddWithValue("k", LockKey);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        try
+        {
+            var upgrader = DeployChanges.To
+                .PostgresqlDatabase(db.ConnectionString)
+                .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
+                .JournalToPostgresqlTable("public", JournalTable)
+                .WithTransactionPerScript()
+                .LogToNowhere()
+                .Build();
+            var result = await Task.Run(upgrader.PerformUpgrade, ct);
+            foreach (var script in result.Scripts) Log.Applied(log, script.Name);
+            if (!result.Successful)
+                throw new MigrationFailedException(result.ErrorScript?.Name ?? "?", result.Error);
+            Log.UpToDate(log, ScriptNames.Count);
+        }
+        finally
+        {
+            await using var cmd = new NpgsqlCommand("SELECT pg_advisory_unlock(@k)", lockConn);
+            cmd.Parameters.AddWithValue("k", LockKey);
+            await cmd.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Scripts of this build not yet recorded in the journal (all of them on an empty database).</summary>
+    public async Task<IReadOnlyList<string>> PendingAsync(CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand(
+            $"SELECT scriptname FROM public.{JournalTable} WHERE to_regclass('public.{JournalTable}') IS NOT NULL", conn);
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) applied.Add(reader.GetString(0));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return ScriptNames;
+        }
+        return ScriptNames.Where(n => !applied.Contains(n)).ToArray();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(LogLevel.Information, "Applied migration {Script}")]
+        public static partial void Applied(ILogger logger, string script);
+
+        [LoggerMessage(LogLevel.Information, "Database schema is up to date ({Count} migrations)")]
+        public static partial void UpToDate(ILogger logger, int count);
+    }
+}
+
+public sealed class MigrationFailedException(string script, Exception? inner)
+    : Exception($"Migration {script} failed: {inner?.Message}", inner);
+
+/// <summary>Whether this process has seen the schema up to date; API requests wait for it (503 until then).</summary>
+public sealed class MigrationState
+{
+    private readonly TaskCompletionSource done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public bool IsComplete => done.Task.IsCompleted;
+    public Task Completed => done.Task;
+    public void MarkComplete() => done.TrySetResult();
+}
+
+/// <summary>
+/// Applies migrations in the background at start-up, retrying while PostgreSQL is unreachable, so the process
+/// comes up (liveness 200, readiness 503) and heals by itself when the database arrives.
+/// </summary>
+internal sealed partial class StartupMigrationService(
+    DatabaseMigrator migrator, MigrationState state, IConfiguration config, ILogger<StartupMigrationService> log)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var migrate = config.GetValue("Database:MigrateOnStartup", true);
+        var delay = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (migrate) await migrator.MigrateAsync(stoppingToken);
+                else if ((await migrator.PendingAsync(stoppingToken)) is { Count: > 0 } pending)
+                    throw new MigrationFailedException(pending[0], new InvalidOperationException("pending and Database__MigrateOnStartup=false"));
+                state.MarkComplete();
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or MigrationFailedException or TimeoutException)
+            {
+                Log.Waiting(log, delay.TotalSeconds, e.Message);
+            }
+            await Task.Delay(delay, stoppingToken);
+            delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(LogLevel.Warning, "Database not ready, retrying migrations in {Seconds}s: {Reason}")]
+        public static partial void Waiting(ILogger logger, double seconds, string reason);
+    }
+}
+
+/// <summary>Ready = PostgreSQL answers and every migration of this build is applied.</summary>
+internal sealed class DatabaseReadyHealthCheck(DatabaseMigrator migrator, MigrationState state) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            var pending = await migrator.PendingAsync(timeout.Token);
+            if (pending.Count > 0) return HealthCheckResult.Unhealthy($"{pending.Count} migrations not applied");
+            state.MarkComplete();
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("database unreachable");
+        }
+    }
+}
