@@ -1,4 +1,5 @@
 using FastEndpoints;
+using IgLive.Service.Features.CleanupOldVideos;
 using IgLive.Service.Features.EnsureProfile;
 using IgLive.Service.Infrastructure.Api;
 using IgLive.Service.Infrastructure.Auth;
@@ -8,7 +9,8 @@ using IgLive.Service.Infrastructure.Problems;
 using IgLive.Service.Infrastructure.Storage;
 using IgLive.Service.Infrastructure.Telemetry;
 
-// `dotnet IgLive.Service.dll [migrate]`: no command serves HTTP; `migrate` applies migrations and exits.
+// `dotnet IgLive.Service.dll [migrate|cleanup]`: no command serves HTTP; `migrate` applies migrations and exits,
+// `cleanup` runs the cleanup once and exits.
 var command = args.FirstOrDefault(a => !a.StartsWith('-') && !a.Contains('='));
 var builder = WebApplication.CreateBuilder(args.Where(a => a != command).ToArray());
 try
@@ -27,6 +29,7 @@ builder.AddIgLiveDatabase();
 builder.AddIgLiveAuth();
 builder.AddIgLiveStorage();
 builder.AddIgLiveApi();
+builder.AddIgLiveCleanup();
 builder.Services.AddMemoryCache(o => o.SizeLimit = 100_000);
 
 var app = builder.Build();
@@ -36,8 +39,9 @@ switch (command)
     case "migrate":
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
         return 0;
+    case "cleanup": return await CleanupOldVideosRunner.RunOnceAsync(app.Services, CancellationToken.None);
     default:
-        Console.Error.WriteLine($"unknown command '{command}'; known: migrate");
+        Console.Error.WriteLine($"unknown command '{command}'; known: migrate, cleanup");
         return 2;
 }
 

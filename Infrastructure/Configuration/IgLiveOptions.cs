@@ -62,6 +62,15 @@ public sealed class CleanupOptions
     public int BatchSize { get; set; } = 500;
     /// <summary>Whether this instance runs the Quartz scheduler at all (tests and one-off commands turn it off).</summary>
     public bool SchedulerEnabled { get; set; } = true;
+    /// <summary>Whether this instance drains the storage deletion queue every <see cref="DrainIntervalSeconds"/>.</summary>
+    public bool DrainerEnabled { get; set; } = true;
+    /// <summary>Seconds between two drains of the deletion queue, so deleted videos' files go within seconds.</summary>
+    public int DrainIntervalSeconds { get; set; } = 5;
+    /// <summary>First retry delay of a failed file deletion; doubles per attempt up to <see cref="RetryCapSeconds"/>.</summary>
+    public int RetryBaseSeconds { get; set; } = 30;
+    public int RetryCapSeconds { get; set; } = 3600;
+    /// <summary>A deletion that has failed this many times is logged at Warning and counted as stuck.</summary>
+    public int WarnAttempts { get; set; } = 10;
 }
 
 /// <summary>Section <c>Database</c>.</summary>
@@ -124,6 +133,9 @@ public static class ConfigurationValidator
         if (cleanup.RetentionDays is < 1 or > 3650) problems.Add("Cleanup__RetentionDays must be between 1 and 3650.");
         if (cleanup.BatchSize is < 1 or > 10_000) problems.Add("Cleanup__BatchSize must be between 1 and 10000.");
         if (!CronExpression.TryParse(cleanup.Cron, out _)) problems.Add($"Cleanup__Cron is not a valid Quartz cron expression: '{cleanup.Cron}'.");
+        if (cleanup.DrainIntervalSeconds is < 1 or > 3600) problems.Add("Cleanup__DrainIntervalSeconds must be between 1 and 3600.");
+        if (cleanup.RetryBaseSeconds < 1 || cleanup.RetryCapSeconds < cleanup.RetryBaseSeconds)
+            problems.Add("Cleanup__RetryBaseSeconds must be at least 1 and Cleanup__RetryCapSeconds at least as large.");
 
         Bind<DatabaseOptions>("Database");
         return problems;

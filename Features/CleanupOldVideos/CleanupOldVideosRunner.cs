@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using Dapper;
+using IgLive.Service.Infrastructure.Configuration;
+using IgLive.Service.Infrastructure.Problems;
+using IgLive.Service.Infrastructure.Storage;
+using IgLive.Service.Infrastructure.Telemetry;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace IgLive.Service.Features.CleanupOldVideos;
+
+/// <summary>What one cleanup run did.</summary>
+public sealed record CleanupRunResult(int Expired, int FilesDeleted, int Failures, long QueueDepth, TimeSpan Duration);
+
+/// <summary>What one drain of the deletion queue did.</summary>
+public readonly record struct DrainResult(int Deleted, int Failed);
+
+/// <summary>
+/// One cleanup run: expire videos in batches, then drain the durable deletion queue (<c>storage_deletions</c>).
+/// <para>
+/// Why nothing is lost and nothing is orphaned, even when the process dies at any point: a video row is deleted in
+/// the same statement (hence transaction) that queues its file and thumbnail, and a queue row is removed only after
+/// the store has confirmed the object gone. A crash between the row delete and the file delete therefore leaves
+/// the item queued, and the next drain (on any instance) deletes it. A crash after the store deleted a file but
+/// before its queue row was removed makes the next drain ask again; deleting is idempotent (the store reports an
+/// already-missing object as gone), so the object is deleted once and merely confirmed twice.
+/// </para>
+/// Runs (scheduled job, admin endpoint, CLI) are serialised across instances by a PostgreSQL session advisory lock;
+/// drains may run concurrently (the periodic drainer) because items are claimed with <c>FOR UPDATE SKIP LOCKED</c>
+/// and a lease, so two drainers never send the same object to the store at the same time.
+/// </summary>
+public sealed partial class CleanupOldVideosRunner(
+    NpgsqlDataSource db,
+    IServiceProvider services,
+    TimeProvider clock,
+    IOptions<CleanupOptions> options,
+    DeletionQueueStats stats,
+    ILogger<CleanupOldVideosRunner> log)
+{
+    /// <summary>How long a claimed item is hidden from other drainers; a drainer that dies simply lets it lapse.</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+    private const int MaxErrorLength = 200;
+
+    /// <summary>Runs the cleanup once (the CLI's <c>cleanup</c> command); returns the process exit code.</summary>
+    public static async Task<int> RunOnceAsync(IServiceProvider services, CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<CleanupOldVideosRunner>().RunAsync(ct);
+        if (result is null)
+        {
+            await Console.Error.WriteLineAsync("cleanup: another instance is running a cleanup; nothing done");
+            return 3;
+        }
+        Console.WriteLine($"cleanup: expired {result.Expired} videos, deleted {result.FilesDeleted} files, " +
+                          $"{result.Failures} failures, {result.QueueDepth} still queued, {result.Duration.TotalSeconds:0.###} s");
+        return result.Failures > 0 ? 1 : 0;
+    }
+
+    /// <summary>
+    /// Expires and drains under the cluster-wide run lock; null when another run (any instance) holds it.
+    /// </summary>
+    public async Task<CleanupRunResult?> RunAsync(CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        // The lock belongs to this connection's session: held for the whole run, released in finally, and released
+        // by PostgreSQL if the process dies (the session ends with it).
+        await using var lockConn = await db.OpenConnectionAsync(ct);
+        var key = new { Key = CleanupOldVideosSql.RunLockKey };
+        if (!await lockConn.ExecuteScalarAsync<bool>(new CommandDefinition(CleanupOldVideosSql.TryLock, key, cancellationToken: ct)))
+        {
+            Log.Skipped(log);
+            return null;
+        }
+        try
+        {
+            using var span = IgLiveTelemetry.Source.StartActivity("cleanup.run");
+            var expired = await ExpireAsync(ct);
+            var drained = await DrainAsync(ct);
+            var depth = (await stats.RefreshAsync(ct)).Depth;
+            var result = new CleanupRunResult(expired, drained.Deleted, drained.Failed, depth, Stopwatch.GetElapsedTime(started));
+            span?.SetTag("cleanup.expired", expired).SetTag("cleanup.files_deleted", drained.Deleted)
+                .SetTag("cleanup.failures", drained.Failed).SetTag("cleanup.queue_depth", depth);
+            Log.Finished(log, expired, drained.Deleted, drained.Failed, depth, (long)result.Duration.TotalMilliseconds);
+            return result;
+        }
+        finally
+        {
+            await lockConn.ExecuteScalarAsync<bool>(new CommandDefinition(CleanupOldVideosSql.Unlock, key, cancellationToken: CancellationToken.None));
+        }
+    }
+
+    /// <summary>Deletes every video expired by now, in batches of <c>Cleanup:BatchSize</c>, each one statement.</summary>
+    public async Task<int> ExpireAsync(CancellationToken ct)
+    {
+        var batch = options.Value.BatchSize;
+        var now = clock.GetUtcNow(); // fixed for the run: videos expiring during it wait for the next run
+        var total = 0;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        while (true)
+        {
+            using var span = IgLiveTelemetry.Source.StartActivity("cleanup.batch");
+            var (expired, queued) = await conn.QuerySingleAsync<(int, int)>(new CommandDefinition(
+                CleanupOldVideosSql.ExpireBatch, new { Now = now, Batch = batch }, cancellationToken: ct));
+            span?.SetTag("cleanup.expired", expired).SetTag("cleanup.queued", queued);
+            if (expired == 0) break;
+            total += expired;
+            CleanupMetrics.Expired.Add(expired);
+            if (expired < batch) break;
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// Sends every due queue item to its store, per provider in chunks of the store's <see cref="IFileStore.MaxDeleteBatch"/>,
+    /// removes the confirmed ones and reschedules the rest with exponential back-off. Safe to run concurrently.
+    /// </summary>
+    public async Task<DrainResult> DrainAsync(CancellationToken ct)
+    {
+        var deleted = 0;
+        var failed = 0;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        foreach (var provider in (string[])[StorageProviders.Local, StorageProviders.ImageKit])
+        {
+            // A provider without a store here (ImageKit not configured) keeps its items queued; the depth gauge shows them.
+            if (services.GetKeyedService<IFileStore>(provider) is not { } store) continue;
+            while (true)
+            {
+                var now = clock.GetUtcNow();
+                var items = (await conn.QueryAsync<ClaimedDeletion>(new CommandDefinition(CleanupOldVideosSql.Claim,
+                    new { Now = now, LeaseUntil = now + Lease, Provider = provider, Limit = store.MaxDeleteBatch },
+                    cancellationToken: ct))).AsList();
+                if (items.Count == 0) break;
+                var (d, f) = await DeleteChunkAsync(conn, store, items, ct);
+                deleted += d;
+                failed += f;
+            }
+        }
+        return new DrainResult(deleted, failed);
+    }
+
+    private async Task<(int Deleted, int Failed)> DeleteChunkAsync(
+        NpgsqlConnection conn, IFileStore store, List<ClaimedDeletion> items, CancellationToken ct)
+    {
+        IReadOnlyCollection<string> gone;
+        string? error = null;
+        TimeSpan? retryAfter = null;
+        using (var span = IgLiveTelemetry.Source.StartActivity("cleanup.delete_files"))
+        {
+            span?.SetTag("storage.provider", store.Provider).SetTag("storage.keys", items.Count);
+            try
+            {
+                gone = await store.DeleteAsync(items.Select(i => i.StorageKey).ToArray(), ct);
+            }
+            catch (UpstreamException e)
+            {
+                span?.SetStatus(ActivityStatusCode.Error, e.Upstream);
+                gone = [];
+                error = Truncate($"{e.Upstream} {e.StatusCode}: {e.Message}");
+                retryAfter = e.RetryAfter;
+                Log.StoreFailed(log, store.Provider, items.Count, e.StatusCode, e.Message);
+            }
+        }
+
+        var goneSet = gone as ISet<string> ?? gone.ToHashSet(StringComparer.Ordinal);
+        var done = items.Where(i => goneSet.Contains(i.StorageKey)).Select(i => i.Id).ToArray();
+        var failedItems = items.Where(i => !goneSet.Contains(i.StorageKey)).ToArray();
+        if (error is null && failedItems.Length > 0)
+        {
+            error = "the store did not confirm the deletion";
+            Log.NotConfirmed(log, store.Provider, failedItems.Length, items.Count);
+        }
+
+        var o = options.Value;
+        var stuck = await conn.QueryAsync<(string Key, int Attempts)>(new CommandDefinition(CleanupOldVideosSql.Record, new
+        {
+            Done = done,
+            Failed = failedItems.Select(i => i.Id).ToArray(),
+            Now = clock.GetUtcNow(),
+            Error = error,
+            MinDelaySeconds = retryAfter?.TotalSeconds ?? 0,
+            BaseSeconds = (double)o.RetryBaseSeconds,
+            CapSeconds = (double)o.RetryCapSeconds,
+            o.WarnAttempts,
+        }, cancellationToken: CancellationToken.None)); // the store has acted: record it even when the run is cancelled
+        foreach (var (key, attempts) in stuck.Take(20)) Log.Stuck(log, store.Provider, key, attempts);
+
+        var tag = new KeyValuePair<string, object?>("storage.provider", store.Provider);
+        if (done.Length > 0) CleanupMetrics.Deleted.Add(done.Length, tag);
+        if (failedItems.Length > 0) CleanupMetrics.Failed.Add(failedItems.Length, tag);
+        return (done.Length, failedItems.Length);
+    }
+
+    private static string Truncate(string s) => s.Length <= MaxErrorLength ? s : s[..MaxErrorLength];
+
+    private sealed record ClaimedDeletion(long Id, string StorageKey, int Attempts);
+
+    private static partial class Log
+    {
+        [LoggerMessage(LogLevel.Information, "Cleanup run: expired {Expired} videos, deleted {FilesDeleted} files, {Failures} failures, {QueueDepth} queued, in {DurationMs} ms")]
+        public static partial void Finished(ILogger logger, int expired, int filesDeleted, int failures, long queueDepth, long durationMs);
+
+        [LoggerMessage(LogLevel.Information, "Cleanup run skipped: another run holds the cluster-wide cleanup lock")]
+        public static partial void Skipped(ILogger logger);
+
+        [LoggerMessage(LogLevel.Warning, "Deleting {Count} files from {Provider} failed ({StatusCode}), will retry: {Reason}")]
+        public static partial void StoreFailed(ILogger logger, string provider, int count, int statusCode, string reason);
+
+        [LoggerMessage(LogLevel.Warning, "{Provider} did not confirm {Count} of {Total} file deletions, will retry")]
+        public static partial void NotConfirmed(ILogger logger, string provider, int count, int total);
+
+        [LoggerMessage(LogLevel.Warning, "Deleting {Provider} file {StorageKey} has failed {Attempts} times; it stays queued")]
+        public static partial void Stuck(ILogger logger, string provider, string storageKey, int attempts);
+    }
+}

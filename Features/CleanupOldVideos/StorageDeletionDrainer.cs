@@ -1,0 +1,44 @@
+using IgLive.Service.Infrastructure.Configuration;
+using IgLive.Service.Infrastructure.Database;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace IgLive.Service.Features.CleanupOldVideos;
+
+/// <summary>
+/// Drains the deletion queue every <c>Cleanup:DrainIntervalSeconds</c>, so the files of videos deleted by their
+/// owners (which only enqueue) go within seconds rather than at the next scheduled cleanup. Every instance may run
+/// one: items are claimed with SKIP LOCKED and a lease, so drainers never send the same object twice at once.
+/// Uses real time between drains (not <see cref="TimeProvider"/>): it is a polling interval, not business time.
+/// </summary>
+internal sealed partial class StorageDeletionDrainer(
+    CleanupOldVideosRunner runner, MigrationState migrations, IOptions<CleanupOptions> options, ILogger<StorageDeletionDrainer> log)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await migrations.Completed.WaitAsync(stoppingToken);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.DrainIntervalSeconds));
+        do
+        {
+            try
+            {
+                var result = await runner.DrainAsync(stoppingToken);
+                if (result.Deleted + result.Failed > 0) Log.Drained(log, result.Deleted, result.Failed);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                Log.DatabaseUnavailable(log, e.Message);
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(LogLevel.Information, "Deletion queue drained: {Deleted} files deleted, {Failed} failed")]
+        public static partial void Drained(ILogger logger, int deleted, int failed);
+
+        [LoggerMessage(LogLevel.Warning, "Deletion queue drain failed, retrying at the next interval: {Reason}")]
+        public static partial void DatabaseUnavailable(ILogger logger, string reason);
+    }
+}
