@@ -29,6 +29,8 @@ public static class CleanupOldVideosExtensions
         {
             q.ConfigureScheduler(o => o.InstanceName = SchedulerName);
             q.UseDefaultThreadPool(2); // one job; a second slot only so a misfire check never waits on it
+            // Quartz runs on the container's TimeProvider (the system clock; tests that start a real scheduler register
+            // the system clock too: firing times and cluster check-ins are wall-clock matters shared between nodes).
             q.UsePersistentStore(s =>
             {
                 s.UsePostgres(connectionString);
@@ -88,7 +90,21 @@ internal sealed partial class CleanupSchedulerService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await migrations.Completed.WaitAsync(stoppingToken);
+        try
+        {
+            await migrations.Completed.WaitAsync(stoppingToken);
+            await StartSchedulerAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+        catch (Exception e) when (e is SchedulerException or Npgsql.NpgsqlException)
+        {
+            // The API keeps serving; cleanup still runs through the drainer, the endpoint and the CLI.
+            Log.NotStarted(log, e);
+        }
+    }
+
+    private async Task StartSchedulerAsync(CancellationToken stoppingToken)
+    {
         var s = await factory.GetScheduler(stoppingToken);
         var cron = options.Value.Cron;
         var job = JobBuilder.Create<CleanupOldVideosJob>().WithIdentity(CleanupOldVideosJob.Key).StoreDurably().Build();
@@ -124,6 +140,9 @@ internal sealed partial class CleanupSchedulerService(
     {
         [LoggerMessage(LogLevel.Information, "Cleanup scheduled with cron '{Cron}' (UTC)")]
         public static partial void Scheduled(ILogger logger, string cron);
+
+        [LoggerMessage(LogLevel.Error, "The cleanup scheduler could not start; scheduled cleanups will not run on this instance")]
+        public static partial void NotStarted(ILogger logger, Exception exception);
 
         [LoggerMessage(LogLevel.Information, "Cleanup cron changed from '{Old}' to '{New}'; trigger replaced")]
         public static partial void Rescheduled(ILogger logger, string old, string @new);

@@ -37,6 +37,13 @@ public sealed partial class CleanupOldVideosRunner(
     DeletionQueueStats stats,
     ILogger<CleanupOldVideosRunner> log)
 {
+    /// <summary>
+    /// The stores registered here, by provider. A provider without one (ImageKit not configured) keeps its items
+    /// queued; the depth gauge shows them.
+    /// </summary>
+    private readonly IFileStore[] stores = ((string[])[StorageProviders.Local, StorageProviders.ImageKit])
+        .Select(p => services.GetKeyedService<IFileStore>(p)).OfType<IFileStore>().ToArray();
+
     /// <summary>How long a claimed item is hidden from other drainers; a drainer that dies simply lets it lapse.</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
     private const int MaxErrorLength = 200;
@@ -119,15 +126,14 @@ public sealed partial class CleanupOldVideosRunner(
         var deleted = 0;
         var failed = 0;
         await using var conn = await db.OpenConnectionAsync(ct);
-        foreach (var provider in (string[])[StorageProviders.Local, StorageProviders.ImageKit])
+        foreach (var store in stores)
         {
-            // A provider without a store here (ImageKit not configured) keeps its items queued; the depth gauge shows them.
-            if (services.GetKeyedService<IFileStore>(provider) is not { } store) continue;
             while (true)
             {
+                ct.ThrowIfCancellationRequested();
                 var now = clock.GetUtcNow();
                 var items = (await conn.QueryAsync<ClaimedDeletion>(new CommandDefinition(CleanupOldVideosSql.Claim,
-                    new { Now = now, LeaseUntil = now + Lease, Provider = provider, Limit = store.MaxDeleteBatch },
+                    new { Now = now, LeaseUntil = now + Lease, store.Provider, Limit = store.MaxDeleteBatch },
                     cancellationToken: ct))).AsList();
                 if (items.Count == 0) break;
                 var (d, f) = await DeleteChunkAsync(conn, store, items, ct);

@@ -51,10 +51,11 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
         this.services = services;
     }
 
-    /// <summary>Starts a service on a fresh migrated database.</summary>
-    public static async Task<ServiceFactory> CreateAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    /// <summary>Starts a service on a fresh migrated database, or on <paramref name="connectionString"/>'s (a second instance).</summary>
+    public static async Task<ServiceFactory> CreateAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
+        string? connectionString = null)
     {
-        var factory = new ServiceFactory(await PostgresFixture.CreateDatabaseAsync(), settings, services);
+        var factory = new ServiceFactory(connectionString ?? await PostgresFixture.CreateDatabaseAsync(), settings, services);
         _ = factory.Server; // build the host now, so configuration errors surface in the fixture set-up
         await factory.WaitUntilReadyAsync();
         return factory;

@@ -1,0 +1,404 @@
+using System.Diagnostics;
+using System.IdentityModel.Tokens.Jwt;
+using System.Net;
+using System.Security.Claims;
+using System.Text;
+using Dapper;
+using IgLive.Service.Features.CleanupOldVideos;
+using IgLive.Service.Infrastructure.Storage;
+using IgLive.Service.Tests.Fakes;
+using IgLive.Service.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Tokens;
+
+namespace IgLive.Service.Tests.Features.CleanupOldVideos;
+
+[TestFixture]
+public sealed class CleanupOldVideosTests
+{
+    private ServiceFactory app = null!;
+    /// <summary>A second service whose clock the back-off tests move hours ahead (tokens of <see cref="app"/> stay valid).</summary>
+    private ServiceFactory flaky = null!;
+    private readonly FlakyFileStore imageKit = new(StorageProviders.ImageKit, maxDeleteBatch: 2);
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        var settings = new Dictionary<string, string?> { ["Cleanup:BatchSize"] = "2", ["Cleanup:DrainerEnabled"] = "false" };
+        app = await ServiceFactory.CreateAsync(settings);
+        flaky = await ServiceFactory.CreateAsync(settings, s => s.AddKeyedSingleton<IFileStore>(StorageProviders.ImageKit, imageKit));
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        await app.DisposeAsync();
+        await flaky.DisposeAsync();
+    }
+
+    private static readonly string[] DependentTables = ["video_likes", "video_comments", "video_views"];
+
+    private CleanupOldVideosRunner Runner(ServiceFactory? on = null) => (on ?? app).Services.GetRequiredService<CleanupOldVideosRunner>();
+
+    [Test]
+    public async Task Only_expired_videos_go_with_their_likes_comments_views_and_files()
+    {
+        var owner = await app.CreateUserAsync();
+        var fan = await app.CreateUserAsync();
+        var now = app.Clock.GetUtcNow();
+        var expired = await SeedLocalVideoAsync(app, owner, now.AddMinutes(-1), withThumbnail: true);
+        var expiresNow = await SeedLocalVideoAsync(app, owner, now, withThumbnail: false);
+        var live = await SeedLocalVideoAsync(app, owner, now.AddDays(1), withThumbnail: true);
+        await using (var conn = app.OpenConnection())
+        {
+            foreach (var v in new[] { expired.Id, live.Id })
+            {
+                await conn.ExecuteAsync("INSERT INTO video_likes (video_id, user_id) VALUES (@v, @u)", new { v, u = fan.Id });
+                await conn.ExecuteAsync("INSERT INTO video_comments (id, video_id, user_id, text) VALUES (@id, @v, @u, 'hi')", new { id = Guid.NewGuid(), v, u = fan.Id });
+                await conn.ExecuteAsync("INSERT INTO video_views (video_id, viewer_key, last_counted_at) VALUES (@v, 'k', now())", new { v });
+            }
+        }
+
+        var result = await Runner().RunAsync(CancellationToken.None);
+
+        Assert.That(result, Is.Not.Null);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result!.Expired, Is.EqualTo(2));
+            Assert.That(result.FilesDeleted, Is.EqualTo(3), "two videos and one thumbnail");
+            Assert.That(result.Failures, Is.Zero);
+            Assert.That(result.QueueDepth, Is.Zero);
+        });
+        await using var db = app.OpenConnection();
+        var videos = (await db.QueryAsync<Guid>("SELECT id FROM videos WHERE user_id = @id", new { id = owner.Id })).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(videos, Is.EqualTo(new[] { live.Id }));
+            foreach (var table in DependentTables)
+            {
+                Assert.That(db.ExecuteScalar<int>($"SELECT count(*) FROM {table} WHERE video_id = @v", new { v = expired.Id }), Is.Zero, table);
+                Assert.That(db.ExecuteScalar<int>($"SELECT count(*) FROM {table} WHERE video_id = @v", new { v = live.Id }), Is.EqualTo(1), table);
+            }
+            Assert.That(File.Exists(expired.File) || File.Exists(expired.Thumbnail!) || File.Exists(expiresNow.File), Is.False, "expired files deleted");
+            Assert.That(File.Exists(live.File) && File.Exists(live.Thumbnail!), Is.True, "live files kept");
+            Assert.That(db.ExecuteScalar<int>("SELECT count(*) FROM storage_deletions"), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Expires_everything_in_one_run_through_several_batches()
+    {
+        var owner = await app.CreateUserAsync();
+        var videos = new List<SeededVideo>();
+        for (var i = 0; i < 5; i++) videos.Add(await SeedLocalVideoAsync(app, owner, app.Clock.GetUtcNow().AddSeconds(-10 - i), withThumbnail: false));
+        var batches = new List<Activity>();
+        using var listener = ListenTo(batches);
+        using var run = TestSource.StartActivity("test.run");
+
+        var result = await Runner().RunAsync(CancellationToken.None);
+
+        var mine = batches.Where(b => b.TraceId == run!.TraceId && b.OperationName == "cleanup.batch").ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result!.Expired, Is.EqualTo(5));
+            Assert.That(mine.Select(b => b.GetTagItem("cleanup.expired")), Is.EqualTo(new object[] { 2, 2, 1 }), "BatchSize 2: batches of 2, 2, 1");
+            Assert.That(videos.Any(v => File.Exists(v.File)), Is.False);
+        });
+        await using var db = app.OpenConnection();
+        Assert.That(await db.ExecuteScalarAsync<int>("SELECT count(*) FROM videos WHERE user_id = @id", new { id = owner.Id }), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_store_failing_every_other_call_loses_nothing_and_deletes_each_file_once()
+    {
+        var owner = await flaky.CreateUserAsync();
+        var keys = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            var key = "ik_" + Guid.NewGuid().ToString("N");
+            imageKit.Add(key);
+            keys.Add(key);
+            await SeedVideoRowAsync(flaky, owner, StorageProviders.ImageKit, key, null, flaky.Clock.GetUtcNow().AddMinutes(-5));
+        }
+        imageKit.FailEvery = 2;
+        var failures = 0;
+        try
+        {
+            for (var run = 0; run < 12 && keys.Any(imageKit.Contains); run++)
+            {
+                failures += (await Runner(flaky).RunAsync(CancellationToken.None))!.Failures;
+                flaky.Clock.Advance(TimeSpan.FromHours(2)); // past the longest back-off (cap 1 h, +20% jitter)
+            }
+        }
+        finally { imageKit.FailEvery = 0; }
+
+        var deletions = imageKit.SuccessfulDeletes.SelectMany(d => d).Where(keys.Contains).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(failures, Is.GreaterThan(0), "the store did fail");
+            Assert.That(keys.Where(imageKit.Contains), Is.Empty, "every file deleted");
+            Assert.That(deletions, Is.EquivalentTo(keys), "each file deleted exactly once");
+        });
+        await using var db = flaky.OpenConnection();
+        Assert.That(await db.ExecuteScalarAsync<int>("SELECT count(*) FROM storage_deletions WHERE storage_key = ANY(@keys)", new { keys }), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_file_that_keeps_failing_stays_queued_with_its_attempts_and_error()
+    {
+        var owner = await flaky.CreateUserAsync();
+        var key = "ik_" + Guid.NewGuid().ToString("N");
+        imageKit.Add(key);
+        await SeedVideoRowAsync(flaky, owner, StorageProviders.ImageKit, key, null, flaky.Clock.GetUtcNow().AddMinutes(-5));
+        imageKit.FailEvery = 1;
+        try
+        {
+            for (var run = 0; run < 3; run++)
+            {
+                await Runner(flaky).RunAsync(CancellationToken.None);
+                flaky.Clock.Advance(TimeSpan.FromHours(2));
+            }
+        }
+        finally { imageKit.FailEvery = 0; }
+
+        await using var db = flaky.OpenConnection();
+        var row = await db.QuerySingleAsync<(int Attempts, string LastError, DateTime? LastAttemptAt, DateTime NextAttemptAt)>(
+            "SELECT attempts, last_error, last_attempt_at, next_attempt_at FROM storage_deletions WHERE storage_key = @key", new { key });
+        Assert.Multiple(() =>
+        {
+            Assert.That(row.Attempts, Is.EqualTo(3));
+            Assert.That(row.LastError, Does.Contain("503"));
+            Assert.That(row.LastAttemptAt, Is.Not.Null);
+            Assert.That(row.NextAttemptAt, Is.GreaterThan(row.LastAttemptAt!.Value), "retried later, with back-off");
+            Assert.That(imageKit.Contains(key), Is.True);
+        });
+
+        await Runner(flaky).RunAsync(CancellationToken.None); // the store recovered
+        Assert.That(imageKit.Contains(key), Is.False);
+        Assert.That(await db.ExecuteScalarAsync<int>("SELECT count(*) FROM storage_deletions WHERE storage_key = @key", new { key }), Is.Zero);
+    }
+
+    [Test]
+    public async Task Files_of_videos_expired_by_a_process_that_died_are_deleted_by_the_next_instance()
+    {
+        var storage = Path.Combine(Path.GetTempPath(), "iglive-tests", Guid.NewGuid().ToString("N"));
+        var shared = new Dictionary<string, string?> { ["Storage:LocalPath"] = storage, ["Cleanup:DrainerEnabled"] = "false" };
+        SeededVideo[] videos;
+        string connectionString;
+        await using (var first = await ServiceFactory.CreateAsync(shared))
+        {
+            connectionString = first.ConnectionString;
+            var owner = await first.CreateUserAsync();
+            videos = [
+                await SeedLocalVideoAsync(first, owner, first.Clock.GetUtcNow().AddMinutes(-1), withThumbnail: true),
+                await SeedLocalVideoAsync(first, owner, first.Clock.GetUtcNow().AddMinutes(-2), withThumbnail: false),
+            ];
+            // Only the first half of a run: rows deleted and files queued; the process "dies" before deleting files.
+            Assert.That(await Runner(first).ExpireAsync(CancellationToken.None), Is.EqualTo(2));
+        }
+        Assert.That(videos.All(v => File.Exists(v.File)), Is.True, "files outlived the dead process");
+
+        shared["Cleanup:DrainerEnabled"] = "true";
+        shared["Cleanup:DrainIntervalSeconds"] = "1";
+        await using var second = await ServiceFactory.CreateAsync(shared, connectionString: connectionString);
+        await using var db = second.OpenConnection();
+        for (var i = 0; i < 100 && await db.ExecuteScalarAsync<int>("SELECT count(*) FROM storage_deletions") > 0; i++)
+            await Task.Delay(100); // bounded polling: the periodic drainer runs on its own
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(db.ExecuteScalar<int>("SELECT count(*) FROM storage_deletions"), Is.Zero);
+            Assert.That(videos.Any(v => File.Exists(v.File) || (v.Thumbnail is not null && File.Exists(v.Thumbnail))), Is.False);
+        });
+        try { Directory.Delete(storage, recursive: true); } catch (IOException) { }
+    }
+
+    [Test]
+    public async Task Admin_cleanup_answers_the_counts_to_the_service_role_only()
+    {
+        var owner = await app.CreateUserAsync();
+        var video = await SeedLocalVideoAsync(app, owner, app.Clock.GetUtcNow().AddMinutes(-1), withThumbnail: true);
+
+        await (await owner.Client.PostAsync("/api/admin/cleanup", null)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await using var db = app.OpenConnection();
+        Assert.That(await db.ExecuteScalarAsync<int>("SELECT count(*) FROM videos WHERE id = @id", new { id = video.Id }), Is.EqualTo(1), "a refused call changes nothing");
+
+        var service = app.CreateClient(ServiceRoleToken());
+        var body = await (await service.PostAsync("/api/admin/cleanup", null)).JsonAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(body.GetProperty("expired").GetInt32(), Is.EqualTo(1));
+            Assert.That(body.GetProperty("files_deleted").GetInt32(), Is.EqualTo(2));
+            Assert.That(body.GetProperty("failures").GetInt32(), Is.Zero);
+            Assert.That(body.GetProperty("queue_depth").GetInt64(), Is.Zero);
+            Assert.That(File.Exists(video.File), Is.False);
+        });
+        Assert.That(await db.ExecuteScalarAsync<int>("SELECT count(*) FROM videos WHERE id = @id", new { id = video.Id }), Is.Zero);
+    }
+
+    [Test]
+    public async Task Admin_cleanup_is_a_409_while_another_run_holds_the_lock()
+    {
+        await using var other = app.OpenConnection();
+        Assert.That(await other.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@k)", new { k = CleanupOldVideosSql.RunLockKey }), Is.True);
+        try
+        {
+            var rsp = await app.CreateClient(ServiceRoleToken()).PostAsync("/api/admin/cleanup", null);
+            await rsp.AssertProblemAsync(HttpStatusCode.Conflict);
+        }
+        finally { await other.ExecuteScalarAsync<bool>("SELECT pg_advisory_unlock(@k)", new { k = CleanupOldVideosSql.RunLockKey }); }
+    }
+
+    [Test]
+    public async Task Changing_the_cron_replaces_the_stored_trigger_at_the_next_start()
+    {
+        string cs;
+        await using (var first = await ServiceFactory.CreateAsync(SchedulerSettings("0 0/15 * * * ?")))
+        {
+            cs = first.ConnectionString;
+            Assert.That(await WaitForCronAsync(first, "0 0/15 * * * ?"), Is.True, "first start stores its trigger");
+        }
+        await using var second = await ServiceFactory.CreateAsync(SchedulerSettings("0 0/5 * * * ?"), connectionString: cs);
+
+        Assert.That(await WaitForCronAsync(second, "0 0/5 * * * ?"), Is.True, "second start replaces it");
+        await using var db = second.OpenConnection();
+        var crons = (await db.QueryAsync<string>("SELECT cron_expression FROM qrtz_cron_triggers")).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(crons, Has.Length.EqualTo(1).And.Contains("0 0/5 * * * ?"));
+            Assert.That(db.ExecuteScalar<int>("SELECT count(*) FROM qrtz_triggers"), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Two_clustered_schedulers_never_run_the_job_at_the_same_time()
+    {
+        var logs = new LogCapture();
+        var settings = SchedulerSettings("0/1 * * * * ?");
+        settings["Logging:LogLevel:IgLive.Service.Features.CleanupOldVideos"] = "Debug";
+        // A slow store makes every run with work last ~0.8 s while the trigger fires every second.
+        void Slow(IServiceCollection s)
+        {
+            s.AddSingleton<ILoggerProvider>(logs);
+            s.AddSingleton(TimeProvider.System); // a real scheduler needs real time (its videos expired in 1970)
+            s.AddKeyedSingleton<IFileStore>(StorageProviders.Local, new SlowFileStore(TimeSpan.FromMilliseconds(800)));
+        }
+        await using var a = await ServiceFactory.CreateAsync(settings, Slow);
+        await using var b = await ServiceFactory.CreateAsync(settings, Slow, a.ConnectionString);
+        var owner = await a.CreateUserAsync();
+
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(20) && JobRuns(logs).Count(r => r.End is not null) < 5)
+        {
+            await SeedVideoRowAsync(a, owner, StorageProviders.Local, $"videos/{Guid.NewGuid():N}.mp4", null, DateTimeOffset.UnixEpoch);
+            await Task.Delay(300); // bounded polling of a real-time scheduler
+        }
+
+        var runs = JobRuns(logs).Where(r => r.End is not null).OrderBy(r => r.Start).ToArray();
+        Assert.That(runs, Has.Length.GreaterThanOrEqualTo(5), "the job ran repeatedly");
+        for (var i = 1; i < runs.Length; i++)
+            Assert.That(runs[i].Start, Is.GreaterThanOrEqualTo(runs[i - 1].End!.Value), $"run {i} overlaps run {i - 1}");
+        Assert.That(logs.Entries.Count(e => e.EventName == "Skipped"), Is.Zero, "no run ever found the lock taken by another");
+        await TestContext.Progress.WriteLineAsync($"cluster test: {runs.Length} runs on {runs.Select(r => r.Instance).Distinct().Count()} instance(s)");
+    }
+
+    private static IEnumerable<(string Instance, long Start, long? End)> JobRuns(LogCapture logs)
+    {
+        var entries = logs.Entries.Where(e => e.Category.EndsWith(nameof(CleanupOldVideosJob), StringComparison.Ordinal)).ToArray();
+        var open = new Dictionary<string, long>();
+        foreach (var e in entries)
+        {
+            var instance = e.Message[(e.Message.LastIndexOf(' ') + 1)..];
+            if (e.EventName == "Started") open[instance] = e.Timestamp;
+            else if (e.EventName == "Ended" && open.Remove(instance, out var start)) yield return (instance, start, e.Timestamp);
+        }
+        foreach (var (instance, start) in open) yield return (instance, start, null);
+    }
+
+    private static Dictionary<string, string?> SchedulerSettings(string cron) => new()
+    {
+        ["Cleanup:SchedulerEnabled"] = "true",
+        ["Cleanup:DrainerEnabled"] = "false",
+        ["Cleanup:Cron"] = cron,
+    };
+
+    private static async Task<bool> WaitForCronAsync(ServiceFactory on, string cron)
+    {
+        await using var db = on.OpenConnection();
+        for (var i = 0; i < 100; i++)
+        {
+            if (await db.ExecuteScalarAsync<int>("SELECT count(*) FROM qrtz_cron_triggers WHERE cron_expression = @cron", new { cron }) == 1)
+                return true;
+            await Task.Delay(100); // bounded polling: the scheduler starts in the background
+        }
+        return false;
+    }
+
+    private static readonly ActivitySource TestSource = new("IgLive.Service.Tests.Cleanup");
+
+    private static ActivityListener ListenTo(List<Activity> stopped)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is "IgLive.Service" or "IgLive.Service.Tests.Cleanup",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { lock (stopped) stopped.Add(a); },
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
+    }
+
+    private sealed record SeededVideo(Guid Id, string File, string? Thumbnail);
+
+    private static async Task<SeededVideo> SeedLocalVideoAsync(ServiceFactory on, TestUser owner, DateTimeOffset expiresAt, bool withThumbnail)
+    {
+        var store = on.Services.GetRequiredService<LocalFileStore>();
+        var key = $"videos/{Guid.NewGuid():N}.mp4";
+        var thumb = withThumbnail ? $"thumbnails/{Guid.NewGuid():N}.jpg" : null;
+        foreach (var k in thumb is null ? [key] : (string[])[key, thumb])
+        {
+            var path = store.Resolve(k)!;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(path, [0, 0, 0, 0x18, (byte)'f', (byte)'t', (byte)'y', (byte)'p']);
+        }
+        var id = await SeedVideoRowAsync(on, owner, StorageProviders.Local, key, thumb, expiresAt);
+        return new SeededVideo(id, store.Resolve(key)!, thumb is null ? null : store.Resolve(thumb));
+    }
+
+    private static async Task<Guid> SeedVideoRowAsync(ServiceFactory on, TestUser owner, string provider, string key, string? thumbnailKey, DateTimeOffset expiresAt)
+    {
+        var id = Guid.NewGuid();
+        await using var conn = on.OpenConnection();
+        await conn.ExecuteAsync("""
+            INSERT INTO videos (id, user_id, title, storage_provider, storage_key, thumbnail_key, video_url, content_type,
+                                size_bytes, created_at, expires_at)
+            VALUES (@id, @owner, 'to expire', @provider, @key, @thumbnailKey, 'https://example.test/v.mp4', 'video/mp4', 8, @created, @expiresAt)
+            """, new { id, owner = owner.Id, provider, key, thumbnailKey, created = expiresAt.AddDays(-14), expiresAt });
+        return id;
+    }
+
+    private string ServiceRoleToken()
+    {
+        var key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(ServiceFactory.JwtSecret));
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var token = new JwtSecurityToken("http://localhost:8080/auth/v1", "authenticated",
+            [new Claim("role", CleanupOldVideosEndpoint.ServiceRole)], now, now.AddHours(1),
+            new SigningCredentials(key, SecurityAlgorithms.HmacSha256));
+        return new JwtSecurityTokenHandler().WriteToken(token);
+    }
+
+    /// <summary>A "local" store whose deletes take a while (and always succeed), to make job runs last.</summary>
+    private sealed class SlowFileStore(TimeSpan delay) : IFileStore
+    {
+        public string Provider => StorageProviders.Local;
+        public int MaxDeleteBatch => 500;
+
+        public async Task<IReadOnlyCollection<string>> DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken ct)
+        {
+            await Task.Delay(delay, ct);
+            return keys;
+        }
+    }
+}
