@@ -36,6 +36,12 @@ public sealed class ImageKitFake : IDisposable
     /// <summary>When set, only the next <c>FaultCount</c> requests get <see cref="Fault"/>.</summary>
     public int? FaultCount { get; set; }
 
+    /// <summary>When set, decides per request (after <see cref="Fault"/>) whether to answer with a fault instead.</summary>
+    public Func<IRequestMessage, FakeFault?>? FaultWhen { get; set; }
+
+    /// <summary>WireMock's log of every request with its response (bodies and statuses), for assertions.</summary>
+    public IReadOnlyList<WireMock.Logging.ILogEntry> LogEntries => server.LogEntries.ToList();
+
     /// <summary>Every request received, in order: "METHOD path".</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
@@ -86,6 +92,12 @@ public sealed class ImageKitFake : IDisposable
             }
             var rsp = Json(fault.Status, new { message = "fault injected by the test", help = "" });
             foreach (var (k, v) in fault.Headers) rsp.AddHeader(k, v);
+            return rsp;
+        }
+        if (FaultWhen?.Invoke(req) is { } when)
+        {
+            var rsp = Json(when.Status, new { message = "fault injected by the test", help = "" });
+            foreach (var (k, v) in when.Headers) rsp.AddHeader(k, v);
             return rsp;
         }
         return normal(req);

@@ -3,6 +3,7 @@ using System.IdentityModel.Tokens.Jwt;
 using System.Net;
 using System.Security.Claims;
 using System.Text;
+using System.Text.Json;
 using Dapper;
 using IgLive.Service.Features.CleanupOldVideos;
 using IgLive.Service.Infrastructure.Storage;
@@ -18,23 +19,27 @@ namespace IgLive.Service.Tests.Features.CleanupOldVideos;
 public sealed class CleanupOldVideosTests
 {
     private ServiceFactory app = null!;
-    /// <summary>A second service whose clock the back-off tests move hours ahead (tokens of <see cref="app"/> stay valid).</summary>
-    private ServiceFactory flaky = null!;
-    private readonly FlakyFileStore imageKit = new(StorageProviders.ImageKit, maxDeleteBatch: 2);
+    /// <summary>A second service on a fake ImageKit (no client retries), whose clock the back-off tests move hours ahead.</summary>
+    private ServiceFactory onImageKit = null!;
+    private ImageKitFake imageKit = null!;
 
     [OneTimeSetUp]
     public async Task Start()
     {
         var settings = new Dictionary<string, string?> { ["Cleanup:BatchSize"] = "2", ["Cleanup:DrainerEnabled"] = "false" };
         app = await ServiceFactory.CreateAsync(settings);
-        flaky = await ServiceFactory.CreateAsync(settings, s => s.AddKeyedSingleton<IFileStore>(StorageProviders.ImageKit, imageKit));
+        imageKit = new ImageKitFake();
+        foreach (var (k, v) in imageKit.Settings()) settings[k] = v;
+        settings["ImageKit:ApiRetries"] = "0"; // every failed call reaches the queue, none is hidden by a client retry
+        onImageKit = await ServiceFactory.CreateAsync(settings);
     }
 
     [OneTimeTearDown]
     public async Task Stop()
     {
         await app.DisposeAsync();
-        await flaky.DisposeAsync();
+        await onImageKit.DisposeAsync();
+        imageKit.Dispose();
     }
 
     private static readonly string[] DependentTables = ["video_likes", "video_comments", "video_views"];
@@ -110,73 +115,74 @@ public sealed class CleanupOldVideosTests
     }
 
     [Test]
-    public async Task A_store_failing_every_other_call_loses_nothing_and_deletes_each_file_once()
+    public async Task An_ImageKit_failing_every_other_bulk_delete_loses_nothing_and_deletes_each_file_once()
     {
-        var owner = await flaky.CreateUserAsync();
-        var keys = new List<string>();
-        for (var i = 0; i < 7; i++)
-        {
-            var key = "ik_" + Guid.NewGuid().ToString("N");
-            imageKit.Add(key);
-            keys.Add(key);
-            await SeedVideoRowAsync(flaky, owner, StorageProviders.ImageKit, key, null, flaky.Clock.GetUtcNow().AddMinutes(-5));
-        }
-        imageKit.FailEvery = 2;
+        var owner = await onImageKit.CreateUserAsync();
+        var ids = Enumerable.Range(0, 230).Select(i => imageKit.AddFile($"/iglive-test/bulk-{Guid.NewGuid():N}.mp4").FileId).ToArray();
+        await SeedImageKitVideosAsync(onImageKit, owner, ids, onImageKit.Clock.GetUtcNow().AddMinutes(-5));
+        var bulkCalls = 0;
+        imageKit.FaultWhen = req => req.Path == BulkDeletePath && Interlocked.Increment(ref bulkCalls) % 2 == 1 ? FakeFault.Of(500) : null;
         var failures = 0;
         try
         {
-            for (var run = 0; run < 12 && keys.Any(imageKit.Contains); run++)
+            for (var run = 0; run < 10 && ids.Any(imageKit.Files.ContainsKey); run++)
             {
-                failures += (await Runner(flaky).RunAsync(CancellationToken.None))!.Failures;
-                flaky.Clock.Advance(TimeSpan.FromHours(2)); // past the longest back-off (cap 1 h, +20% jitter)
+                failures += (await Runner(onImageKit).RunAsync(CancellationToken.None))!.Failures;
+                onImageKit.Clock.Advance(TimeSpan.FromHours(2)); // past the longest back-off (cap 1 h, +20% jitter)
             }
         }
-        finally { imageKit.FailEvery = 0; }
+        finally { imageKit.FaultWhen = null; }
 
-        var deletions = imageKit.SuccessfulDeletes.SelectMany(d => d).Where(keys.Contains).ToArray();
+        // Every id the service got a 200 (bulk) or 204 (single) for, once per successful request.
+        var confirmed = imageKit.LogEntries
+            .Where(e => e.ResponseMessage.StatusCode is 200 or 204 && e.RequestMessage.Method is "POST" or "DELETE"
+                        && e.RequestMessage.Path.StartsWith("/v1/files/", StringComparison.Ordinal))
+            .SelectMany(e => e.RequestMessage.Path == BulkDeletePath
+                ? JsonDocument.Parse(e.RequestMessage.Body!).RootElement.GetProperty("fileIds").EnumerateArray().Select(x => x.GetString()!)
+                : [e.RequestMessage.PathSegments[2]])
+            .Where(ids.Contains).ToArray();
         Assert.Multiple(() =>
         {
-            Assert.That(failures, Is.GreaterThan(0), "the store did fail");
-            Assert.That(keys.Where(imageKit.Contains), Is.Empty, "every file deleted");
-            Assert.That(deletions, Is.EquivalentTo(keys), "each file deleted exactly once");
+            Assert.That(failures, Is.GreaterThanOrEqualTo(100), "ImageKit did fail whole chunks");
+            Assert.That(ids.Where(imageKit.Files.ContainsKey), Is.Empty, "every file deleted");
+            Assert.That(confirmed, Is.EquivalentTo(ids), "each file in exactly one successful delete request");
         });
-        await using var db = flaky.OpenConnection();
-        Assert.That(await db.ExecuteScalarAsync<int>("SELECT count(*) FROM storage_deletions WHERE storage_key = ANY(@keys)", new { keys }), Is.Zero);
+        await using var db = onImageKit.OpenConnection();
+        Assert.That(await db.ExecuteScalarAsync<int>("SELECT count(*) FROM storage_deletions WHERE storage_key = ANY(@ids)", new { ids }), Is.Zero);
     }
 
     [Test]
-    public async Task A_file_that_keeps_failing_stays_queued_with_its_attempts_and_error()
+    public async Task A_file_ImageKit_keeps_failing_to_delete_stays_queued_with_its_attempts_and_error()
     {
-        var owner = await flaky.CreateUserAsync();
-        var key = "ik_" + Guid.NewGuid().ToString("N");
-        imageKit.Add(key);
-        await SeedVideoRowAsync(flaky, owner, StorageProviders.ImageKit, key, null, flaky.Clock.GetUtcNow().AddMinutes(-5));
-        imageKit.FailEvery = 1;
+        var owner = await onImageKit.CreateUserAsync();
+        var id = imageKit.AddFile($"/iglive-test/stuck-{Guid.NewGuid():N}.mp4").FileId;
+        await SeedImageKitVideosAsync(onImageKit, owner, [id], onImageKit.Clock.GetUtcNow().AddMinutes(-5));
+        imageKit.FaultWhen = req => req.Path.EndsWith(id, StringComparison.Ordinal) ? FakeFault.Of(503) : null;
         try
         {
             for (var run = 0; run < 3; run++)
             {
-                await Runner(flaky).RunAsync(CancellationToken.None);
-                flaky.Clock.Advance(TimeSpan.FromHours(2));
+                await Runner(onImageKit).RunAsync(CancellationToken.None);
+                onImageKit.Clock.Advance(TimeSpan.FromHours(2));
             }
         }
-        finally { imageKit.FailEvery = 0; }
+        finally { imageKit.FaultWhen = null; }
 
-        await using var db = flaky.OpenConnection();
+        await using var db = onImageKit.OpenConnection();
         var row = await db.QuerySingleAsync<(int Attempts, string LastError, DateTime? LastAttemptAt, DateTime NextAttemptAt)>(
-            "SELECT attempts, last_error, last_attempt_at, next_attempt_at FROM storage_deletions WHERE storage_key = @key", new { key });
+            "SELECT attempts, last_error, last_attempt_at, next_attempt_at FROM storage_deletions WHERE storage_key = @id", new { id });
         Assert.Multiple(() =>
         {
             Assert.That(row.Attempts, Is.EqualTo(3));
-            Assert.That(row.LastError, Does.Contain("503"));
+            Assert.That(row.LastError, Does.Contain("503").And.Not.Contain(ImageKitFake.PrivateKey));
             Assert.That(row.LastAttemptAt, Is.Not.Null);
             Assert.That(row.NextAttemptAt, Is.GreaterThan(row.LastAttemptAt!.Value), "retried later, with back-off");
-            Assert.That(imageKit.Contains(key), Is.True);
+            Assert.That(imageKit.Files.ContainsKey(id), Is.True);
         });
 
-        await Runner(flaky).RunAsync(CancellationToken.None); // the store recovered
-        Assert.That(imageKit.Contains(key), Is.False);
-        Assert.That(await db.ExecuteScalarAsync<int>("SELECT count(*) FROM storage_deletions WHERE storage_key = @key", new { key }), Is.Zero);
+        await Runner(onImageKit).RunAsync(CancellationToken.None); // ImageKit recovered
+        Assert.That(imageKit.Files.ContainsKey(id), Is.False);
+        Assert.That(await db.ExecuteScalarAsync<int>("SELECT count(*) FROM storage_deletions WHERE storage_key = @id", new { id }), Is.Zero);
     }
 
     [Test]
@@ -365,6 +371,19 @@ public sealed class CleanupOldVideosTests
         }
         var id = await SeedVideoRowAsync(on, owner, StorageProviders.Local, key, thumb, expiresAt);
         return new SeededVideo(id, store.Resolve(key)!, thumb is null ? null : store.Resolve(thumb));
+    }
+
+    private const string BulkDeletePath = "/v1/files/batch/deleteByFileIds";
+
+    /// <summary>Set-based insert of one expired ImageKit video per file id.</summary>
+    private static async Task SeedImageKitVideosAsync(ServiceFactory on, TestUser owner, string[] ids, DateTimeOffset expiresAt)
+    {
+        await using var conn = on.OpenConnection();
+        await conn.ExecuteAsync("""
+            INSERT INTO videos (id, user_id, title, storage_provider, storage_key, video_url, content_type, size_bytes, created_at, expires_at)
+            SELECT gen_random_uuid(), @owner, 'to expire', 'imagekit', k, 'https://ik.example.test/v.mp4', 'video/mp4', 8, @created, @expiresAt
+            FROM unnest(@ids) AS k
+            """, new { owner = owner.Id, ids, created = expiresAt.AddDays(-14), expiresAt });
     }
 
     private static async Task<Guid> SeedVideoRowAsync(ServiceFactory on, TestUser owner, string provider, string key, string? thumbnailKey, DateTimeOffset expiresAt)
