@@ -258,6 +258,39 @@ public sealed class CleanupOldVideosTests
     }
 
     [Test]
+    public async Task The_cleanup_command_runs_once_against_the_database_and_exits_0()
+    {
+        var owner = await app.CreateUserAsync();
+        var video = await SeedLocalVideoAsync(app, owner, app.Clock.GetUtcNow().AddMinutes(-1), withThumbnail: true);
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "IgLive.Service.dll"), "cleanup" },
+            WorkingDirectory = app.StoragePath,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["ConnectionStrings__Postgres"] = app.ConnectionString,
+                ["Auth__JwtSecret"] = ServiceFactory.JwtSecret,
+                ["Storage__LocalPath"] = app.StoragePath,
+                ["Logging__LogLevel__Default"] = "Warning",
+            },
+        };
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.That(process.ExitCode, Is.Zero, await stderr);
+        Assert.That(await stdout, Does.Contain("expired 1 videos, deleted 2 files, 0 failures"));
+        Assert.That(File.Exists(video.File) || File.Exists(video.Thumbnail!), Is.False);
+        await using var db = app.OpenConnection();
+        Assert.That(await db.ExecuteScalarAsync<int>("SELECT count(*) FROM videos WHERE id = @id", new { id = video.Id }), Is.Zero);
+    }
+
+    [Test]
     public async Task Changing_the_cron_replaces_the_stored_trigger_at_the_next_start()
     {
         string cs;
