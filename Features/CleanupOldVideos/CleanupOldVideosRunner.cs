@@ -47,6 +47,7 @@ public sealed partial class CleanupOldVideosRunner(
     /// <summary>How long a claimed item is hidden from other drainers; a drainer that dies simply lets it lapse.</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
     private const int MaxErrorLength = 200;
+    private const int MaxConsecutiveStoreFailures = 3;
 
     /// <summary>Runs the cleanup once (the CLI's <c>cleanup</c> command); returns the process exit code.</summary>
     public static async Task<int> RunOnceAsync(IServiceProvider services, CancellationToken ct)
@@ -128,7 +129,10 @@ public sealed partial class CleanupOldVideosRunner(
         await using var conn = await db.OpenConnectionAsync(ct);
         foreach (var store in stores)
         {
-            while (true)
+            var consecutiveStoreFailures = 0;
+            // A store that is down fails every chunk (each after its client's timeouts and retries): after a few in a
+            // row, leave the rest of this provider's items due for the next drain instead of trying them all now.
+            while (consecutiveStoreFailures < MaxConsecutiveStoreFailures)
             {
                 ct.ThrowIfCancellationRequested();
                 var now = clock.GetUtcNow();
@@ -136,20 +140,22 @@ public sealed partial class CleanupOldVideosRunner(
                     new { Now = now, LeaseUntil = now + Lease, store.Provider, Limit = store.MaxDeleteBatch },
                     cancellationToken: ct))).AsList();
                 if (items.Count == 0) break;
-                var (d, f) = await DeleteChunkAsync(conn, store, items, ct);
+                var (d, f, storeFailed) = await DeleteChunkAsync(conn, store, items, ct);
                 deleted += d;
                 failed += f;
+                consecutiveStoreFailures = storeFailed ? consecutiveStoreFailures + 1 : 0;
             }
         }
         return new DrainResult(deleted, failed);
     }
 
-    private async Task<(int Deleted, int Failed)> DeleteChunkAsync(
+    private async Task<(int Deleted, int Failed, bool StoreFailed)> DeleteChunkAsync(
         NpgsqlConnection conn, IFileStore store, List<ClaimedDeletion> items, CancellationToken ct)
     {
         IReadOnlyCollection<string> gone;
         string? error = null;
         TimeSpan? retryAfter = null;
+        var storeFailed = false;
         using (var span = IgLiveTelemetry.Source.StartActivity("cleanup.delete_files"))
         {
             span?.SetTag("storage.provider", store.Provider).SetTag("storage.keys", items.Count);
@@ -161,6 +167,7 @@ public sealed partial class CleanupOldVideosRunner(
             {
                 span?.SetStatus(ActivityStatusCode.Error, e.Upstream);
                 gone = [];
+                storeFailed = true;
                 error = Truncate($"{e.Upstream} {e.StatusCode}: {e.Message}");
                 retryAfter = e.RetryAfter;
                 Log.StoreFailed(log, store.Provider, items.Count, e.StatusCode, e.Message);
@@ -193,7 +200,7 @@ public sealed partial class CleanupOldVideosRunner(
         var tag = new KeyValuePair<string, object?>("storage.provider", store.Provider);
         if (done.Length > 0) CleanupMetrics.Deleted.Add(done.Length, tag);
         if (failedItems.Length > 0) CleanupMetrics.Failed.Add(failedItems.Length, tag);
-        return (done.Length, failedItems.Length);
+        return (done.Length, failedItems.Length, storeFailed);
     }
 
     private static string Truncate(string s) => s.Length <= MaxErrorLength ? s : s[..MaxErrorLength];

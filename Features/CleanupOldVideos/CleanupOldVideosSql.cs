@@ -12,12 +12,14 @@ internal static class CleanupOldVideosSql
     public const string Unlock = "SELECT pg_advisory_unlock(@Key)";
 
     // Returns (expired, queued): deletes up to @Batch expired videos (likes/comments/views cascade) and, in the same
-    // statement, queues their file and local thumbnail for deletion. Uses videos_expires_idx; SKIP LOCKED lets two
-    // runners (or a concurrent owner delete) take disjoint rows instead of waiting on each other.
+    // statement, queues their file and local thumbnail for deletion. Uses videos_expires_idx, then the primary key:
+    // `id = ANY(ARRAY(subquery))` makes the pick an InitPlan, where `id IN (subquery)` planned a hash join over a
+    // sequential scan of videos per batch (quadratic over a big backlog). SKIP LOCKED lets two runners (or a
+    // concurrent owner delete) take disjoint rows instead of waiting on each other.
     public const string ExpireBatch = """
         WITH gone AS (
             DELETE FROM videos
-            WHERE id IN (SELECT id FROM videos WHERE expires_at <= @Now ORDER BY expires_at LIMIT @Batch FOR UPDATE SKIP LOCKED)
+            WHERE id = ANY(ARRAY(SELECT id FROM videos WHERE expires_at <= @Now ORDER BY expires_at LIMIT @Batch FOR UPDATE SKIP LOCKED))
             RETURNING id, storage_provider, storage_key, thumbnail_key),
         queued AS (
             INSERT INTO storage_deletions (provider, storage_key, video_id, reason, enqueued_at, next_attempt_at)
@@ -30,15 +32,15 @@ internal static class CleanupOldVideosSql
         """;
 
     // Returns the claimed items (id, storage_key, attempts): up to @Limit due items of one provider, leased until
-    // @LeaseUntil so no other drainer takes them meanwhile (storage_deletions_due_idx; SKIP LOCKED so concurrent
-    // drainers pass over each other's rows instead of blocking). A crashed drainer's lease simply runs out.
+    // @LeaseUntil so no other drainer takes them meanwhile (storage_deletions_due_idx, then the primary key via the
+    // same ARRAY InitPlan as ExpireBatch; SKIP LOCKED so concurrent drainers pass over each other's rows instead of
+    // blocking). A crashed drainer's lease simply runs out.
     public const string Claim = """
-        UPDATE storage_deletions d SET next_attempt_at = @LeaseUntil
-        FROM (SELECT id FROM storage_deletions
-              WHERE next_attempt_at <= @Now AND provider = @Provider
-              ORDER BY next_attempt_at LIMIT @Limit FOR UPDATE SKIP LOCKED) due
-        WHERE d.id = due.id
-        RETURNING d.id, d.storage_key, d.attempts;
+        UPDATE storage_deletions SET next_attempt_at = @LeaseUntil
+        WHERE id = ANY(ARRAY(SELECT id FROM storage_deletions
+                             WHERE next_attempt_at <= @Now AND provider = @Provider
+                             ORDER BY next_attempt_at LIMIT @Limit FOR UPDATE SKIP LOCKED))
+        RETURNING id, storage_key, attempts;
         """;
 
     // Returns the failed items that have now failed @WarnAttempts times or more: removes the queue rows of the
