@@ -83,12 +83,14 @@ public sealed partial class CleanupOldVideosRunner(
         {
             using var span = IgLiveTelemetry.Source.StartActivity("cleanup.run");
             var expired = await ExpireAsync(ct);
+            var expiredAt = Stopwatch.GetElapsedTime(started);
             var drained = await DrainAsync(ct);
             var depth = (await stats.RefreshAsync(ct)).Depth;
             var result = new CleanupRunResult(expired, drained.Deleted, drained.Failed, depth, Stopwatch.GetElapsedTime(started));
             span?.SetTag("cleanup.expired", expired).SetTag("cleanup.files_deleted", drained.Deleted)
                 .SetTag("cleanup.failures", drained.Failed).SetTag("cleanup.queue_depth", depth);
-            Log.Finished(log, expired, drained.Deleted, drained.Failed, depth, (long)result.Duration.TotalMilliseconds);
+            Log.Finished(log, expired, drained.Deleted, drained.Failed, depth, (long)result.Duration.TotalMilliseconds,
+                (long)expiredAt.TotalMilliseconds);
             return result;
         }
         finally
@@ -120,31 +122,37 @@ public sealed partial class CleanupOldVideosRunner(
 
     /// <summary>
     /// Sends every due queue item to its store, per provider in chunks of the store's <see cref="IFileStore.MaxDeleteBatch"/>,
-    /// removes the confirmed ones and reschedules the rest with exponential back-off. Safe to run concurrently.
+    /// removes the confirmed ones and reschedules the rest with exponential back-off. Safe to run concurrently: each
+    /// of the <c>Cleanup:DrainParallelism</c> workers per provider claims its own chunks (SKIP LOCKED + lease), which
+    /// overlaps the store's round trips instead of paying them one after another.
     /// </summary>
     public async Task<DrainResult> DrainAsync(CancellationToken ct)
     {
+        var workers = stores.SelectMany(store => Enumerable.Range(0, options.Value.DrainParallelism).Select(_ => DrainStoreAsync(store, ct)));
+        var results = await Task.WhenAll(workers);
+        return new DrainResult(results.Sum(r => r.Deleted), results.Sum(r => r.Failed));
+    }
+
+    private async Task<DrainResult> DrainStoreAsync(IFileStore store, CancellationToken ct)
+    {
         var deleted = 0;
         var failed = 0;
+        var consecutiveStoreFailures = 0;
         await using var conn = await db.OpenConnectionAsync(ct);
-        foreach (var store in stores)
+        // A store that is down fails every chunk (each after its client's timeouts and retries): after a few in a row,
+        // leave the rest of this provider's items due for the next drain instead of trying them all now.
+        while (consecutiveStoreFailures < MaxConsecutiveStoreFailures)
         {
-            var consecutiveStoreFailures = 0;
-            // A store that is down fails every chunk (each after its client's timeouts and retries): after a few in a
-            // row, leave the rest of this provider's items due for the next drain instead of trying them all now.
-            while (consecutiveStoreFailures < MaxConsecutiveStoreFailures)
-            {
-                ct.ThrowIfCancellationRequested();
-                var now = clock.GetUtcNow();
-                var items = (await conn.QueryAsync<ClaimedDeletion>(new CommandDefinition(CleanupOldVideosSql.Claim,
-                    new { Now = now, LeaseUntil = now + Lease, store.Provider, Limit = store.MaxDeleteBatch },
-                    cancellationToken: ct))).AsList();
-                if (items.Count == 0) break;
-                var (d, f, storeFailed) = await DeleteChunkAsync(conn, store, items, ct);
-                deleted += d;
-                failed += f;
-                consecutiveStoreFailures = storeFailed ? consecutiveStoreFailures + 1 : 0;
-            }
+            ct.ThrowIfCancellationRequested();
+            var now = clock.GetUtcNow();
+            var items = (await conn.QueryAsync<ClaimedDeletion>(new CommandDefinition(CleanupOldVideosSql.Claim,
+                new { Now = now, LeaseUntil = now + Lease, store.Provider, Limit = store.MaxDeleteBatch },
+                cancellationToken: ct))).AsList();
+            if (items.Count == 0) break;
+            var (d, f, storeFailed) = await DeleteChunkAsync(conn, store, items, ct);
+            deleted += d;
+            failed += f;
+            consecutiveStoreFailures = storeFailed ? consecutiveStoreFailures + 1 : 0;
         }
         return new DrainResult(deleted, failed);
     }
@@ -209,8 +217,8 @@ public sealed partial class CleanupOldVideosRunner(
 
     private static partial class Log
     {
-        [LoggerMessage(LogLevel.Information, "Cleanup run: expired {Expired} videos, deleted {FilesDeleted} files, {Failures} failures, {QueueDepth} queued, in {DurationMs} ms")]
-        public static partial void Finished(ILogger logger, int expired, int filesDeleted, int failures, long queueDepth, long durationMs);
+        [LoggerMessage(LogLevel.Information, "Cleanup run: expired {Expired} videos, deleted {FilesDeleted} files, {Failures} failures, {QueueDepth} queued, in {DurationMs} ms (expiry {ExpiryMs} ms)")]
+        public static partial void Finished(ILogger logger, int expired, int filesDeleted, int failures, long queueDepth, long durationMs, long expiryMs);
 
         [LoggerMessage(LogLevel.Information, "Cleanup run skipped: another run holds the cluster-wide cleanup lock")]
         public static partial void Skipped(ILogger logger);

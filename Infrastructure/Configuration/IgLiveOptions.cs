@@ -75,6 +75,8 @@ public sealed class CleanupOptions
     public bool DrainerEnabled { get; set; } = true;
     /// <summary>Seconds between two drains of the deletion queue, so deleted videos' files go within seconds.</summary>
     public int DrainIntervalSeconds { get; set; } = 5;
+    /// <summary>Concurrent store calls per provider while draining (each claims its own chunks).</summary>
+    public int DrainParallelism { get; set; } = 4;
     /// <summary>First retry delay of a failed file deletion; doubles per attempt up to <see cref="RetryCapSeconds"/>.</summary>
     public int RetryBaseSeconds { get; set; } = 30;
     public int RetryCapSeconds { get; set; } = 3600;
@@ -146,6 +148,7 @@ public static class ConfigurationValidator
         if (cleanup.BatchSize is < 1 or > 10_000) problems.Add("Cleanup__BatchSize must be between 1 and 10000.");
         if (!CronExpression.TryParse(cleanup.Cron, out _)) problems.Add($"Cleanup__Cron is not a valid Quartz cron expression: '{cleanup.Cron}'.");
         if (cleanup.DrainIntervalSeconds is < 1 or > 3600) problems.Add("Cleanup__DrainIntervalSeconds must be between 1 and 3600.");
+        if (cleanup.DrainParallelism is < 1 or > 16) problems.Add("Cleanup__DrainParallelism must be between 1 and 16.");
         if (cleanup.RetryBaseSeconds < 1 || cleanup.RetryCapSeconds < cleanup.RetryBaseSeconds)
             problems.Add("Cleanup__RetryBaseSeconds must be at least 1 and Cleanup__RetryCapSeconds at least as large.");
 
