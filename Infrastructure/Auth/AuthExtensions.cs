@@ -34,7 +34,7 @@ public static class AuthExtensions
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>, IOptions<SupabaseOptions>, IServiceProvider>((o, auth, supabase, services) =>
+            .Configure<IOptions<AuthOptions>, IOptions<SupabaseOptions>, TimeProvider, IServiceProvider>((o, auth, supabase, clock, services) =>
             {
                 o.MapInboundClaims = false;
                 o.RequireHttpsMetadata = false;
@@ -49,6 +49,12 @@ public static class AuthExtensions
                     ClockSkew = TimeSpan.FromSeconds(30),
                     ValidateIssuerSigningKey = true,
                     TryAllIssuerSigningKeys = false,
+                    // Lifetime against the service's clock (tests move it), same rule as the default validator.
+                    LifetimeValidator = (notBefore, expires, _, p) =>
+                    {
+                        var now = clock.GetUtcNow().UtcDateTime;
+                        return expires is { } exp && exp > now - p.ClockSkew && (notBefore is not { } nbf || nbf <= now + p.ClockSkew);
+                    },
                     NameClaimType = "sub",
                     RoleClaimType = "role",
                 };
@@ -66,7 +72,7 @@ public static class AuthExtensions
         p.ValidIssuer = auth.LocalIssuer;
         p.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
         // Local tokens carry no kid: one naming a key is not ours, even if its signature happened to verify.
-        p.IssuerSigningKeyResolver = (_, _, kid, _) => kid is null ? [key.Key] : [];
+        p.IssuerSigningKeyResolver = (_, _, kid, _) => string.IsNullOrEmpty(kid) ? [key.Key] : [];
     }
 
     private static void ConfigureSupabase(JwtBearerOptions o, SupabaseOptions supabase, SupabaseJwks jwks)

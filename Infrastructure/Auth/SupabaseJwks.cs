@@ -27,7 +27,7 @@ public sealed partial class SupabaseJwks(IHttpClientFactory clients, IOptions<Su
     public IEnumerable<SecurityKey> Find(string? kid)
     {
         var current = keys;
-        return kid is null ? current : current.Where(k => k.KeyId == kid).ToArray();
+        return string.IsNullOrEmpty(kid) ? current : current.Where(k => k.KeyId == kid).ToArray();
     }
 
     /// <summary>Makes sure the cache is fresh and, when allowed, knows <paramref name="kid"/>.</summary>
@@ -48,7 +48,7 @@ public sealed partial class SupabaseJwks(IHttpClientFactory clients, IOptions<Su
         var now = clock.GetUtcNow();
         if (now < nextAttemptAt) return false;
         if (now - fetchedAt > MaxAge) return true;
-        return kid is not null && !keys.Any(k => k.KeyId == kid);
+        return !string.IsNullOrEmpty(kid) && !keys.Any(k => k.KeyId == kid);
     }
 
     private async Task FetchAsync(CancellationToken ct)
