@@ -118,6 +118,8 @@ public static class AuthExtensions
             .AddResilienceHandler("supabase-auth", (pipeline, ctx) =>
             {
                 var timeout = TimeSpan.FromSeconds(ctx.ServiceProvider.GetRequiredService<IOptions<SupabaseOptions>>().Value.TimeoutSeconds);
+                // Network time is real time, whatever TimeProvider the service runs on (tests inject a fake clock).
+                pipeline.TimeProvider = TimeProvider.System;
                 pipeline.AddTimeout(timeout);
                 // Sign-up, login and refresh are not idempotent: retry only when GoTrue cannot have acted — the
                 // connection was never established, or a 503 from the gateway. Never after a timeout or a 500/502/504.
