@@ -31,6 +31,7 @@ public sealed class SupabaseAuthFake : IDisposable
     private static readonly string[] VerifyOps = ["verify"];
     private static readonly string[] PwnedReason = ["pwned"];
     private static readonly string[] EmailProvider = ["email"];
+    private static readonly Guid JwksMapping = Guid.NewGuid();
     private readonly ECDsa ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly Dictionary<string, (Guid Id, string Email)> liveRefreshTokens = [];
     private readonly Lock gate = new();
@@ -44,14 +45,7 @@ public sealed class SupabaseAuthFake : IDisposable
     {
         SigningKey = new ECDsaSecurityKey(ecdsa) { KeyId = KeyId };
         Server = WireMockServer.Start();
-        var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(SigningKey);
-        var jwks = JsonSerializer.Serialize(new
-        {
-            keys = new[] { new { kty = jwk.Kty, crv = jwk.Crv, x = jwk.X, y = jwk.Y, kid = KeyId, alg = "ES256", use = "sig", key_ops = VerifyOps } },
-        });
-
-        Server.Given(Request.Create().WithPath("/auth/v1/.well-known/jwks.json").UsingGet())
-            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithHeader("Cache-Control", "public, max-age=600").WithBody(jwks));
+        PublishKeys(SigningKey);
 
         // Anything without the apikey header is refused by the gateway, as on hosted projects.
         Server.Given(Request.Create().WithPath("/auth/v1/*").UsingPost()).AtPriority(1)
@@ -63,6 +57,24 @@ public sealed class SupabaseAuthFake : IDisposable
             .AtPriority(0)
             .RespondWith(Response.Create().WithDelay(HangDelay).WithStatusCode(200).WithBody("{}"));
     }
+
+    /// <summary>Serves these keys at <c>/auth/v1/.well-known/jwks.json</c> from now on (key rotation).</summary>
+    public void PublishKeys(params ECDsaSecurityKey[] keys)
+    {
+        var jwks = JsonSerializer.Serialize(new
+        {
+            keys = keys.Select(k =>
+            {
+                var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(k);
+                return new { kty = jwk.Kty, crv = jwk.Crv, x = jwk.X, y = jwk.Y, kid = k.KeyId, alg = "ES256", use = "sig", key_ops = VerifyOps };
+            }),
+        });
+        Server.Given(Request.Create().WithPath("/auth/v1/.well-known/jwks.json").UsingGet()).WithGuid(JwksMapping)
+            .RespondWith(Response.Create().WithHeader("Content-Type", "application/json").WithHeader("Cache-Control", "public, max-age=600").WithBody(jwks));
+    }
+
+    /// <summary>JWKS requests received so far.</summary>
+    public int JwksRequests => Server.LogEntries.Count(e => e.RequestMessage.Path == "/auth/v1/.well-known/jwks.json");
 
     /// <summary>An ES256 access token as Supabase's asymmetric signing keys make them.</summary>
     public string SignEs256(Guid userId, string email, string? kid = KeyId, ECDsaSecurityKey? key = null, string? issuer = null)

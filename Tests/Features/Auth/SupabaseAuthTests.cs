@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using Dapper;
 using IgLive.Service.Tests.Fakes;
 using IgLive.Service.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 
 namespace IgLive.Service.Tests.Features.Auth;
@@ -15,6 +17,7 @@ public sealed class SupabaseAuthTests
 {
     private SupabaseAuthFake supabase = null!;
     private ServiceFactory app = null!;
+    private readonly LogCapture logs = new();
 
     [OneTimeSetUp]
     public async Task Start()
@@ -26,10 +29,10 @@ public sealed class SupabaseAuthTests
             ["Supabase:Url"] = supabase.Url,
             ["Supabase:AnonKey"] = SupabaseAuthFake.AnonKey,
             ["Supabase:JwtSecret"] = SupabaseAuthFake.LegacySecret,
-            ["Supabase:TimeoutSeconds"] = "1",
             ["Auth:RateLimit:PerAddressPerMinute"] = "100000",
             ["Auth:RateLimit:PerEmailPerMinute"] = "100000",
-        });
+            ["Logging:LogLevel:Default"] = "Debug",
+        }, services => services.AddSingleton<ILoggerProvider>(logs));
     }
 
     [OneTimeTearDown]
@@ -76,6 +79,28 @@ public sealed class SupabaseAuthTests
 
         await rsp.AssertProblemAsync(HttpStatusCode.Unauthorized);
         Assert.That(rsp.Headers.WwwAuthenticate.ToString(), Does.StartWith("Bearer"));
+    }
+
+    [Test]
+    public async Task Rotated_in_key_is_fetched_on_its_unknown_kid_at_most_once_a_minute()
+    {
+        var id = Guid.NewGuid();
+        Assert.That((await app.CreateClient(supabase.SignEs256(id, "rot@example.test")).GetAsync("/api/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        // An unknown kid now: whether or not it refetched, the JWKS was fetched less than a minute ago (the clock is fake).
+        await (await app.CreateClient(supabase.SignEs256(id, "rot@example.test", kid: "nobody")).GetAsync("/api/me")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        using var nextKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var rotated = new ECDsaSecurityKey(nextKey) { KeyId = "next-key" };
+        supabase.PublishKeys(supabase.SigningKey, rotated);
+        var token = supabase.SignEs256(id, "rot@example.test", kid: "next-key", key: rotated);
+        var fetchesBefore = supabase.JwksRequests;
+
+        var throttled = await app.CreateClient(token).GetAsync("/api/me");
+        app.Clock.Advance(TimeSpan.FromSeconds(61));
+        var refetched = await app.CreateClient(token).GetAsync("/api/me");
+
+        await throttled.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.That(refetched.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a minute later the unknown kid triggers a refetch");
+        Assert.That(supabase.JwksRequests, Is.EqualTo(fetchesBefore + 1));
     }
 
     [Test]
@@ -207,9 +232,39 @@ public sealed class SupabaseAuthTests
     [Test]
     public async Task Upstream_that_hangs_past_the_timeout_is_a_503_with_retry_after()
     {
-        var rsp = await PostAsync("/api/auth/login", new { email = "hang@example.test", password = "whatever-1" });
+        await using var impatient = await ServiceFactory.CreateAsync(new Dictionary<string, string?>
+        {
+            ["Auth:Mode"] = "Supabase",
+            ["Supabase:Url"] = supabase.Url,
+            ["Supabase:AnonKey"] = SupabaseAuthFake.AnonKey,
+            ["Supabase:TimeoutSeconds"] = "1", // the fake answers after 5 s
+        });
+
+        var rsp = await impatient.CreateClient().PostAsJsonAsync("/api/auth/login", new { email = "hang@example.test", password = "whatever-1" });
         await rsp.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
         Assert.That(rsp.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero));
+    }
+
+    [Test]
+    public async Task Passwords_tokens_and_keys_never_reach_the_logs()
+    {
+        var username = NewUsername();
+        var password = "pw-" + Guid.NewGuid().ToString("N");
+        var signedUp = await (await PostAsync("/api/auth/signup", new { email = $"{username}@example.test", password, username })).JsonAsync(HttpStatusCode.Created);
+        var loggedIn = await (await PostAsync("/api/auth/login", new { email = $"{username}@example.test", password = SupabaseAuthFake.GoodPassword })).JsonAsync();
+        var refreshed = await (await PostAsync("/api/auth/refresh", new { refresh_token = loggedIn.GetProperty("refresh_token").GetString() })).JsonAsync();
+        var logout = await app.CreateClient(refreshed.GetProperty("access_token").GetString()).PostAsync("/api/auth/logout", null);
+        Assert.That(logout.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+
+        var text = logs.Text;
+        Assert.That(text, Does.Contain("/auth/v1/token"), "HttpClient calls are logged (so the check below looks at them)");
+        foreach (var secret in new[]
+                 {
+                     password, SupabaseAuthFake.GoodPassword, SupabaseAuthFake.AnonKey, SupabaseAuthFake.LegacySecret,
+                     signedUp.GetProperty("refresh_token").GetString()!, loggedIn.GetProperty("refresh_token").GetString()!,
+                     refreshed.GetProperty("refresh_token").GetString()!, refreshed.GetProperty("access_token").GetString()!.Split('.')[2],
+                 })
+            Assert.That(text, Does.Not.Contain(secret));
     }
 
     private Task<HttpResponseMessage> PostAsync(string path, object body) => app.CreateClient().PostAsJsonAsync(path, body);
