@@ -43,18 +43,21 @@ PG_PASSWORD=ci-password
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 T0=$(date +%s)
 declare -a TIMINGS=()
+STEP=
 
 log() { echo "[image-check +$(( $(date +%s) - T0 ))s] $*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
 # timed NAME CMD...: run CMD, remember how long it took.
 timed() {
   local name=$1 s; shift; s=$(date +%s)
+  STEP=$name
   "$@"
   TIMINGS+=("$(printf '%-28s %4ss' "$name" "$(( $(date +%s) - s ))")")
 }
 summary() {
   local rc=$?
   echo "---- timings ----" >&2
+  [ "$rc" != 0 ] && echo "  (failed during: ${STEP:-setup})" >&2
   for t in "${TIMINGS[@]}"; do echo "  $t" >&2; done
   echo "  total                        $(( $(date +%s) - T0 ))s (exit $rc)" >&2
   if [ "${KEEP:-0}" != 1 ]; then
