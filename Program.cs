@@ -5,6 +5,7 @@ using IgLive.Service.Infrastructure.Auth;
 using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.Database;
 using IgLive.Service.Infrastructure.Problems;
+using IgLive.Service.Infrastructure.Storage;
 using IgLive.Service.Infrastructure.Telemetry;
 
 // `dotnet IgLive.Service.dll [migrate]`: no command serves HTTP; `migrate` applies migrations and exits.
@@ -24,9 +25,9 @@ builder.AddIgLiveTelemetry();
 builder.AddIgLiveProblems();
 builder.AddIgLiveDatabase();
 builder.AddIgLiveAuth();
+builder.AddIgLiveStorage();
 builder.AddIgLiveApi();
 builder.Services.AddMemoryCache(o => o.SizeLimit = 100_000);
-builder.Services.AddSingleton<EnsureProfileProcessor>();
 
 var app = builder.Build();
 switch (command)

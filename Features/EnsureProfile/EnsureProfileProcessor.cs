@@ -13,16 +13,21 @@ namespace IgLive.Service.Features.EnsureProfile;
 /// "A profile row exists for every authenticated user": before any endpoint runs for an authenticated caller, make
 /// sure the caller's profile exists, deriving a unique username from the token (<c>user_metadata.username</c>,
 /// else the e-mail's local part). Known ids are remembered per process so the hot path costs one cache lookup.
+/// Services come from the request, not the constructor: FastEndpoints builds global processors once, and several
+/// hosts can share a process (integration tests).
 /// </summary>
-public sealed partial class EnsureProfileProcessor(NpgsqlDataSource db, IMemoryCache known, ILogger<EnsureProfileProcessor> log)
-    : IGlobalPreProcessor
+public sealed partial class EnsureProfileProcessor : IGlobalPreProcessor
 {
     private static readonly MemoryCacheEntryOptions Remember = new() { SlidingExpiration = TimeSpan.FromHours(1), Size = 1 };
 
     public async Task PreProcessAsync(IPreProcessorContext context, CancellationToken ct)
     {
         if (context.HttpContext.User.UserId() is not { } userId) return;
+        var services = context.HttpContext.RequestServices;
+        var known = services.GetRequiredService<IMemoryCache>();
         if (known.TryGetValue(userId, out _)) return;
+        var db = services.GetRequiredService<NpgsqlDataSource>();
+        var log = services.GetRequiredService<ILogger<EnsureProfileProcessor>>();
         if (await EnsureAsync(db, userId, context.HttpContext.User, ct) is { } username) Log.Created(log, userId, username);
         known.Set(userId, true, Remember);
     }

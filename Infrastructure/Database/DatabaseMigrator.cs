@@ -34,7 +34,7 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource db, ILogger<Databa
         try
         {
             var upgrader = DeployChanges.To
-                .PostgresqlDatabase(db.ConnectionString)
+                .PostgresqlDatabase(new DbUp.Postgresql.PostgresqlConnectionManager(db))
                 .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
                 .JournalToPostgresqlTable("public", JournalTable)
                 .WithTransactionPerScript()

@@ -1,0 +1,51 @@
+namespace IgLive.Service.Features.Common;
+
+/// <summary>A live video as the contract shows it.</summary>
+public sealed record VideoDto
+{
+    public required Guid Id { get; init; }
+    /// <summary>1..150 characters.</summary>
+    public required string Title { get; init; }
+    /// <summary>Up to 2000 characters.</summary>
+    public required string Description { get; init; }
+    /// <summary>Up to 10 lower-case tags, each <c>^[a-z0-9_]{1,30}$</c>.</summary>
+    public required string[] Tags { get; init; }
+    /// <summary>Where the file is played from (ImageKit delivery URL or <c>/media/…</c>).</summary>
+    public required string VideoUrl { get; init; }
+    public string? ThumbnailUrl { get; init; }
+    /// <summary>HLS adaptive stream (ImageKit only), else null.</summary>
+    public string? StreamUrl { get; init; }
+    public required string ContentType { get; init; }
+    public required long SizeBytes { get; init; }
+    /// <summary>Null when unknown.</summary>
+    public double? DurationSeconds { get; init; }
+    public int? Width { get; init; }
+    public int? Height { get; init; }
+    public required long ViewsCount { get; init; }
+    public required long LikesCount { get; init; }
+    public required long CommentsCount { get; init; }
+    /// <summary>Whether the caller likes it; null when the request is anonymous.</summary>
+    public bool? LikedByMe { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset ExpiresAt { get; init; }
+    public required AuthorDto Author { get; init; }
+}
+
+/// <summary>A comment on a video.</summary>
+public sealed record CommentDto
+{
+    public required Guid Id { get; init; }
+    public required Guid VideoId { get; init; }
+    /// <summary>Stored verbatim (trimmed), 1..1000 characters.</summary>
+    public required string Text { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required AuthorDto Author { get; init; }
+}
+
+/// <summary>One page of a keyset-paginated list.</summary>
+public sealed record Page<T>
+{
+    public required IReadOnlyList<T> Items { get; init; }
+    /// <summary>Opaque cursor of the next page; null on the last page.</summary>
+    public string? NextCursor { get; init; }
+}

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Dapper;
+using IgLive.Service.Infrastructure.Database;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using IgLive.Service.Tests;
+using OpenTelemetry.Trace;
+
+namespace IgLive.Service.Tests.Infrastructure;
+
+[TestFixture]
+public sealed class PlatformTests
+{
+    private ServiceFactory app = null!;
+    private readonly List<Activity> spans = [];
+
+    [OneTimeSetUp]
+    public async Task Start() => app = await ServiceFactory.CreateAsync(services: s =>
+        s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
+
+    [OneTimeTearDown]
+    public async Task Stop() => await app.DisposeAsync();
+
+    [Test]
+    public async Task Liveness_and_readiness_answer_200()
+    {
+        var client = app.CreateClient();
+        Assert.That((await client.GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await client.GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await client.GetAsync("/api/health")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Readiness_is_503_without_migrations_and_200_once_applied()
+    {
+        var cs = await PostgresFixture.CreateEmptyDatabaseAsync();
+        await using var empty = await ServiceFactoryOnEmptyDatabase(cs);
+        var client = empty.CreateClient();
+        Assert.That((await client.GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        var api = await client.GetAsync("/api/users/nobody");
+        await api.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.That(api.Headers.RetryAfter, Is.Not.Null);
+
+        await using (var ds = NpgsqlDataSource.Create(cs))
+            await new DatabaseMigrator(ds, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        Assert.That((await client.GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Readiness_is_503_while_the_database_is_unreachable()
+    {
+        var unreachable = new NpgsqlConnectionStringBuilder(app.ConnectionString) { Host = "127.0.0.1", Port = 1, Timeout = 2 }.ConnectionString;
+        await using var down = await ServiceFactoryOnEmptyDatabase(unreachable);
+        Assert.That((await down.CreateClient().GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That((await down.CreateClient().GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Two_migrators_racing_apply_each_script_once()
+    {
+        var cs = await PostgresFixture.CreateEmptyDatabaseAsync();
+        await using var ds = NpgsqlDataSource.Create(cs);
+        var migrators = Enumerable.Range(0, 3).Select(_ => new DatabaseMigrator(ds, NullLogger<DatabaseMigrator>.Instance)).ToArray();
+        await Task.WhenAll(migrators.Select(m => m.MigrateAsync(CancellationToken.None)));
+
+        await using var conn = await ds.OpenConnectionAsync();
+        var applied = (await conn.QueryAsync<string>("SELECT scriptname FROM schema_migrations")).ToArray();
+        Assert.That(applied, Is.EquivalentTo(DatabaseMigrator.ScriptNames));
+        Assert.That(await migrators[0].PendingAsync(CancellationToken.None), Is.Empty);
+    }
+
+    [Test]
+    public async Task OpenApi_document_describes_the_endpoints()
+    {
+        var doc = await (await app.CreateClient().GetAsync("/openapi/v1.json")).JsonAsync();
+        var paths = doc.GetProperty("paths");
+        Assert.That(paths.TryGetProperty("/api/me", out var me), Is.True);
+        Assert.That(me.TryGetProperty("get", out var get), Is.True);
+        Assert.That(get.TryGetProperty("requestBody", out _), Is.False, "a GET has no body");
+        Assert.That(me.GetProperty("patch").GetProperty("responses").TryGetProperty("409", out _), Is.True);
+
+        var user = paths.GetProperty("/api/users/{username}").GetProperty("get");
+        var parameters = user.GetProperty("parameters").EnumerateArray().ToArray();
+        Assert.That(parameters.Any(p => p.GetProperty("name").GetString() == "username" && p.GetProperty("in").GetString() == "path"), Is.True);
+        var schemas = doc.GetProperty("components").GetProperty("schemas");
+        Assert.That(schemas.GetProperty("ProfileDto").GetProperty("properties").TryGetProperty("videos_count", out _), Is.True,
+            "schemas use the contract's snake_case names");
+    }
+
+    [Test]
+    public async Task Interactive_docs_are_served()
+    {
+        var rsp = await app.CreateClient().GetAsync("/docs");
+        var html = await rsp.Content.ReadAsStringAsync();
+        Assert.That(rsp.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(html, Does.Contain("/openapi/v1.json").Or.Contain("openapi"));
+    }
+
+    [Test]
+    public async Task A_request_produces_a_server_span_with_a_child_database_span()
+    {
+        var user = await app.CreateUserAsync();
+        var rsp = await user.Client.GetAsync($"/api/users/{user.Username}");
+        Assert.That(rsp.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        app.Services.GetRequiredService<TracerProvider>().ForceFlush();
+
+        var server = spans.LastOrDefault(s => s.Kind == ActivityKind.Server && s.GetTagItem("url.path") as string == $"/api/users/{user.Username}");
+        Assert.That(server, Is.Not.Null, "server span");
+        var db = spans.Where(s => s.TraceId == server!.TraceId && s.Kind == ActivityKind.Client && s.Source.Name == "Npgsql").ToArray();
+        Assert.That(db, Is.Not.Empty, "database span in the same trace");
+        Assert.That(db.Any(s => s.ParentSpanId == server!.SpanId), Is.True, "database span is a child of the server span");
+    }
+
+    [Test]
+    public async Task Json_is_snake_case_with_utc_timestamps()
+    {
+        var user = await app.CreateUserAsync();
+        var body = await (await user.Client.GetAsync("/api/me")).JsonAsync();
+        Assert.That(body.TryGetProperty("videos_count", out _), Is.True);
+        Assert.That(body.TryGetProperty("created_at", out var created), Is.True);
+        Assert.That(created.GetString(), Does.EndWith("Z").Or.EndWith("+00:00"));
+    }
+
+    private static async Task<ServiceFactoryHandle> ServiceFactoryOnEmptyDatabase(string cs)
+    {
+        var f = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("ConnectionStrings:Postgres", cs);
+            b.UseSetting("Auth:JwtSecret", ServiceFactory.JwtSecret);
+            b.UseSetting("Database:MigrateOnStartup", "false");
+            b.UseSetting("Cleanup:SchedulerEnabled", "false");
+            b.UseSetting("Storage:LocalPath", Path.Combine(Path.GetTempPath(), "iglive-tests", Guid.NewGuid().ToString("N")));
+        });
+        _ = f.Server;
+        await Task.Yield();
+        return new ServiceFactoryHandle(f);
+    }
+
+    private sealed class ServiceFactoryHandle(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> f) : IAsyncDisposable
+    {
+        public HttpClient CreateClient() => f.CreateClient();
+        public ValueTask DisposeAsync() => f.DisposeAsync();
+    }
+}

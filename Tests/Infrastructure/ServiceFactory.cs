@@ -1,0 +1,136 @@
+using System.Net.Http.Headers;
+using Dapper;
+using IgLive.Service.Infrastructure.Auth;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using IgLive.Service.Tests;
+
+namespace IgLive.Service.Tests.Infrastructure;
+
+// PostgresFixture is in the root test namespace so that its [SetUpFixture] covers every fixture.
+
+
+/// <summary>A user known to the service: a profile row and a valid local access token.</summary>
+public sealed record TestUser(Guid Id, string Username, string Email, string AccessToken, HttpClient Client);
+
+/// <summary>
+/// The service in memory (<see cref="WebApplicationFactory{TEntryPoint}"/>) on its own cloned database, local storage
+/// in a temp folder, local auth, the Quartz scheduler off, and a <see cref="FakeTimeProvider"/> that moves 1 ms per
+/// read (so rows created one after another have distinct, ordered timestamps). Settings can be overridden per fixture.
+/// </summary>
+public sealed class ServiceFactory : WebApplicationFactory<Program>
+{
+    public const string JwtSecret = "test-secret-test-secret-test-secret-0123456789";
+    private readonly Dictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? services;
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+    public string ConnectionString { get; }
+    public string StoragePath { get; }
+
+    private ServiceFactory(string connectionString, IDictionary<string, string?>? overrides, Action<IServiceCollection>? services)
+    {
+        ConnectionString = connectionString;
+        StoragePath = Path.Combine(Path.GetTempPath(), "iglive-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(StoragePath);
+        settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = connectionString,
+            ["Auth:Mode"] = "Local",
+            ["Auth:JwtSecret"] = JwtSecret,
+            ["Storage:Provider"] = "Local",
+            ["Storage:LocalPath"] = StoragePath,
+            ["Database:MigrateOnStartup"] = "false",
+            ["Cleanup:SchedulerEnabled"] = "false",
+        };
+        foreach (var (k, v) in overrides ?? new Dictionary<string, string?>()) settings[k] = v;
+        this.services = services;
+    }
+
+    /// <summary>Starts a service on a fresh migrated database.</summary>
+    public static async Task<ServiceFactory> CreateAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var factory = new ServiceFactory(await PostgresFixture.CreateDatabaseAsync(), settings, services);
+        _ = factory.Server; // build the host now, so configuration errors surface in the fixture set-up
+        await factory.WaitUntilReadyAsync();
+        return factory;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (k, v) in settings) builder.UseSetting(k, v);
+        builder.UseEnvironment("Testing");
+        builder.ConfigureTestServices(s =>
+        {
+            s.AddSingleton<TimeProvider>(Clock);
+            services?.Invoke(s);
+        });
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var client = CreateClient();
+        for (var i = 0; i < 100; i++)
+        {
+            if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode) return;
+            await Task.Delay(100);
+        }
+        throw new InvalidOperationException("service did not become ready");
+    }
+
+    public NpgsqlConnection OpenConnection()
+    {
+        var conn = new NpgsqlConnection(ConnectionString);
+        conn.Open();
+        return conn;
+    }
+
+    /// <summary>Creates a profile and signs a local token for it (as the local issuer would after sign-up).</summary>
+    public async Task<TestUser> CreateUserAsync(string? username = null)
+    {
+        var id = Guid.NewGuid();
+        username ??= "u" + id.ToString("N")[..12];
+        var email = $"{username}@example.test";
+        await using (var conn = OpenConnection())
+            await conn.ExecuteAsync("INSERT INTO profiles (id, username) VALUES (@id, @username)", new { id, username });
+        var token = Services.GetRequiredService<LocalTokenIssuer>().Issue(id, email, Guid.NewGuid()).AccessToken;
+        return new TestUser(id, username, email, token, CreateClient(token));
+    }
+
+    /// <summary>An HttpClient that sends the given bearer token (anonymous when null).</summary>
+    public HttpClient CreateClient(string? accessToken)
+    {
+        var client = CreateClient();
+        if (accessToken is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return client;
+    }
+
+    /// <summary>Inserts a video row directly (no file), for slices that read videos.</summary>
+    public async Task<Guid> SeedVideoAsync(TestUser owner, DateTimeOffset? expiresAt = null, DateTimeOffset? createdAt = null,
+        string title = "seeded video", string[]? tags = null)
+    {
+        var id = Guid.NewGuid();
+        var created = createdAt ?? Clock.GetUtcNow();
+        await using var conn = OpenConnection();
+        await conn.ExecuteAsync("""
+            INSERT INTO videos (id, user_id, title, description, tags, storage_provider, storage_key, storage_path,
+                                video_url, content_type, size_bytes, created_at, expires_at)
+            VALUES (@id, @owner, @title, '', @tags, 'local', @key, @key, @url, 'video/mp4', 1234, @created, @expires)
+            """, new
+        {
+            id, owner = owner.Id, title, tags = tags ?? [], key = $"videos/{id:N}.mp4", url = $"/media/videos/{id:N}.mp4",
+            created, expires = expiresAt ?? created.AddDays(14),
+        });
+        return id;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try { Directory.Delete(StoragePath, recursive: true); } catch (IOException) { }
+    }
+}

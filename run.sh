@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Runs IgLive.Service on the embedded default: a private PostgreSQL cluster under ./data/pg (Debian's PostgreSQL
+# binaries, installed with apt when missing) unless ConnectionStrings__Postgres is given, local storage under
+# ./data/media, local auth. Applies migrations, prints the URLs. Ctrl-C stops the service and the cluster it started;
+# running it again reuses the data.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+PORT="${PORT:-8080}"
+PGPORT="${PGPORT:-54329}"
+DATA="$ROOT/data"
+log() { echo "[run.sh $(date +%T)] $*"; }
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+
+apt_install() {
+  command -v apt-get >/dev/null || { log "please install: $*"; exit 1; }
+  log "installing $* (apt)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+command -v dotnet >/dev/null || { log "the .NET 10 SDK is required (https://dot.net)"; exit 1; }
+command -v ffmpeg >/dev/null || apt_install ffmpeg || log "ffmpeg unavailable: local videos get no thumbnails"
+
+mkdir -p "$DATA/media"
+PG_STARTED=""
+if [ -z "${ConnectionStrings__Postgres:-}" ]; then
+  PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+  if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ]; then
+    apt_install postgresql
+    PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  fi
+  PGDATA="$DATA/pg"; PGRUN="$DATA/pg-run"
+  mkdir -p "$PGRUN"
+  # PostgreSQL refuses to run as root: as root, the cluster belongs to the 'postgres' system user.
+  AS=(); if [ "$(id -u)" = 0 ]; then AS=(runuser -u postgres --); chown -R postgres:postgres "$DATA" 2>/dev/null || true; chmod o+x "$ROOT" "$DATA"; fi
+  if [ ! -s "$PGDATA/PG_VERSION" ]; then
+    log "creating a PostgreSQL cluster in $PGDATA"
+    mkdir -p "$PGDATA"; [ "$(id -u)" = 0 ] && chown postgres:postgres "$PGDATA"
+    "${AS[@]}" "$PGBIN/initdb" -D "$PGDATA" -U iglive --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  log "starting PostgreSQL on 127.0.0.1:$PGPORT"
+  "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -l "$DATA/pg.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -c port=$PGPORT -c unix_socket_directories=$PGRUN" start >/dev/null
+  PG_STARTED=1
+  "${AS[@]}" "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U iglive -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='iglive'" | grep -q 1 \
+    || "${AS[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U iglive iglive
+  export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PGPORT;Database=iglive;Username=iglive"
+fi
+
+stop() {
+  trap - INT TERM EXIT
+  [ -n "${APP_PID:-}" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true
+  if [ -n "$PG_STARTED" ]; then log "stopping PostgreSQL"; "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null || true; fi
+}
+trap stop INT TERM EXIT
+
+log "building"
+dotnet build IgLive.Service.csproj -c Release -nologo -clp:ErrorsOnly -o "$DATA/bin" >/dev/null
+export ASPNETCORE_URLS="http://127.0.0.1:$PORT" Storage__LocalPath="${Storage__LocalPath:-$DATA/media}"
+export Auth__PublicBaseUrl="${Auth__PublicBaseUrl:-http://127.0.0.1:$PORT}"
+( cd "$ROOT" && exec dotnet "$DATA/bin/IgLive.Service.dll" --contentRoot "$ROOT" ) &
+APP_PID=$!
+for _ in $(seq 1 60); do
+  curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break
+  kill -0 "$APP_PID" 2>/dev/null || { log "the service exited"; exit 1; }
+  sleep 1
+done
+log "IgLive.Service is up:"
+log "  web client   http://127.0.0.1:$PORT/"
+log "  API          http://127.0.0.1:$PORT/api/videos/feed"
+log "  API docs     http://127.0.0.1:$PORT/docs   (OpenAPI: /openapi/v1.json)"
+log "  health       http://127.0.0.1:$PORT/health/ready"
+log "Ctrl-C stops the service and its database."
+wait "$APP_PID"
