@@ -27,7 +27,6 @@
 #         REQUIRE_UPLOAD=0   report a failed sign-up/upload but still exit 0 (default 1: fail)
 #         STANDIN_REBUILD=1  rebuild the base-image stand-ins   KEEP=1  leave containers running
 #         APT_MIRROR         Debian mirror for debootstrap (default: the host's apt source)
-#         PG_EXTRA           extra Npgsql connection-string options, e.g. 'Persist Security Info=true'
 
 # Needs root, the host's apt mirror, and the host's NuGet source. Idempotent: fixed container/network
 # names are removed first; cached stand-ins and docker layers make a re-run take ~1-2 minutes.
@@ -230,7 +229,7 @@ start_containers() {
   # image's VOLUME (an anonymous volume here). A short health interval so `healthy` shows up quickly.
   docker run -d --name "$SVC" --network "$NET" --read-only --tmpfs /tmp -p 127.0.0.1::8080 \
     --health-interval 2s --health-start-period 60s \
-    -e ConnectionStrings__Postgres="Host=$PG;Database=iglive;Username=postgres;Password=$PG_PASSWORD${PG_EXTRA:+;$PG_EXTRA}" \
+    -e ConnectionStrings__Postgres="Host=$PG;Database=iglive;Username=postgres;Password=$PG_PASSWORD" \
     "$IMAGE" >/dev/null
   PORT=$(docker port "$SVC" 8080/tcp | head -1 | sed 's/.*://')
   BASE="http://127.0.0.1:$PORT"
