@@ -17,7 +17,7 @@
 # pulled) the real images, the real ones are used. Stand-ins are labelled `iglive.ci.standin=<sdk version>`
 # and rebuilt when the host SDK changes (or with STANDIN_REBUILD=1).
 #
-# Then: build iglive/service:ci, run it --read-only against PostgreSQL (iglive/postgres:15, made by
+# Then: build iglive/service:ci, run its `migrate` command, then the service, --read-only, against PostgreSQL (iglive/postgres:15, made by
 # .ci/offline-postgres-image.sh) on a private docker network, wait for /health/ready = 200, check the
 # image (non-root uid 1654, ffmpeg, docker HEALTHCHECK healthy, /openapi/v1.json), then sign up and
 # upload one tiny MP4 (expects 201).
@@ -225,11 +225,17 @@ start_containers() {
     docker exec "$PG" pg_isready -h localhost -U postgres -q 2>/dev/null && break; sleep 1
   done
   docker exec "$PG" pg_isready -h localhost -U postgres -q || { docker logs "$PG" 2>&1 | tail -20 >&2; die "postgres not ready"; }
-  # --read-only + tmpfs /tmp: the same constraints as the Kubernetes deployment; /app/data is the
-  # image's VOLUME (an anonymous volume here). A short health interval so `healthy` shows up quickly.
+  local conn="Host=$PG;Database=iglive;Username=postgres;Password=$PG_PASSWORD"
+  # As in Kubernetes: the migration Job (`migrate` command) first, then the service with
+  # Database__MigrateOnStartup=false. --read-only + tmpfs /tmp: the deployment's constraints; /app/data
+  # is the image's VOLUME (an anonymous volume here).
+  docker run --rm --network "$NET" --read-only --tmpfs /tmp -e ConnectionStrings__Postgres="$conn" \
+    "$IMAGE" migrate >"$WORK/migrate.log" 2>&1 || { tail -30 "$WORK/migrate.log" >&2; die "'migrate' command failed"; }
+  log "'migrate' command exited 0"
+  # A short health interval so docker's HEALTHCHECK status turns `healthy` quickly.
   docker run -d --name "$SVC" --network "$NET" --read-only --tmpfs /tmp -p 127.0.0.1::8080 \
     --health-interval 2s --health-start-period 60s \
-    -e ConnectionStrings__Postgres="Host=$PG;Database=iglive;Username=postgres;Password=$PG_PASSWORD" \
+    -e ConnectionStrings__Postgres="$conn" -e Database__MigrateOnStartup=false \
     "$IMAGE" >/dev/null
   PORT=$(docker port "$SVC" 8080/tcp | head -1 | sed 's/.*://')
   BASE="http://127.0.0.1:$PORT"
