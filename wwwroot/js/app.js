@@ -144,7 +144,7 @@ function videoCard(v) {
 
   const commentsPanel = h("section.comments", { hidden: true, "aria-label": "Comments" });
   const commentsButton = h("button", { type: "button", "data-testid": "comments-toggle", "aria-expanded": "false" },
-    `💬 ${fmtCount(v.comments_count)}`);
+    `Comments ${fmtCount(v.comments_count)}`);
   commentsButton.addEventListener("click", () => {
     const open = commentsPanel.hidden;
     commentsPanel.hidden = !open;
