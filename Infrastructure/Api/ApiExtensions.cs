@@ -39,6 +39,7 @@ public static class ApiExtensions
         o.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         o.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        o.Converters.Add(new UtcDateTimeOffsetConverter());
     }
 
     /// <param name="app">The application.</param>
