@@ -88,6 +88,11 @@ public sealed class PlatformTests
         var schemas = doc.GetProperty("components").GetProperty("schemas");
         Assert.That(schemas.GetProperty("ProfileDto").GetProperty("properties").TryGetProperty("videos_count", out _), Is.True,
             "schemas use the contract's snake_case names");
+        var problem = schemas.GetProperty("ProblemDetails").GetProperty("properties");
+        Assert.That(problem.TryGetProperty("trace_id", out _) && problem.GetProperty("errors").GetProperty("type").ToString().Contains("object"),
+            Is.True, "the problem schema is the contract's (errors keyed by field)");
+        var unauthorized = me.GetProperty("get").GetProperty("responses").GetProperty("401").GetProperty("content");
+        Assert.That(unauthorized.TryGetProperty("application/problem+json", out _), Is.True);
     }
 
     [Test]
