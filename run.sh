@@ -59,7 +59,7 @@ log "building"
 dotnet build IgLive.Service.csproj -c Release -nologo -clp:ErrorsOnly -o "$DATA/bin" >/dev/null
 export ASPNETCORE_URLS="http://127.0.0.1:$PORT" Storage__LocalPath="${Storage__LocalPath:-$DATA/media}"
 export Auth__PublicBaseUrl="${Auth__PublicBaseUrl:-http://127.0.0.1:$PORT}"
-( cd "$ROOT" && exec dotnet "$DATA/bin/IgLive.Service.dll" --contentRoot="$ROOT" ) &
+( cd "$ROOT" && exec dotnet "$DATA/bin/IgLive.Service.dll" --contentRoot "$ROOT" ) &
 APP_PID=$!
 for _ in $(seq 1 60); do
   curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break

@@ -32,6 +32,9 @@ public sealed class SupabaseAuthTests
             ["Auth:RateLimit:PerAddressPerMinute"] = "100000",
             ["Auth:RateLimit:PerEmailPerMinute"] = "100000",
             ["Logging:LogLevel:Default"] = "Debug",
+            ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Debug", // appsettings.json quietens these
+            ["Logging:LogLevel:Polly"] = "Debug",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
         }, services => services.AddSingleton<ILoggerProvider>(logs));
     }
 
