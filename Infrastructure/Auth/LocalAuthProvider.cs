@@ -20,6 +20,7 @@ public sealed partial class LocalAuthProvider(
     public async Task<AuthOutcome> SignUpAsync(SignUpCommand command, UserCreatedHook onCreated, CancellationToken ct)
     {
         var userId = Guid.NewGuid();
+        var email = command.Email.Trim().ToLowerInvariant(); // as GoTrue stores and returns it
         var hash = hasher.Hash(command.Password);
         var now = clock.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -27,7 +28,7 @@ public sealed partial class LocalAuthProvider(
         try
         {
             await conn.ExecuteAsync(new CommandDefinition(LocalAuthSql.InsertUser,
-                new { Id = userId, command.Email, PasswordHash = hash, Now = now }, tx, cancellationToken: ct));
+                new { Id = userId, Email = email, PasswordHash = hash, Now = now }, tx, cancellationToken: ct));
         }
         catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "local_users_email_key" })
         {
@@ -35,7 +36,7 @@ public sealed partial class LocalAuthProvider(
         }
 
         await onCreated(userId, conn, tx, ct);
-        var session = await StartSessionAsync(conn, tx, new AuthUser(userId, command.Email), now, ct);
+        var session = await StartSessionAsync(conn, tx, new AuthUser(userId, email), now, ct);
         await tx.CommitAsync(ct);
         Log.SignedUp(log, userId);
         return new AuthSessionIssued(session);

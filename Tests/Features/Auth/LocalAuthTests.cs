@@ -44,7 +44,7 @@ public sealed class LocalAuthTests
             Assert.That(session.GetProperty("expires_at").GetInt64(),
                 Is.EqualTo(app.Clock.GetUtcNow().ToUnixTimeSeconds() + expiresIn).Within(5), "unix seconds");
             Assert.That(session.GetProperty("refresh_token").GetString(), Has.Length.GreaterThanOrEqualTo(43));
-            Assert.That(session.GetProperty("user").GetProperty("email").GetString(), Is.EqualTo(email));
+            Assert.That(session.GetProperty("user").GetProperty("email").GetString(), Is.EqualTo(email.ToLowerInvariant()), "stored lower-case, as GoTrue");
         });
         var claims = new JsonWebToken(session.GetProperty("access_token").GetString());
         Assert.Multiple(() =>
