@@ -15,6 +15,8 @@ namespace IgLive.Service.Tests.Features.Auth;
 public sealed class LocalAuthTests
 {
     private const string Issuer = "http://localhost:8080/auth/v1";
+    private static readonly string[] SignUpStatuses = ["201", "202", "400", "409", "429", "502", "503"];
+    private static readonly string[] SessionFields = ["access_token", "token_type", "expires_in", "expires_at", "refresh_token", "user"];
     private ServiceFactory app = null!;
 
     [OneTimeSetUp]
@@ -333,6 +335,27 @@ public sealed class LocalAuthTests
         await blocked.AssertProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.That(blocked.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero));
         await other.AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Test]
+    public async Task OpenApi_document_describes_the_auth_endpoints_and_their_refusals()
+    {
+        var doc = await (await app.CreateClient().GetAsync("/openapi/v1.json")).JsonAsync();
+        var paths = doc.GetProperty("paths");
+        var signUp = paths.GetProperty("/api/auth/signup").GetProperty("post");
+        var signUpResponses = signUp.GetProperty("responses");
+        Assert.Multiple(() =>
+        {
+            foreach (var status in SignUpStatuses)
+                Assert.That(signUpResponses.TryGetProperty(status, out _), Is.True, $"sign-up documents {status}");
+            Assert.That(signUp.GetProperty("description").GetString(), Does.Contain("confirmation_required"));
+            Assert.That(paths.GetProperty("/api/auth/login").GetProperty("post").GetProperty("responses").TryGetProperty("401", out _), Is.True);
+            Assert.That(paths.GetProperty("/api/auth/refresh").GetProperty("post").GetProperty("responses").TryGetProperty("401", out _), Is.True);
+            Assert.That(paths.GetProperty("/api/auth/logout").GetProperty("post").GetProperty("responses").TryGetProperty("204", out _), Is.True);
+            var session = doc.GetProperty("components").GetProperty("schemas").GetProperty("SessionDto").GetProperty("properties");
+            foreach (var field in SessionFields)
+                Assert.That(session.TryGetProperty(field, out _), Is.True, $"Session has {field}");
+        });
     }
 
     private static (string Email, string Username, string Password) NewAccount()
