@@ -11,8 +11,8 @@ using IgLive.Service.Infrastructure.Telemetry;
 
 // `dotnet IgLive.Service.dll [migrate|cleanup]`: no command serves HTTP; `migrate` applies migrations and exits,
 // `cleanup` runs the cleanup once and exits.
-var command = args.FirstOrDefault(a => !a.StartsWith('-') && !a.Contains('='));
-var builder = WebApplication.CreateBuilder(args.Where(a => a != command).ToArray());
+var command = args is [var first, ..] && !first.StartsWith('-') && !first.Contains('=') ? first : null;
+var builder = WebApplication.CreateBuilder(command is null ? args : args[1..]);
 try
 {
     builder.AddIgLiveConfiguration();

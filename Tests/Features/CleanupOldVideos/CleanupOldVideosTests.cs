@@ -314,7 +314,7 @@ public sealed class CleanupOldVideosTests
     [Test]
     public async Task Two_clustered_schedulers_never_run_the_job_at_the_same_time()
     {
-        var logs = new LogCapture();
+        var logs = new TimedLogCapture();
         var settings = SchedulerSettings("0/1 * * * * ?");
         settings["Logging:LogLevel:IgLive.Service.Features.CleanupOldVideos"] = "Debug";
         // A slow store makes every run with work last ~0.8 s while the trigger fires every second.
@@ -343,7 +343,7 @@ public sealed class CleanupOldVideosTests
         await TestContext.Progress.WriteLineAsync($"cluster test: {runs.Length} runs on {runs.Select(r => r.Instance).Distinct().Count()} instance(s)");
     }
 
-    private static IEnumerable<(string Instance, long Start, long? End)> JobRuns(LogCapture logs)
+    private static IEnumerable<(string Instance, long Start, long? End)> JobRuns(TimedLogCapture logs)
     {
         var entries = logs.Entries.Where(e => e.Category.EndsWith(nameof(CleanupOldVideosJob), StringComparison.Ordinal)).ToArray();
         var open = new Dictionary<string, long>();

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 
 namespace IgLive.Service.Tests.Fakes;
 
-/// <summary>An <see cref="ILoggerProvider"/> that keeps every message with its real (monotonic) time, for assertions.</summary>
-public sealed class LogCapture : ILoggerProvider
+/// <summary>An <see cref="ILoggerProvider"/> that keeps every message with its event name and real (monotonic) time.</summary>
+public sealed class TimedLogCapture : ILoggerProvider
 {
     public sealed record Entry(string Category, LogLevel Level, string EventName, string Message, long Timestamp);
 
@@ -14,7 +14,7 @@ public sealed class LogCapture : ILoggerProvider
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
     public void Dispose() { }
 
-    private sealed class Logger(LogCapture owner, string category) : ILogger
+    private sealed class Logger(TimedLogCapture owner, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
         public bool IsEnabled(LogLevel logLevel) => true;
