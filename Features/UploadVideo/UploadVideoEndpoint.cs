@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Dapper;
 using FastEndpoints;
+using FluentValidation.Results;
 using IgLive.Service.Features.Common;
 using IgLive.Service.Infrastructure.Auth;
 using IgLive.Service.Infrastructure.Configuration;
@@ -67,8 +68,8 @@ public sealed partial class UploadVideoEndpoint(
                 """;
         });
         Description(b => b
-            .Accepts<UploadVideoForm>("multipart/form-data")
-            .Accepts<RegisterVideoRequest>("application/json")
+            // One Accepts with both types: routing honours only the last accepts metadata (415 for anything else).
+            .Accepts<UploadVideoForm>("multipart/form-data", "application/json")
             .Produces<VideoDto>(201, "application/json")
             .ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404).ProducesProblemDetails(409)
             .ProducesProblemDetails(413).ProducesProblemDetails(415).ProducesProblemDetails(502).ProducesProblemDetails(503));
@@ -105,13 +106,13 @@ public sealed partial class UploadVideoEndpoint(
                 {
                     var name = section.FormSection.Name;
                     var value = await ReadFieldAsync(section.FormSection.Section.Body, ct);
-                    if (value is null) { AddError(name, $"{name} is too long"); ThrowIfAnyErrors(); }
+                    if (value is null) { AddError(new ValidationFailure(name, $"{name} is too long")); ThrowIfAnyErrors(); }
                     fields.TryAdd(name, value!);
                     continue;
                 }
                 if (!section.IsFileSection) continue;
-                if (section.FileSection.Name != "file") { AddError("file", "the file part must be named 'file'"); ThrowIfAnyErrors(); }
-                if (stored is not null) { AddError("file", "send exactly one file"); ThrowIfAnyErrors(); }
+                if (section.FileSection.Name != "file") { AddError(new ValidationFailure("file", "the file part must be named 'file'")); ThrowIfAnyErrors(); }
+                if (stored is not null) { AddError(new ValidationFailure("file", "send exactly one file")); ThrowIfAnyErrors(); }
                 if (fields.ContainsKey("title")) ValidateFields(fields); // refuse before storing anything
 
                 stored = await StoreAsync(id, section.FileSection.Section.Body, max, ct);
@@ -121,7 +122,7 @@ public sealed partial class UploadVideoEndpoint(
                     return;
                 }
             }
-            if (stored is null) { AddError("file", "a video file is required"); ThrowIfAnyErrors(); }
+            if (stored is null) { AddError(new ValidationFailure("file", "a video file is required")); ThrowIfAnyErrors(); }
             var f = ValidateFields(fields);
 
             var dto = await InsertAsync(id, f, stored!);
@@ -164,7 +165,7 @@ public sealed partial class UploadVideoEndpoint(
     {
         var head = new byte[VideoSniffer.HeadLength];
         var n = await body.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct);
-        if (n == 0) { AddError("file", "the file is empty"); ThrowIfAnyErrors(); }
+        if (n == 0) { AddError(new ValidationFailure("file", "the file is empty")); ThrowIfAnyErrors(); }
         if (VideoSniffer.Sniff(head.AsSpan(0, n)) is not { } container)
         {
             refusal = ProblemsExtensions.Problem(415, "The file is not an MP4, MOV, WebM or Matroska video.");
@@ -208,13 +209,18 @@ public sealed partial class UploadVideoEndpoint(
             refusal = TooLarge(max);
             return null;
         }
+        catch (IOException e) when (!stream.ReadFailed)
+        {
+            // The disk, not the request: a 500 with the cause logged, never mistaken for a malformed body.
+            throw new InvalidOperationException("Writing the upload to local storage failed.", e);
+        }
         finally
         {
             if (!done)
             {
-                File.Delete(temp);
-                File.Delete(final);
-                File.Delete(thumbnail);
+                DeleteQuietly(temp);
+                DeleteQuietly(final);
+                DeleteQuietly(thumbnail);
             }
         }
     }
@@ -238,6 +244,12 @@ public sealed partial class UploadVideoEndpoint(
             url + StreamSuffix, container, stream.BytesRead, new VideoInfo(file.Duration, file.Width, file.Height).Sane());
     }
 
+    private static void DeleteQuietly(string path)
+    {
+        try { File.Delete(path); }
+        catch (DirectoryNotFoundException) { } // never created
+    }
+
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooLarge(long max) => ProblemsExtensions.Problem(413, $"The file is larger than the {max} bytes allowed.");
 
     // ---------------- JSON registration of a direct ImageKit upload ----------------
@@ -257,22 +269,22 @@ public sealed partial class UploadVideoEndpoint(
         if (HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxJsonBytes;
 
         var req = await HttpContext.Request.ReadFromJsonAsync<RegisterVideoRequest>(Json, ct);
-        if (req is null) { AddError("request", "a JSON object is required"); ThrowIfAnyErrors(); }
+        if (req is null) { AddError(new ValidationFailure("request", "a JSON object is required")); ThrowIfAnyErrors(); }
         if (req!.ImagekitFileId is not { } fileId || !FileIdPattern().IsMatch(fileId))
-            AddError("imagekit_file_id", "imagekit_file_id must be an ImageKit fileId");
+            AddError(new ValidationFailure("imagekit_file_id", "imagekit_file_id must be an ImageKit fileId"));
         var fields = VideoFields.From(req.Title, req.Description, req.Tags);
         foreach (var failure in VideoFieldsValidator.Instance.Validate(fields).Errors) AddError(failure);
         ThrowIfAnyErrors();
 
         var file = await imageKit.GetFileAsync(req.ImagekitFileId!, ct);
         var folder = imageKit.Options.Folder.TrimEnd('/') + "/";
-        if (file is null) AddError("imagekit_file_id", "ImageKit has no file with this id");
+        if (file is null) AddError(new ValidationFailure("imagekit_file_id", "ImageKit has no file with this id"));
         else if (file.FileType != "non-image" || file.Mime?.StartsWith("video/", StringComparison.Ordinal) != true)
-            AddError("imagekit_file_id", "the file is not a video");
+            AddError(new ValidationFailure("imagekit_file_id", "the file is not a video"));
         else if (file.FilePath is not { } path || !path.StartsWith(folder, StringComparison.Ordinal) || path.Contains("/../", StringComparison.Ordinal))
-            AddError("imagekit_file_id", $"the file is not in the upload folder {imageKit.Options.Folder}");
+            AddError(new ValidationFailure("imagekit_file_id", $"the file is not in the upload folder {imageKit.Options.Folder}"));
         else if (file.Size is not > 0 || string.IsNullOrEmpty(file.Url))
-            AddError("imagekit_file_id", "the file is empty");
+            AddError(new ValidationFailure("imagekit_file_id", "the file is empty"));
         ThrowIfAnyErrors();
 
         var url = file!.Url!.TrimEnd('/');
