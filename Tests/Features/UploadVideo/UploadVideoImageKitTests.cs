@@ -19,9 +19,9 @@ public sealed class UploadVideoImageKitTests
         imageKit = new ImageKitFake();
         var settings = imageKit.Settings();
         settings["Storage:Provider"] = "ImageKit";
-        settings["ImageKit:ApiTimeoutSeconds"] = "0.5";
+        settings["ImageKit:ApiTimeoutSeconds"] = "1";
         settings["ImageKit:ApiRetries"] = "1";
-        settings["ImageKit:UploadTimeoutSeconds"] = "1";
+        settings["ImageKit:UploadTimeoutSeconds"] = "30"; // generous: the 2-core test machine is shared
         app = await ServiceFactory.CreateAsync(settings);
         await app.InstallInsertFailureAsync("db-failure");
     }
@@ -82,7 +82,21 @@ public sealed class UploadVideoImageKitTests
         yield return new TestCaseData(FakeFault.Of(401), HttpStatusCode.BadGateway).SetArgDisplayNames("401 rejected key");
         yield return new TestCaseData(FakeFault.Of(429, ("X-RateLimit-Reset", "3000")), HttpStatusCode.ServiceUnavailable).SetArgDisplayNames("429");
         yield return new TestCaseData(FakeFault.Of(500), HttpStatusCode.ServiceUnavailable).SetArgDisplayNames("500");
-        yield return new TestCaseData(FakeFault.Hanging(), HttpStatusCode.ServiceUnavailable).SetArgDisplayNames("hang");
+    }
+
+    [Test]
+    public async Task A_hanging_imagekit_upload_is_503_after_the_upload_timeout()
+    {
+        using var hanging = new ImageKitFake { Fault = FakeFault.Hanging() };
+        var settings = hanging.Settings();
+        settings["Storage:Provider"] = "ImageKit";
+        settings["ImageKit:UploadTimeoutSeconds"] = "1";
+        await using var shortTimeout = await ServiceFactory.CreateAsync(settings);
+        var user = await shortTimeout.CreateUserAsync();
+        var rsp = await user.Client.PostAsync("/api/videos", UploadHelpers.Form(UploadHelpers.Fixture("tiny.mp4")));
+        await rsp.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.That(rsp.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero));
+        Assert.That(await shortTimeout.CountVideosAsync(user.Id), Is.Zero);
     }
 
     [TestCaseSource(nameof(UploadFaults))]
