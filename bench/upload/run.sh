@@ -73,29 +73,34 @@ sleep 1
 
 cp_secs() { local t0 t1; t0=$(date +%s.%N); cp "$FILE" "$WORK/media/cp-$1.bin"; t1=$(date +%s.%N); rm -f "$WORK/media/cp-$1.bin"; echo "$t1 - $t0" | bc -l; }
 
-# Each timed step starts with no dirty pages (sync, untimed), so one step's writeback does not slow the next.
-sync; CP1=$(cp_secs 1)
+# Three rounds of: cp, upload with Content-Length, upload chunked. Each timed step starts with no dirty pages
+# (sync, untimed), so one step's writeback does not slow the next; medians are reported (the machine is shared).
 sync; BASE=$(rss_kib)
 ( peak=0; while :; do r=$(awk '/^VmRSS/ {print $2}' "/proc/$APP/status" 2>/dev/null || echo 0); [ "$r" -gt "$peak" ] && peak=$r && echo "$peak" > "$WORK/peak"; sleep 0.02; done ) &
 SAMPLER=$!
-read -r UP_SECS UP_CODE < <(upload "")
+CPS=(); UPS=(); CHS=(); CODES=""
+for round in 1 2 3; do
+  sync; CPS+=("$(cp_secs "$round")")
+  sync; read -r t c < <(upload ""); UPS+=("$t"); CODES="$CODES $c"
+  [ "$round" = 1 ] && STORED=$(python3 -c "import json;print(json.load(open('$WORK/resp.json'))['size_bytes'])" 2>/dev/null || echo "?")
+  rm -rf "$WORK/media/videos"
+  sync; read -r t c < <(upload "-H Transfer-Encoding:chunked"); CHS+=("$t"); CODES="$CODES $c"
+  rm -rf "$WORK/media/videos"
+done
 kill "$SAMPLER"; SAMPLER=""
 PEAK=$(cat "$WORK/peak")
-STORED=$(python3 -c "import json;print(json.load(open('$WORK/resp.json'))['size_bytes'])" 2>/dev/null || echo "?")
-rm -rf "$WORK/media/videos"; sync
-read -r CH_SECS CH_CODE < <(upload "-H Transfer-Encoding:chunked")
-rm -rf "$WORK/media/videos"; sync
-CP2=$(cp_secs 2)
 
-python3 - "$BYTES" "$CP1" "$CP2" "$UP_SECS" "$UP_CODE" "$CH_SECS" "$CH_CODE" "$BASE" "$PEAK" "$STORED" <<'PY'
-import sys
-b, cp1, cp2, up, code, ch, chcode, base, peak, stored = sys.argv[1:]
-b = int(b); mib = b / 1048576
-cp = (float(cp1) + float(cp2)) / 2
-print(f"file: {mib:.0f} MiB; stored size_bytes: {stored}")
-print(f"cp (same disk, mean of before/after): {cp:.2f} s = {mib/cp:.0f} MiB/s  (runs: {float(cp1):.2f} s, {float(cp2):.2f} s)")
-print(f"upload (Content-Length): HTTP {code}, {float(up):.2f} s = {mib/float(up):.0f} MiB/s, ratio to cp = {cp/float(up):.2f}")
-print(f"upload (chunked):        HTTP {chcode}, {float(ch):.2f} s = {mib/float(ch):.0f} MiB/s, ratio to cp = {cp/float(ch):.2f}")
-print(f"load average at the end: {open('/proc/loadavg').read().split()[:3]} (the machine is shared)")
-print(f"service VmRSS: {int(base)/1024:.0f} MiB before, peak {int(peak)/1024:.0f} MiB during the upload, growth {(int(peak)-int(base))/1024:.1f} MiB")
+python3 - "$BYTES" "${CPS[*]}" "${UPS[*]}" "${CHS[*]}" "$CODES" "$BASE" "$PEAK" "$STORED" <<'PY'
+import statistics, sys
+b, cps, ups, chs, codes, base, peak, stored = sys.argv[1:]
+mib = int(b) / 1048576
+cps, ups, chs = ([float(x) for x in v.split()] for v in (cps, ups, chs))
+cp, up, ch = statistics.median(cps), statistics.median(ups), statistics.median(chs)
+fmt = lambda v: ", ".join(f"{x:.2f}" for x in v)
+print(f"file: {mib:.0f} MiB; stored size_bytes: {stored}; HTTP statuses:{codes}")
+print(f"cp (same disk):          median {cp:.2f} s = {mib/cp:.0f} MiB/s   (runs: {fmt(cps)} s)")
+print(f"upload (Content-Length): median {up:.2f} s = {mib/up:.0f} MiB/s, ratio to cp = {cp/up:.2f}   (runs: {fmt(ups)} s)")
+print(f"upload (chunked):        median {ch:.2f} s = {mib/ch:.0f} MiB/s, ratio to cp = {cp/ch:.2f}   (runs: {fmt(chs)} s)")
+print(f"load average at the end: {' '.join(open('/proc/loadavg').read().split()[:3])} (the machine is shared)")
+print(f"service VmRSS: {int(base)/1024:.0f} MiB before, peak {int(peak)/1024:.0f} MiB during six uploads, growth {(int(peak)-int(base))/1024:.1f} MiB")
 PY
