@@ -254,6 +254,11 @@ public sealed partial class UploadVideoEndpoint(
             refusal = TooLarge(max);
             return null;
         }
+        catch (UpstreamException e) when (stream.ReadFailed)
+        {
+            // Our client's body broke off (gone, or bad framing), not ImageKit: report it as such, not as a 503.
+            throw new IOException("The request body could not be read while forwarding it to ImageKit.", e);
+        }
         var url = file.Url!.TrimEnd('/');
         return new StoredVideo(StorageProviders.ImageKit, file.FileId!, file.FilePath, null, url, url + "/ik-thumbnail.jpg",
             url + StreamSuffix, container, stream.BytesRead, new VideoInfo(file.Duration, file.Width, file.Height).Sane());

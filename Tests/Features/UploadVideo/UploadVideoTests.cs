@@ -269,6 +269,22 @@ public sealed class UploadVideoTests
         await rsp.AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 
+    [Test]
+    public async Task The_openapi_document_describes_both_request_forms_and_the_field_order()
+    {
+        var doc = await (await app.CreateClient().GetAsync("/openapi/v1.json")).JsonAsync();
+        var post = doc.GetProperty("paths").GetProperty("/api/videos").GetProperty("post");
+        var content = post.GetProperty("requestBody").GetProperty("content");
+        Assert.Multiple(() =>
+        {
+            Assert.That(content.TryGetProperty("multipart/form-data", out _), Is.True);
+            Assert.That(content.TryGetProperty("application/json", out _), Is.True);
+            Assert.That(post.GetProperty("description").GetString(), Does.Contain("before `file`"));
+            foreach (var status in new[] { "201", "400", "413", "415" })
+                Assert.That(post.GetProperty("responses").TryGetProperty(status, out _), Is.True, status);
+        });
+    }
+
     /// <summary>
     /// Waits for a condition the server reaches on its own after the client has gone (it has no response to wait
     /// for). Bounded, and asserts; not a timing assertion.
