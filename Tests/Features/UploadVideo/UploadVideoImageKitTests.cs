@@ -112,6 +112,18 @@ public sealed class UploadVideoImageKitTests
     }
 
     [Test]
+    public async Task A_client_that_disconnects_mid_upload_leaves_nothing_in_imagekit_and_no_row()
+    {
+        var user = await app.CreateUserAsync();
+        var before = imageKit.Files.Keys.ToHashSet();
+        var stream = new ChunkedStream(UploadHelpers.FakeMp4(256 * 1024), failAfter: 128 * 1024);
+        Assert.That(async () => await user.Client.PostAsync("/api/videos", UploadHelpers.Form(new StreamContent(stream))), Throws.InstanceOf<Exception>());
+        // The forwarded multipart body was cut short, so ImageKit cannot have completed a file, now or later.
+        Assert.That(imageKit.Files.Keys.Except(before), Is.Empty);
+        Assert.That(await app.CountVideosAsync(user.Id), Is.Zero);
+    }
+
+    [Test]
     public async Task A_database_failure_after_the_upload_queues_the_imagekit_file_for_deletion()
     {
         var user = await app.CreateUserAsync();
