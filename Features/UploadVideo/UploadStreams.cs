@@ -12,6 +12,8 @@ public sealed class ReplayingLimitedStream(ReadOnlyMemory<byte> head, Stream res
     /// <summary>Bytes handed out so far.</summary>
     public long BytesRead { get; private set; }
     public bool LimitExceeded { get; private set; }
+    /// <summary>Reading the request failed (client gone, broken framing): not the store's fault.</summary>
+    public bool ReadFailed { get; private set; }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -22,7 +24,11 @@ public sealed class ReplayingLimitedStream(ReadOnlyMemory<byte> head, Stream res
             head.Slice(headPosition, n).CopyTo(buffer);
             headPosition += n;
         }
-        else n = await rest.ReadAsync(buffer, cancellationToken);
+        else
+        {
+            try { n = await rest.ReadAsync(buffer, cancellationToken); }
+            catch { ReadFailed = true; throw; }
+        }
         BytesRead += n;
         if (BytesRead > maxBytes)
         {

@@ -25,6 +25,8 @@ public static class ImageKitExtensions
             .AddResilienceHandler("imagekit-api", (pipeline, ctx) =>
             {
                 var o = ctx.ServiceProvider.GetRequiredService<IOptions<ImageKitOptions>>().Value;
+                // Timeouts and back-off are wall-clock matters: never the injected (business, testable) clock.
+                pipeline.TimeProvider = TimeProvider.System;
                 var attempt = TimeSpan.FromSeconds(o.ApiTimeoutSeconds);
                 pipeline.AddTimeout(attempt * (o.ApiRetries + 1) + TimeSpan.FromSeconds(o.ApiRetries * 2 + 1));
                 if (o.ApiRetries > 0)
@@ -52,6 +54,7 @@ public static class ImageKitExtensions
             .AddResilienceHandler("imagekit-upload", (pipeline, ctx) =>
             {
                 var o = ctx.ServiceProvider.GetRequiredService<IOptions<ImageKitOptions>>().Value;
+                pipeline.TimeProvider = TimeProvider.System;
                 pipeline.AddTimeout(TimeSpan.FromSeconds(o.UploadTimeoutSeconds));
             });
         return services;

@@ -31,9 +31,9 @@ public sealed class ImageKitTests
             o.UrlEndpoint = ImageKitFake.UrlEndpoint;
             o.UploadBaseUrl = fake.Url;
             o.ApiBaseUrl = fake.Url;
-            o.ApiTimeoutSeconds = 0.5;
+            o.ApiTimeoutSeconds = 1;
             o.ApiRetries = 2;
-            o.UploadTimeoutSeconds = 1;
+            o.UploadTimeoutSeconds = 2;
         });
         services.AddImageKit();
         services.AddSingleton<ImageKitFileStore>();
