@@ -46,6 +46,7 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
             ["Storage:LocalPath"] = StoragePath,
             ["Database:MigrateOnStartup"] = "false",
             ["Cleanup:SchedulerEnabled"] = "false",
+            ["Cleanup:DrainerEnabled"] = "false", // tests drain explicitly (or turn it on) so queue rows stay observable
         };
         foreach (var (k, v) in overrides ?? new Dictionary<string, string?>()) settings[k] = v;
         this.services = services;
