@@ -1,4 +1,5 @@
--- Fills a migrated IgLive database with 100,000 profiles, 1,000,000 videos and 10,000,000 likes, set-based.
+-- Fills a migrated IgLive database with 100,000 profiles, 1,000,000 videos, 10,000,000 likes and 200,000
+-- comments, set-based.
 -- Run: bench/feed/db.sh psql -v ON_ERROR_STOP=1 -f bench/feed/seed.sql   (empties those tables first)
 -- Ids are derived from integers so load scripts can address rows without a lookup:
 --   user n  = 00000000-0000-4000-9000-%012x,  video n = 00000000-0000-4000-8000-%012x  (n from 1).
@@ -62,6 +63,16 @@ CROSS JOIN seed_clock
 LEFT JOIN (SELECT ((u::bigint * 7919 + k * 10007) % 1000000) + 1 AS n, count(*) AS c
            FROM generate_series(1, 100000) u, generate_series(1, 100) k GROUP BY 1) l USING (n);
 
+-- 200,000 comments: 200 on each of the 1,000 newest videos (video n has comments_count = 200 for n <= 1000).
+INSERT INTO video_comments (id, video_id, user_id, text, created_at)
+SELECT ('00000000-0000-4000-a000-' || lpad(to_hex(n), 12, '0'))::uuid,
+       ('00000000-0000-4000-8000-' || lpad(to_hex((n % 1000) + 1), 12, '0'))::uuid,
+       ('00000000-0000-4000-9000-' || lpad(to_hex((n % 100000) + 1), 12, '0'))::uuid,
+       'Seeded comment ' || n, t0 - n * interval '10 milliseconds'
+FROM generate_series(1, 200000) n, seed_clock;
+UPDATE videos SET comments_count = 200
+WHERE id IN (SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(n), 12, '0'))::uuid FROM generate_series(1, 1000) n);
+
 DO $$
 DECLARE r record;
 BEGIN
@@ -79,6 +90,7 @@ END $$;
 VACUUM ANALYZE profiles;
 VACUUM ANALYZE videos;
 VACUUM ANALYZE video_likes;
+VACUUM ANALYZE video_comments;
 SELECT (SELECT count(*) FROM profiles) AS profiles, (SELECT count(*) FROM videos) AS videos,
        (SELECT count(*) FROM video_likes) AS likes, (SELECT sum(likes_count) FROM videos) AS likes_counted,
        pg_size_pretty(pg_database_size(current_database())) AS size;
