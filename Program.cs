@@ -9,8 +9,8 @@ using IgLive.Service.Infrastructure.Storage;
 using IgLive.Service.Infrastructure.Telemetry;
 
 // `dotnet IgLive.Service.dll [migrate]`: no command serves HTTP; `migrate` applies migrations and exits.
-var command = args.FirstOrDefault(a => !a.StartsWith('-') && !a.Contains('='));
-var builder = WebApplication.CreateBuilder(args.Where(a => a != command).ToArray());
+var command = args is [var first, ..] && !first.StartsWith('-') && !first.Contains('=') ? first : null;
+var builder = WebApplication.CreateBuilder(command is null ? args : args[1..]);
 try
 {
     builder.AddIgLiveConfiguration();

@@ -22,11 +22,18 @@ fi
 export TESTCONTAINERS_RYUK_DISABLED="${TESTCONTAINERS_RYUK_DISABLED:-true}"
 log "POSTGRES_TEST_IMAGE=$POSTGRES_TEST_IMAGE DOCKER_API_VERSION=${DOCKER_API_VERSION:-default}"
 
-# 2. Optional tools some tests use when present (ffmpeg makes real video fixtures and thumbnails).
+# 2. Tools the tests use: ffmpeg makes real video fixtures and thumbnails.
 if ! command -v ffmpeg >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   log "installing ffmpeg"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg) >/dev/null 2>&1 \
     || log "ffmpeg could not be installed; tests that need it use checked-in fixtures"
+fi
+
+# Debian's Chromium for the browser test (Playwright cannot download its own browsers here).
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  log "installing chromium"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) >/dev/null 2>&1 \
+    || log "chromium could not be installed: the browser test will fail"
 fi
 
 # 3. Build once, then test.

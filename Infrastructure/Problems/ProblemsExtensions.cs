@@ -65,12 +65,21 @@ public static class ProblemsExtensions
         problem.Status = status;
         problem.Type ??= TypeFor(status);
         problem.Title ??= ReasonPhrase(status);
-        problem.Detail ??= problem.Title;
+        problem.Detail ??= DefaultDetail(status, ctx) ?? problem.Title;
         problem.Instance ??= ctx.Request.Path.Value;
         problem.Extensions.Remove("traceId");
         problem.Extensions.Remove("requestId");
         problem.Extensions["trace_id"] = Activity.Current?.TraceId.ToHexString() ?? ctx.TraceIdentifier;
     }
+
+    private static string? DefaultDetail(int status, HttpContext ctx) => status switch
+    {
+        404 => "Nothing exists at this path.",
+        405 => $"{ctx.Request.Method} is not allowed on this path.",
+        415 => "The request's content type is not supported here.",
+        403 => "You are not allowed to do this.",
+        _ => null,
+    };
 
     public static string ReasonPhrase(int status) => status switch
     {

@@ -32,7 +32,7 @@ public static class TelemetryExtensions
         });
 
         var otel = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(IgLiveTelemetry.Name, serviceVersion: typeof(TelemetryExtensions).Assembly.GetName().Version?.ToString()))
+            .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? IgLiveTelemetry.Name, serviceVersion: typeof(TelemetryExtensions).Assembly.GetName().Version?.ToString()))
             .WithTracing(t => t
                 .AddSource(IgLiveTelemetry.Name)
                 .AddSource("Quartz")

@@ -88,6 +88,11 @@ public sealed class PlatformTests
         var schemas = doc.GetProperty("components").GetProperty("schemas");
         Assert.That(schemas.GetProperty("ProfileDto").GetProperty("properties").TryGetProperty("videos_count", out _), Is.True,
             "schemas use the contract's snake_case names");
+        var problem = schemas.GetProperty("ProblemDetails").GetProperty("properties");
+        Assert.That(problem.TryGetProperty("trace_id", out _) && problem.GetProperty("errors").GetProperty("type").ToString().Contains("object"),
+            Is.True, "the problem schema is the contract's (errors keyed by field)");
+        var unauthorized = me.GetProperty("get").GetProperty("responses").GetProperty("401").GetProperty("content");
+        Assert.That(unauthorized.TryGetProperty("application/problem+json", out _), Is.True);
     }
 
     [Test]
@@ -121,7 +126,7 @@ public sealed class PlatformTests
         var body = await (await user.Client.GetAsync("/api/me")).JsonAsync();
         Assert.That(body.TryGetProperty("videos_count", out _), Is.True);
         Assert.That(body.TryGetProperty("created_at", out var created), Is.True);
-        Assert.That(created.GetString(), Does.EndWith("Z").Or.EndWith("+00:00"));
+        Assert.That(created.GetString(), Does.Match(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$"));
     }
 
     private static async Task<ServiceFactoryHandle> ServiceFactoryOnEmptyDatabase(string cs)

@@ -60,6 +60,20 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
         return factory;
     }
 
+    /// <summary>Starts a service on a real Kestrel port (for a browser); <see cref="BaseAddress"/> is where it listens.</summary>
+    public static async Task<ServiceFactory> CreateOnKestrelAsync(IDictionary<string, string?>? settings = null)
+    {
+        var factory = new ServiceFactory(await PostgresFixture.CreateDatabaseAsync(), settings, null);
+        factory.UseKestrel(0);
+        factory.StartServer();
+        factory.BaseAddress = factory.ClientOptions.BaseAddress;
+        await factory.WaitUntilReadyAsync();
+        return factory;
+    }
+
+    /// <summary>The Kestrel address when started with <see cref="CreateOnKestrelAsync"/>.</summary>
+    public Uri? BaseAddress { get; private set; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
