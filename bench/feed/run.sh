@@ -40,10 +40,10 @@ pgb_run() { # name script clients run
 scenario() { # name script [pgbench-script clients]: warm-up, then three runs, each followed by its pgbench baseline
   log "== $1: warm-up 10 s"
   wrk -t2 -c64 -d10s -s "bench/feed/$2" "http://127.0.0.1:$PORT" > /dev/null
-  [ -n "${3:-}" ] && $PGBENCH -f "bench/feed/$3" -D t0="$T0" -c "$4" -T 5 iglive_bench > /dev/null 2>&1
+  if [ -n "${3:-}" ]; then $PGBENCH -f "bench/feed/$3" -D t0="$T0" -c "$4" -T 5 iglive_bench > /dev/null 2>&1; fi
   for i in 1 2 3; do
     wrk_run "$1" "$2" "$i"
-    [ -n "${3:-}" ] && pgb_run "$1" "$3" "$4" "$i"
+    if [ -n "${3:-}" ]; then pgb_run "$1" "$3" "$4" "$i"; fi
   done
 }
 
