@@ -5,9 +5,12 @@ namespace IgLive.Service.Features.GetFeed;
 /// probed for liked_by_me: an EXISTS next to ORDER BY … LIMIT in one query level lets the planner pick a hashed
 /// subplan over all likes (see reference/performance.md). First and later pages are separate statements so each
 /// keeps its own prepared plan (an "@cursor IS NULL OR …" predicate would make the generic plan scan from the top).
-/// The author comes from a LATERAL subquery with OFFSET 0 (an optimisation fence): Npgsql auto-prepares, and a
-/// generic plan cannot see the LIMIT's value, assumes 10% of the videos and hash-joins all 100k profiles (20 ms
-/// instead of 0.2 ms, docs/explain.md); the fence keeps it a primary-key probe per page row in every plan.
+/// Npgsql auto-prepares, so PostgreSQL may switch to a generic plan, which cannot see parameter values. Two shapes
+/// keep that plan O(page) and cheap enough to be chosen (no planning per request, ~0.1 ms a page, docs/explain.md):
+/// the inner LIMIT is the constant 51 (the largest limit + 1; a parameter there is assumed to be 10% of the table,
+/// which made the generic plan hash-join all profiles and pay JIT compilation), while the outer LIMIT @Take stops
+/// the nested loop (and the lazy index scan under it) after limit+1 rows; and the author comes from a LATERAL
+/// subquery with OFFSET 0 (an optimisation fence), a primary-key probe per page row in every plan.
 /// </summary>
 internal static class GetFeedSql
 {
@@ -29,9 +32,10 @@ internal static class GetFeedSql
 
     private const string Tail = """
               ORDER BY created_at DESC, id DESC
-              LIMIT @Take) v
+              LIMIT 51) v
         CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
         ORDER BY v.created_at DESC, v.id DESC
+        LIMIT @Take
         """;
 
     // Newest live videos, anonymous, first page; videos_feed_idx backward from the top, profiles_pkey per row.

@@ -69,13 +69,14 @@ internal static class ListCommentsSql
         """;
 
     private const string Tail = """
-              ORDER BY created_at DESC, id DESC LIMIT @Take) c
+              ORDER BY created_at DESC, id DESC LIMIT 51) c
         CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = c.user_id OFFSET 0) p
         ORDER BY c.created_at DESC, c.id DESC
+        LIMIT @Take
         """;
 
     // Whether the video is live (videos_pkey), then its newest comments + 1 with authors (video_comments_video_idx,
-    // profiles_pkey per row; the OFFSET 0 fence keeps generic plans from hash-joining all profiles, see GetFeedSql).
+    // profiles_pkey per row; constant inner LIMIT 51 and the OFFSET 0 fence keep generic plans O(page), see GetFeedSql).
     public const string First = Live + Select + Tail;
     // Same after a cursor: video_comments_video_idx from the (created_at, id) position.
     public const string Next = Live + Select + "  AND (created_at, id) < (@CursorAt, @CursorId)\n" + Tail;

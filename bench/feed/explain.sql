@@ -14,9 +14,10 @@ SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.str
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        NULL::boolean AS liked_by_me, v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url
 FROM (SELECT * FROM videos WHERE expires_at > :'now'
-      ORDER BY created_at DESC, id DESC LIMIT 21) v
+      ORDER BY created_at DESC, id DESC LIMIT 51) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
-ORDER BY v.created_at DESC, v.id DESC;
+ORDER BY v.created_at DESC, v.id DESC
+LIMIT 21;
 
 \echo '### feed, authenticated, deep cursor (GetFeedSql.NextForViewer)'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
@@ -25,9 +26,10 @@ SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.str
        EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = '00000000-0000-4000-9000-000000001092') AS liked_by_me,
        v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url
 FROM (SELECT * FROM videos WHERE expires_at > :'now' AND (created_at, id) < (:'cur_at', :'cur_id')
-      ORDER BY created_at DESC, id DESC LIMIT 21) v
+      ORDER BY created_at DESC, id DESC LIMIT 51) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
-ORDER BY v.created_at DESC, v.id DESC;
+ORDER BY v.created_at DESC, v.id DESC
+LIMIT 21;
 
 \echo '### video by id, authenticated (GetVideoSql.ForViewer)'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
@@ -73,12 +75,14 @@ SELECT c.id, c.video_id, c.text, c.created_at, p.id, p.username, p.display_name,
 FROM (SELECT id, video_id, user_id, text, created_at FROM video_comments
       WHERE video_id = '00000000-0000-4000-8000-000000000004'
         AND (created_at, id) < (:'ccur_at', :'ccur_id')
-      ORDER BY created_at DESC, id DESC LIMIT 21) c
+      ORDER BY created_at DESC, id DESC LIMIT 51) c
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = c.user_id OFFSET 0) p
-ORDER BY c.created_at DESC, c.id DESC;
+ORDER BY c.created_at DESC, c.id DESC
+LIMIT 21;
 
 \echo '### feed, authenticated, deep cursor, GENERIC plan (what a prepared statement may switch to: Npgsql auto-prepares)'
-\echo '### (with a plain JOIN profiles instead of the LATERAL … OFFSET 0 fence this plan hash-joins all 100k profiles: ~20 ms)'
+\echo '### (measured earlier: with LIMIT $5 inside the derived table and a plain JOIN profiles this generic plan hash-joined all'
+\echo '###  100k profiles and paid JIT: 10-20 ms; the shape below is what GetFeedSql sends)'
 SET plan_cache_mode = force_generic_plan;
 PREPARE feed_next(timestamptz, uuid, timestamptz, uuid, int) AS
 SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
@@ -86,8 +90,9 @@ SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.str
        EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = $2) AS liked_by_me,
        v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url
 FROM (SELECT * FROM videos WHERE expires_at > $1 AND (created_at, id) < ($3, $4)
-      ORDER BY created_at DESC, id DESC LIMIT $5) v
+      ORDER BY created_at DESC, id DESC LIMIT 51) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
-ORDER BY v.created_at DESC, v.id DESC;
+ORDER BY v.created_at DESC, v.id DESC
+LIMIT $5;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE feed_next(:'now', '00000000-0000-4000-9000-000000001092', :'cur_at', :'cur_id', 21);
 RESET plan_cache_mode;

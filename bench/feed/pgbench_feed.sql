@@ -13,6 +13,7 @@ FROM (SELECT * FROM videos
         AND (created_at, id) < ((:t0)::timestamptz - (:n)::int * interval '1.3 seconds',
                                 ('00000000-0000-4000-8000-' || lpad(to_hex((:n)::int), 12, '0'))::uuid)
       ORDER BY created_at DESC, id DESC
-      LIMIT 21) v
+      LIMIT 51) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
-ORDER BY v.created_at DESC, v.id DESC;
+ORDER BY v.created_at DESC, v.id DESC
+LIMIT 21;
