@@ -100,6 +100,7 @@ public static class ApiExtensions
 
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseFastEndpoints(c =>
         {
             ConfigureJson(c.Serializer.Options);

@@ -3,7 +3,12 @@ using IgLive.Service.Infrastructure.Problems;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using ProblemDetails = Microsoft.AspNetCore.Mvc.ProblemDetails;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using System.Net;
+using System.Text;
 
 namespace IgLive.Service.Infrastructure.Auth;
 
@@ -11,23 +16,31 @@ public static class AuthExtensions
 {
     /// <summary>
     /// Bearer JWT verification with JwtBearer: signature, lifetime (30 s skew), issuer and audience
-    /// <c>authenticated</c>; <c>alg: none</c> never passes. Local mode trusts its own HS256 key; Supabase mode is
-    /// configured in Infrastructure/Auth by the Supabase slice (JWKS and/or legacy secret). Failures answer 401 problem+json with WWW-Authenticate.
+    /// <c>authenticated</c>; <c>alg: none</c> never passes, nor does a <c>kid</c> we do not know. Local mode trusts its
+    /// own HS256 key and issuer; Supabase mode trusts the project's JWKS (ES256/RS256, <see cref="SupabaseJwks"/>) and,
+    /// when <c>Supabase:JwtSecret</c> is set, the legacy HS256 secret, with issuer <c>{Supabase:Url}/auth/v1</c>.
+    /// Failures answer 401 problem+json with WWW-Authenticate. Also registers the <see cref="IAuthProvider"/> of the
+    /// mode and the sign-up/login rate limits.
     /// </summary>
     public static WebApplicationBuilder AddIgLiveAuth(this WebApplicationBuilder builder)
     {
+        var mode = builder.Configuration.GetValue("Auth:Mode", AuthMode.Local);
         builder.Services.AddSingleton<LocalSigningKey>();
         builder.Services.AddSingleton<LocalTokenIssuer>();
+        builder.Services.AddSingleton<LocalPasswordHasher>();
+        builder.Services.AddIgLiveAuthRateLimiting();
+        if (mode == AuthMode.Supabase) AddSupabase(builder.Services);
+        else builder.Services.AddScoped<IAuthProvider, LocalAuthProvider>();
+
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>, LocalSigningKey>((o, auth, key) =>
+            .Configure<IOptions<AuthOptions>, IOptions<SupabaseOptions>, TimeProvider, IServiceProvider>((o, auth, supabase, clock, services) =>
             {
                 o.MapInboundClaims = false;
                 o.RequireHttpsMetadata = false;
                 o.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidateIssuer = true,
-                    ValidIssuer = auth.Value.LocalIssuer,
                     ValidateAudience = true,
                     ValidAudience = LocalTokenIssuer.Audience,
                     ValidateLifetime = true,
@@ -35,15 +48,96 @@ public static class AuthExtensions
                     RequireSignedTokens = true,
                     ClockSkew = TimeSpan.FromSeconds(30),
                     ValidateIssuerSigningKey = true,
-                    IssuerSigningKey = key.Key,
-                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    TryAllIssuerSigningKeys = false,
+                    // Lifetime against the service's clock (tests move it), same rule as the default validator.
+                    LifetimeValidator = (notBefore, expires, _, p) =>
+                    {
+                        var now = clock.GetUtcNow().UtcDateTime;
+                        return expires is { } exp && exp > now - p.ClockSkew && (notBefore is not { } nbf || nbf <= now + p.ClockSkew);
+                    },
                     NameClaimType = "sub",
                     RoleClaimType = "role",
                 };
                 o.Events = new JwtBearerEvents { OnChallenge = WriteChallengeProblemAsync };
+                if (auth.Value.Mode == AuthMode.Supabase) ConfigureSupabase(o, supabase.Value, services.GetRequiredService<SupabaseJwks>());
+                else ConfigureLocal(o, auth.Value, services.GetRequiredService<LocalSigningKey>());
             });
         builder.Services.AddAuthorization();
         return builder;
+    }
+
+    private static void ConfigureLocal(JwtBearerOptions o, AuthOptions auth, LocalSigningKey key)
+    {
+        var p = o.TokenValidationParameters;
+        p.ValidIssuer = auth.LocalIssuer;
+        p.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+        // Local tokens carry no kid: one naming a key is not ours, even if its signature happened to verify.
+        p.IssuerSigningKeyResolver = (_, _, kid, _) => string.IsNullOrEmpty(kid) ? [key.Key] : [];
+    }
+
+    private static void ConfigureSupabase(JwtBearerOptions o, SupabaseOptions supabase, SupabaseJwks jwks)
+    {
+        var legacy = string.IsNullOrEmpty(supabase.JwtSecret) ? null : new SymmetricSecurityKey(Encoding.UTF8.GetBytes(supabase.JwtSecret));
+        var p = o.TokenValidationParameters;
+        p.ValidIssuer = supabase.AuthBaseUrl;
+        p.ValidAlgorithms = legacy is null
+            ? [SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSha256]
+            : [SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSha256, SecurityAlgorithms.HmacSha256];
+        // HS256 tokens verify only with the legacy secret (never published), asymmetric ones only with JWKS keys.
+        p.IssuerSigningKeyResolver = (_, token, kid, _) => (token as JsonWebToken)?.Alg == SecurityAlgorithms.HmacSha256
+            ? legacy is null ? [] : [legacy]
+            : jwks.Find(kid);
+        o.Events.OnMessageReceived = async ctx =>
+        {
+            var header = ctx.Request.Headers.Authorization.ToString();
+            if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return;
+            string? alg, kid;
+            try
+            {
+                var token = new JsonWebToken(header["Bearer ".Length..].Trim());
+                (alg, kid) = (token.Alg, token.Kid);
+            }
+            catch (Exception) { return; } // malformed: JwtBearer rejects it next
+            if (alg is SecurityAlgorithms.EcdsaSha256 or SecurityAlgorithms.RsaSha256)
+                await jwks.EnsureKeyAsync(kid, ctx.HttpContext.RequestAborted);
+        };
+    }
+
+    private static void AddSupabase(IServiceCollection services)
+    {
+        services.AddSingleton<SupabaseJwks>();
+        services.AddHttpClient(SupabaseJwks.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(5))
+            .RedactLoggedHeaders(_ => true);
+        services.AddScoped<IAuthProvider>(sp => sp.GetRequiredService<SupabaseAuthClient>());
+        services.AddHttpClient<SupabaseAuthClient>((sp, c) =>
+            {
+                c.BaseAddress = new Uri(sp.GetRequiredService<IOptions<SupabaseOptions>>().Value.AuthBaseUrl + "/");
+                c.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline's total timeout rules
+            })
+            .RedactLoggedHeaders(_ => true)
+            .AddResilienceHandler("supabase-auth", (pipeline, ctx) =>
+            {
+                var timeout = TimeSpan.FromSeconds(ctx.ServiceProvider.GetRequiredService<IOptions<SupabaseOptions>>().Value.TimeoutSeconds);
+                // Network time is real time, whatever TimeProvider the service runs on (tests inject a fake clock).
+                pipeline.TimeProvider = TimeProvider.System;
+                pipeline.AddTimeout(timeout);
+                // Sign-up, login and refresh are not idempotent: retry only when GoTrue cannot have acted — the
+                // connection was never established, or a 503 from the gateway. Never after a timeout or a 500/502/504.
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 2,
+                    Delay = TimeSpan.FromMilliseconds(200),
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    ShouldRetryAfterHeader = false,
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+                    {
+                        { Exception: HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } } => true,
+                        { Result.StatusCode: HttpStatusCode.ServiceUnavailable } => true,
+                        _ => false,
+                    }),
+                });
+            });
     }
 
     /// <summary>401 as problem+json, keeping the WWW-Authenticate header the Bearer scheme requires.</summary>

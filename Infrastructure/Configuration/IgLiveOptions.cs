@@ -18,7 +18,23 @@ public sealed class AuthOptions
     public string PublicBaseUrl { get; set; } = "http://localhost:8080";
     /// <summary>Lifetime of local access tokens, in seconds (Supabase's default is one hour).</summary>
     public int AccessTokenSeconds { get; set; } = 3600;
+    /// <summary>
+    /// PBKDF2 (HMAC-SHA512, Identity's V3 format) iterations for local passwords. Identity's default; stored in each
+    /// hash, so raising it later re-hashes passwords on their next successful login.
+    /// </summary>
+    public int PasswordHashIterations { get; set; } = 100_000;
+    /// <summary>Brute-force limits of sign-up and login (per instance: each replica counts on its own).</summary>
+    public AuthRateLimitOptions RateLimit { get; set; } = new();
     public string LocalIssuer => PublicBaseUrl.TrimEnd('/') + "/auth/v1";
+}
+
+/// <summary>Section <c>Auth:RateLimit</c>: fixed one-minute windows, kept in memory of each instance.</summary>
+public sealed class AuthRateLimitOptions
+{
+    /// <summary>Sign-up and login attempts per client address per minute.</summary>
+    public int PerAddressPerMinute { get; set; } = 60;
+    /// <summary>Sign-up and login attempts per e-mail address per minute.</summary>
+    public int PerEmailPerMinute { get; set; } = 10;
 }
 
 /// <summary>Section <c>Supabase</c>.</summary>
@@ -27,6 +43,8 @@ public sealed class SupabaseOptions
     public string? Url { get; set; }
     public string? AnonKey { get; set; }
     public string? JwtSecret { get; set; }
+    /// <summary>Total time budget of one call to Supabase Auth (retries included), in seconds.</summary>
+    public double TimeoutSeconds { get; set; } = 10;
     public string AuthBaseUrl => (Url ?? "").TrimEnd('/') + "/auth/v1";
 }
 
@@ -97,6 +115,12 @@ public static class ConfigurationValidator
             problems.Add("Auth__JwtSecret must be at least 32 bytes.");
         if (!Uri.TryCreate(auth.PublicBaseUrl, UriKind.Absolute, out _))
             problems.Add("Auth__PublicBaseUrl must be an absolute URL.");
+        if (auth.PasswordHashIterations is < 10_000 or > 10_000_000)
+            problems.Add("Auth__PasswordHashIterations must be between 10000 and 10000000.");
+        if (auth.RateLimit.PerAddressPerMinute < 1 || auth.RateLimit.PerEmailPerMinute < 1)
+            problems.Add("Auth__RateLimit__PerAddressPerMinute and Auth__RateLimit__PerEmailPerMinute must be at least 1.");
+        if (supabase.TimeoutSeconds is <= 0 or > 300)
+            problems.Add("Supabase__TimeoutSeconds must be between 0 and 300.");
         if (auth.Mode == AuthMode.Supabase)
         {
             if (!Uri.TryCreate(supabase.Url, UriKind.Absolute, out _))
