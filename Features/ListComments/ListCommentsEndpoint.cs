@@ -40,17 +40,19 @@ public sealed class ListCommentsEndpoint(NpgsqlDataSource db, TimeProvider clock
     public override async Task HandleAsync(ListCommentsRequest r, CancellationToken ct)
     {
         var (at, id) = Cursor.Parameters(r.Cursor);
+        var now = clock.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
-        // Both statements go in one round trip.
-        await using var results = await conn.QueryMultipleAsync(new CommandDefinition(
+        var rows = (await conn.QueryAsync<CommentDto, AuthorDto, CommentDto>(new CommandDefinition(
             at is null ? ListCommentsSql.First : ListCommentsSql.Next,
-            new { r.VideoId, Now = clock.GetUtcNow(), CursorAt = at, CursorId = id, Take = r.Limit + 1 }, cancellationToken: ct));
-        if (!await results.ReadSingleAsync<bool>())
+            new { r.VideoId, Now = now, CursorAt = at, CursorId = id, Take = r.Limit + 1 }, cancellationToken: ct),
+            static (c, a) => c with { Author = a }, splitOn: "id")).AsList();
+        // An empty page is either the end of a live video's comments or an unknown/expired video: ask which.
+        if (rows.Count == 0 && !await conn.ExecuteScalarAsync<bool>(new CommandDefinition(ListCommentsSql.Live,
+                new { r.VideoId, Now = now }, cancellationToken: ct)))
         {
             await Send.ResultAsync(ProblemsExtensions.Problem(404, "No live video has this id."));
             return;
         }
-        var rows = results.Read<CommentDto, AuthorDto, CommentDto>(static (c, a) => c with { Author = a }, splitOn: "id").AsList();
         var page = rows.Count <= r.Limit
             ? new Page<CommentDto> { Items = rows, NextCursor = null }
             : new Page<CommentDto> { Items = rows[..r.Limit], NextCursor = new Cursor(rows[r.Limit - 1].CreatedAt, rows[r.Limit - 1].Id).Encode() };
@@ -60,7 +62,8 @@ public sealed class ListCommentsEndpoint(NpgsqlDataSource db, TimeProvider clock
 
 internal static class ListCommentsSql
 {
-    private const string Live = "SELECT EXISTS (SELECT 1 FROM videos WHERE id = @VideoId AND expires_at > @Now);\n";
+    // Whether the video is live; videos_pkey.
+    public const string Live = "SELECT EXISTS (SELECT 1 FROM videos WHERE id = @VideoId AND expires_at > @Now)";
 
     private const string Select = """
         SELECT c.id, c.video_id, c.text, c.created_at, p.id, p.username, p.display_name, p.avatar_url
@@ -71,13 +74,15 @@ internal static class ListCommentsSql
     private const string Tail = """
               ORDER BY created_at DESC, id DESC LIMIT 51) c
         CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = c.user_id OFFSET 0) p
+        WHERE EXISTS (SELECT 1 FROM videos WHERE id = @VideoId AND expires_at > @Now)
         ORDER BY c.created_at DESC, c.id DESC
         LIMIT @Take
         """;
 
-    // Whether the video is live (videos_pkey), then its newest comments + 1 with authors (video_comments_video_idx,
-    // profiles_pkey per row; constant inner LIMIT 51 and the OFFSET 0 fence keep generic plans O(page), see GetFeedSql).
-    public const string First = Live + Select + Tail;
+    // The newest comments + 1 with authors, none unless the video is live (a one-time videos_pkey check);
+    // video_comments_video_idx, profiles_pkey per row; constant inner LIMIT 51 and the OFFSET 0 fence keep generic
+    // plans O(page), see GetFeedSql.
+    public const string First = Select + Tail;
     // Same after a cursor: video_comments_video_idx from the (created_at, id) position.
-    public const string Next = Live + Select + "  AND (created_at, id) < (@CursorAt, @CursorId)\n" + Tail;
+    public const string Next = Select + "  AND (created_at, id) < (@CursorAt, @CursorId)\n" + Tail;
 }
