@@ -64,6 +64,15 @@ public sealed class ImageKitOptions
     public string Folder { get; set; } = "/iglive";
     public string UploadBaseUrl { get; set; } = "https://upload.imagekit.io";
     public string ApiBaseUrl { get; set; } = "https://api.imagekit.io";
+    /// <summary>Per-attempt timeout of the management API calls (details, delete), in seconds.</summary>
+    public double ApiTimeoutSeconds { get; set; } = 10;
+    /// <summary>Retries of the idempotent management API calls on 429/5xx/timeouts.</summary>
+    public int ApiRetries { get; set; } = 3;
+    /// <summary>Total timeout of one streamed upload, in seconds (a large video on a slow link takes long).</summary>
+    public double UploadTimeoutSeconds { get; set; } = 3600;
+
+    /// <summary>Whether the server-side keys are present (the ImageKit store can be used).</summary>
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(PrivateKey) && !string.IsNullOrWhiteSpace(PublicKey);
 }
 
 /// <summary>Section <c>Upload</c>.</summary>
@@ -139,6 +148,9 @@ public static class ConfigurationValidator
             if (!Uri.TryCreate(ik.UploadBaseUrl, UriKind.Absolute, out _)) problems.Add("ImageKit__UploadBaseUrl must be an absolute URL.");
             if (!Uri.TryCreate(ik.ApiBaseUrl, UriKind.Absolute, out _)) problems.Add("ImageKit__ApiBaseUrl must be an absolute URL.");
             if (!ik.Folder.StartsWith('/')) problems.Add("ImageKit__Folder must start with '/'.");
+            if (ik.ApiTimeoutSeconds is <= 0 or > 300) problems.Add("ImageKit__ApiTimeoutSeconds must be between 0 and 300.");
+            if (ik.ApiRetries is < 0 or > 10) problems.Add("ImageKit__ApiRetries must be between 0 and 10.");
+            if (ik.UploadTimeoutSeconds <= 0) problems.Add("ImageKit__UploadTimeoutSeconds must be positive.");
         }
 
         var upload = Bind<UploadOptions>("Upload");

@@ -1,0 +1,250 @@
+using System.Net;
+using System.Net.Http.Json;
+using Dapper;
+using IgLive.Service.Tests.Fakes;
+using IgLive.Service.Tests.Infrastructure;
+
+namespace IgLive.Service.Tests.Features.UploadVideo;
+
+/// <summary>Uploads streamed to ImageKit and registrations of direct ImageKit uploads, against the WireMock fake.</summary>
+[TestFixture]
+public sealed class UploadVideoImageKitTests
+{
+    private ImageKitFake imageKit = null!;
+    private ServiceFactory app = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        imageKit = new ImageKitFake();
+        var settings = imageKit.Settings();
+        settings["Storage:Provider"] = "ImageKit";
+        settings["ImageKit:ApiTimeoutSeconds"] = "1";
+        settings["ImageKit:ApiRetries"] = "1";
+        settings["ImageKit:UploadTimeoutSeconds"] = "30"; // generous: the 2-core test machine is shared
+        app = await ServiceFactory.CreateAsync(settings);
+        await app.InstallInsertFailureAsync("db-failure");
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        await app.DisposeAsync();
+        imageKit.Dispose();
+    }
+
+    [SetUp]
+    public void Reset()
+    {
+        imageKit.Fault = null;
+        imageKit.FaultCount = null;
+    }
+
+    [Test]
+    public async Task Streams_the_upload_to_imagekit_and_stores_its_file_id()
+    {
+        var user = await app.CreateUserAsync();
+        var bytes = UploadHelpers.Fixture("tiny.mp4");
+
+        var video = await (await user.Client.PostAsync("/api/videos", UploadHelpers.Form(bytes, tags: "ik"))).JsonAsync(HttpStatusCode.Created);
+
+        var id = video.GetProperty("id").GetGuid();
+        await using var conn = app.OpenConnection();
+        var row = await conn.QuerySingleAsync<(string Provider, string Key, string Path)>(
+            "SELECT storage_provider, storage_key, storage_path FROM videos WHERE id = @id", new { id });
+        var stored = imageKit.Files[row.Key];
+        var url = video.GetProperty("video_url").GetString();
+        Assert.Multiple(() =>
+        {
+            Assert.That(row.Provider, Is.EqualTo("imagekit"));
+            Assert.That(row.Path, Is.EqualTo($"/iglive-test/{id:N}.mp4"));
+            Assert.That(stored.Content, Is.EqualTo(bytes), "ImageKit received exactly the uploaded bytes");
+            Assert.That(url, Is.EqualTo(ImageKitFake.UrlEndpoint + row.Path));
+            Assert.That(video.GetProperty("thumbnail_url").GetString(), Is.EqualTo(url + "/ik-thumbnail.jpg"));
+            Assert.That(video.GetProperty("stream_url").GetString(), Is.EqualTo(url + "/ik-master.m3u8?tr=sr-240_360_480_720_1080"));
+            Assert.That(video.GetProperty("content_type").GetString(), Is.EqualTo("video/mp4"));
+            Assert.That(video.GetProperty("size_bytes").GetInt64(), Is.EqualTo(bytes.Length));
+        });
+    }
+
+    [Test]
+    public async Task Sniffs_before_sending_so_a_hostile_file_never_reaches_imagekit()
+    {
+        var user = await app.CreateUserAsync();
+        var before = imageKit.Requests.Count;
+        var rsp = await user.Client.PostAsync("/api/videos", UploadHelpers.Form("<html>not a video</html>"u8.ToArray()));
+        await rsp.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        Assert.That(imageKit.Requests.Count, Is.EqualTo(before));
+    }
+
+    private static IEnumerable<TestCaseData> UploadFaults()
+    {
+        yield return new TestCaseData(FakeFault.Of(401), HttpStatusCode.BadGateway).SetArgDisplayNames("401 rejected key");
+        yield return new TestCaseData(FakeFault.Of(429, ("X-RateLimit-Reset", "3000")), HttpStatusCode.ServiceUnavailable).SetArgDisplayNames("429");
+        yield return new TestCaseData(FakeFault.Of(500), HttpStatusCode.ServiceUnavailable).SetArgDisplayNames("500");
+    }
+
+    [Test]
+    public async Task A_hanging_imagekit_upload_is_503_after_the_upload_timeout()
+    {
+        using var hanging = new ImageKitFake { Fault = FakeFault.Hanging() };
+        var settings = hanging.Settings();
+        settings["Storage:Provider"] = "ImageKit";
+        settings["ImageKit:UploadTimeoutSeconds"] = "1";
+        await using var shortTimeout = await ServiceFactory.CreateAsync(settings);
+        var user = await shortTimeout.CreateUserAsync();
+        var rsp = await user.Client.PostAsync("/api/videos", UploadHelpers.Form(UploadHelpers.Fixture("tiny.mp4")));
+        await rsp.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.That(rsp.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero));
+        Assert.That(await shortTimeout.CountVideosAsync(user.Id), Is.Zero);
+    }
+
+    [TestCaseSource(nameof(UploadFaults))]
+    public async Task Imagekit_failures_during_upload_map_to_502_or_503(FakeFault fault, HttpStatusCode expected)
+    {
+        var user = await app.CreateUserAsync();
+        imageKit.Fault = fault;
+        var rsp = await user.Client.PostAsync("/api/videos", UploadHelpers.Form(UploadHelpers.Fixture("tiny.mp4")));
+        await rsp.AssertProblemAsync(expected);
+        if (expected == HttpStatusCode.ServiceUnavailable) Assert.That(rsp.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero));
+        if (fault.Headers.ContainsKey("X-RateLimit-Reset")) Assert.That(rsp.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(3)));
+        Assert.That(await app.CountVideosAsync(user.Id), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_client_that_disconnects_mid_upload_leaves_nothing_in_imagekit_and_no_row()
+    {
+        var user = await app.CreateUserAsync();
+        var before = imageKit.Files.Keys.ToHashSet();
+        var stream = new ChunkedStream(UploadHelpers.FakeMp4(256 * 1024), failAfter: 128 * 1024);
+        Assert.That(async () => await user.Client.PostAsync("/api/videos", UploadHelpers.Form(new StreamContent(stream))), Throws.InstanceOf<Exception>());
+        // The forwarded multipart body was cut short, so ImageKit cannot have completed a file, now or later.
+        Assert.That(imageKit.Files.Keys.Except(before), Is.Empty);
+        Assert.That(await app.CountVideosAsync(user.Id), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_database_failure_after_the_upload_queues_the_imagekit_file_for_deletion()
+    {
+        var user = await app.CreateUserAsync();
+        var before = imageKit.Files.Keys.ToHashSet();
+        var rsp = await user.Client.PostAsync("/api/videos", UploadHelpers.Form(UploadHelpers.Fixture("tiny.mp4"), title: "db-failure"));
+        await rsp.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        await AssertQueuedAsync(user, before);
+    }
+
+    [Test]
+    public async Task Invalid_fields_after_the_uploaded_file_queue_it_for_deletion()
+    {
+        var user = await app.CreateUserAsync();
+        var before = imageKit.Files.Keys.ToHashSet();
+        var rsp = await user.Client.PostAsync("/api/videos", UploadHelpers.Form(UploadHelpers.Fixture("tiny.mp4"), title: " ", fieldsAfterFile: true));
+        await rsp.AssertProblemAsync(HttpStatusCode.BadRequest);
+        await AssertQueuedAsync(user, before);
+    }
+
+    /// <summary>The one file ImageKit received during the user's failed upload is queued with reason upload_failed.</summary>
+    private async Task AssertQueuedAsync(TestUser user, HashSet<string> filesBefore)
+    {
+        Assert.That(await app.CountVideosAsync(user.Id), Is.Zero);
+        var received = imageKit.Files.Keys.Except(filesBefore).ToList();
+        Assert.That(received, Has.Count.EqualTo(1), "the upload reached ImageKit");
+        await using var conn = app.OpenConnection();
+        var queued = await conn.QuerySingleOrDefaultAsync<(string Provider, string Reason)>(
+            "SELECT provider, reason FROM storage_deletions WHERE storage_key = @key", new { key = received[0] });
+        Assert.That(queued, Is.EqualTo(("imagekit", "upload_failed")));
+    }
+
+    // ---------------- JSON registration ----------------
+
+    [Test]
+    public async Task Registers_a_video_uploaded_directly_to_imagekit()
+    {
+        var user = await app.CreateUserAsync();
+        var file = imageKit.AddFile("/iglive-test/direct-ok.mp4");
+
+        var rsp = await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = file.FileId, title = "Direct", description = "d", tags = new[] { "One", "two" } });
+
+        var video = await rsp.JsonAsync(HttpStatusCode.Created);
+        Assert.Multiple(() =>
+        {
+            Assert.That(rsp.Headers.Location?.ToString(), Is.EqualTo($"/api/videos/{video.GetProperty("id").GetGuid()}"));
+            Assert.That(video.GetProperty("video_url").GetString(), Is.EqualTo(file.Url));
+            Assert.That(video.GetProperty("thumbnail_url").GetString(), Is.EqualTo(file.Url + "/ik-thumbnail.jpg"));
+            Assert.That(video.GetProperty("size_bytes").GetInt64(), Is.EqualTo(file.Size));
+            Assert.That(video.GetProperty("tags").EnumerateArray().Select(t => t.GetString()), Is.EqualTo(new[] { "one", "two" }));
+        });
+        await using var conn = app.OpenConnection();
+        Assert.That(await conn.ExecuteScalarAsync<string>("SELECT storage_key FROM videos WHERE user_id = @Id", new { user.Id }), Is.EqualTo(file.FileId));
+    }
+
+    [Test]
+    public async Task Registering_the_same_file_twice_is_409()
+    {
+        var user = await app.CreateUserAsync();
+        var file = imageKit.AddFile("/iglive-test/twice.mp4");
+        await (await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = file.FileId, title = "once" })).JsonAsync(HttpStatusCode.Created);
+        var again = await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = file.FileId, title = "twice" });
+        await again.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.That(await app.CountVideosAsync(user.Id), Is.EqualTo(1));
+    }
+
+    private static IEnumerable<TestCaseData> BadFiles()
+    {
+        yield return new TestCaseData(null, "video/mp4", "non-image").SetArgDisplayNames("unknown file id");
+        yield return new TestCaseData("/iglive-test/photo.jpg", "image/jpeg", "image").SetArgDisplayNames("an image");
+        yield return new TestCaseData("/iglive-test/song.mp3", "audio/mpeg", "non-image").SetArgDisplayNames("audio");
+        yield return new TestCaseData("/elsewhere/clip.mp4", "video/mp4", "non-image").SetArgDisplayNames("outside the folder");
+        yield return new TestCaseData("/iglive-test-other/clip.mp4", "video/mp4", "non-image").SetArgDisplayNames("a folder with the same prefix");
+    }
+
+    [TestCaseSource(nameof(BadFiles))]
+    public async Task Refuses_files_that_are_missing_not_videos_or_outside_the_folder(string? path, string mime, string fileType)
+    {
+        var user = await app.CreateUserAsync();
+        var id = path is null ? "nosuchfile00000000000000" : imageKit.AddFile(path, mime, fileType).FileId;
+        var rsp = await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = id, title = "t" });
+        var problem = await rsp.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.That(problem.FieldErrors("imagekit_file_id"), Is.Not.Empty);
+        Assert.That(await app.CountVideosAsync(user.Id), Is.Zero);
+    }
+
+    [TestCase("../../v1/files")]
+    [TestCase("")]
+    public async Task Refuses_malformed_file_ids_without_asking_imagekit(string id)
+    {
+        var user = await app.CreateUserAsync();
+        var before = imageKit.Requests.Count;
+        var rsp = await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = id, title = "t" });
+        Assert.That((await rsp.AssertProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("imagekit_file_id"), Is.Not.Empty);
+        Assert.That(imageKit.Requests.Count, Is.EqualTo(before));
+    }
+
+    private static IEnumerable<TestCaseData> ApiFaults()
+    {
+        yield return new TestCaseData(FakeFault.Of(401), HttpStatusCode.BadGateway, null).SetArgDisplayNames("401");
+        yield return new TestCaseData(FakeFault.Of(429, ("X-RateLimit-Reset", "30000")), HttpStatusCode.ServiceUnavailable, 30).SetArgDisplayNames("429");
+        yield return new TestCaseData(FakeFault.Of(500), HttpStatusCode.ServiceUnavailable, null).SetArgDisplayNames("500");
+        yield return new TestCaseData(FakeFault.Hanging(), HttpStatusCode.ServiceUnavailable, null).SetArgDisplayNames("hang");
+    }
+
+    [TestCaseSource(nameof(ApiFaults))]
+    public async Task Imagekit_failures_during_registration_map_to_502_or_503(FakeFault fault, HttpStatusCode expected, int? retryAfter)
+    {
+        var user = await app.CreateUserAsync();
+        var file = imageKit.AddFile("/iglive-test/fault.mp4");
+        imageKit.Fault = fault;
+        var rsp = await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = file.FileId, title = "t" });
+        await rsp.AssertProblemAsync(expected);
+        if (retryAfter is { } s) Assert.That(rsp.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(s)));
+        Assert.That(await app.CountVideosAsync(user.Id), Is.Zero);
+    }
+
+    [Test]
+    public async Task Tags_must_be_a_json_array()
+    {
+        var user = await app.CreateUserAsync();
+        var rsp = await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = "abc", title = "t", tags = "a,b" });
+        await rsp.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+}
