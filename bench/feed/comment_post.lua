@@ -1,0 +1,11 @@
+-- POST /api/videos/{id}/comments by a random viewer on one of the 20,000 newest videos.
+package.path = "bench/feed/?.lua;" .. package.path
+local c = require("common")
+local tokens
+function init(args) tokens = c.tokens("bench/results/feed/tokens.txt"); math.randomseed(os.time() + math.floor(os.clock() * 1e6)) end
+function request()
+  return wrk.format("POST", "/api/videos/" .. c.video(math.random(20000)) .. "/comments",
+    { Authorization = "Bearer " .. tokens[math.random(#tokens)], ["Content-Type"] = "application/json" },
+    '{"text":"wrk says hi \\u00e9 <b>bench</b>"}')
+end
+dofile("bench/feed/report.lua")
