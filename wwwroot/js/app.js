@@ -145,11 +145,15 @@ function videoCard(v) {
   const commentsPanel = h("section.comments", { hidden: true, "aria-label": "Comments" });
   const commentsButton = h("button", { type: "button", "data-testid": "comments-toggle", "aria-expanded": "false" },
     `Comments ${fmtCount(v.comments_count)}`);
+  const countComments = delta => {
+    v.comments_count = Math.max(0, (v.comments_count ?? 0) + delta);
+    commentsButton.textContent = `Comments ${fmtCount(v.comments_count)}`;
+  };
   commentsButton.addEventListener("click", () => {
     const open = commentsPanel.hidden;
     commentsPanel.hidden = !open;
     commentsButton.setAttribute("aria-expanded", String(open));
-    if (open && !commentsPanel.dataset.loaded) { commentsPanel.dataset.loaded = "1"; comments(commentsPanel, v); }
+    if (open && !commentsPanel.dataset.loaded) { commentsPanel.dataset.loaded = "1"; comments(commentsPanel, v, countComments); }
   });
 
   return h("article.video-card", { "data-testid": "feed-item", "data-video-id": v.id },
@@ -165,7 +169,7 @@ function videoCard(v) {
     commentsPanel);
 }
 
-function comments(panel, video) {
+function comments(panel, video, onCount) {
   const list = h("ul.comment-list", { "data-testid": "comment-list", "aria-live": "polite" });
   const more = h("button.link", { type: "button", "data-testid": "comments-more", hidden: true }, "Older comments");
   let cursor = null;
@@ -176,7 +180,7 @@ function comments(panel, video) {
       h("p", {}, h("strong", {}, c.author?.display_name || `@${c.author?.username}`), h("span.muted", {}, ` · ${fmtWhen(c.created_at)}`)),
       h("p.comment-text", { "data-testid": "comment-text" }, c.text),
       mayDelete ? h("button.link.danger", { type: "button", "data-testid": "comment-delete", onclick: async () => {
-        try { await api(`/api/videos/${video.id}/comments/${c.id}`, { method: "DELETE" }); li.remove(); }
+        try { await api(`/api/videos/${video.id}/comments/${c.id}`, { method: "DELETE" }); li.remove(); onCount(-1); }
         catch (e) { fail(e); }
       } }, "Delete") : null);
     return li;
@@ -208,6 +212,7 @@ function comments(panel, video) {
     try {
       const c = await api(`/api/videos/${video.id}/comments`, { method: "POST", body: { text: form.elements.text.value } });
       list.prepend(item(c));
+      onCount(1);
       form.reset();
     } catch (err) { showErrors(form, err); }
   });

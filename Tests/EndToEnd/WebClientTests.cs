@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using Dapper;
+using IgLive.Service.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace IgLive.Service.Tests.EndToEnd;
+
+/// <summary>
+/// The web client at <c>/</c> in a real browser (Debian's Chromium driven by Playwright) against the service on a real
+/// port and Testcontainers PostgreSQL: sign up, upload with a progress bar, like, comment, reload, all persisted.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class WebClientTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private ServiceFactory app = null!;
+    private IPlaywright playwright = null!;
+    private IBrowser browser = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        Assert.That(File.Exists(Chromium), Is.True, $"{Chromium} is required (apt-get install chromium; test.sh installs it)");
+        app = await ServiceFactory.CreateOnKestrelAsync();
+        playwright = await Playwright.CreateAsync();
+        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"],
+        });
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        if (browser is not null) await browser.DisposeAsync();
+        playwright?.Dispose();
+        if (app is not null) await app.DisposeAsync();
+    }
+
+    [Test]
+    public async Task Sign_up_upload_like_comment_and_everything_persists_after_reload()
+    {
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = app.BaseAddress!.ToString() });
+        page.SetDefaultTimeout(20_000);
+        var username = "e2e" + Guid.NewGuid().ToString("N")[..10];
+
+        await page.GotoAsync("/#/signup");
+        await page.GetByTestId("signup-email").FillAsync($"{username}@example.test");
+        await page.GetByTestId("signup-username").FillAsync(username);
+        await page.GetByTestId("signup-password").FillAsync("correct horse battery");
+        await page.GetByTestId("signup-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("logout-button")).ToBeVisibleAsync();
+
+        // The server's validation errors appear next to the fields.
+        await page.GetByTestId("nav-upload").ClickAsync();
+        await page.GetByTestId("upload-title").FillAsync("My first clip");
+        await page.GetByTestId("upload-tags").FillAsync("Bad Tag!");
+        await page.GetByTestId("upload-file").SetInputFilesAsync(FixtureVideo());
+        await page.GetByTestId("upload-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("error-tags")).Not.ToBeEmptyAsync();
+
+        await page.GetByTestId("upload-tags").FillAsync("e2e,first");
+        await page.GetByTestId("upload-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("upload-progress")).ToHaveAttributeAsync("value", "100");
+
+        var first = page.GetByTestId("feed-item").First;
+        await Assertions.Expect(first.GetByTestId("video-title")).ToHaveTextAsync("My first clip");
+        var videoId = Guid.Parse((await first.GetAttributeAsync("data-video-id"))!);
+
+        await first.GetByTestId("like-button").ClickAsync();
+        await Assertions.Expect(first.GetByTestId("like-button")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(first.GetByTestId("like-count")).ToContainTextAsync("1");
+
+        await first.GetByTestId("comments-toggle").ClickAsync();
+        await first.GetByTestId("comment-input").FillAsync("Nice <b>clip</b> 🎬");
+        await first.GetByTestId("comment-submit").ClickAsync();
+        await Assertions.Expect(first.GetByTestId("comment-text").First).ToHaveTextAsync("Nice <b>clip</b> 🎬");
+        await Assertions.Expect(first.GetByTestId("comments-toggle")).ToContainTextAsync("1");
+        await Assertions.Expect(first.GetByTestId("comments-more")).ToBeHiddenAsync();
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath(), FullPage = false });
+
+        await page.ReloadAsync();
+        var again = page.Locator($"[data-testid=feed-item][data-video-id='{videoId}']");
+        await Assertions.Expect(page.GetByTestId("logout-button")).ToBeVisibleAsync();
+        await Assertions.Expect(again.GetByTestId("like-button")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(again.GetByTestId("like-count")).ToContainTextAsync("1");
+        await again.GetByTestId("comments-toggle").ClickAsync();
+        await Assertions.Expect(again.GetByTestId("comment-text").First).ToHaveTextAsync("Nice <b>clip</b> 🎬");
+
+        await using var conn = app.OpenConnection();
+        var row = await conn.QuerySingleAsync<(long Likes, long Comments, string Title)>(
+            "SELECT likes_count, comments_count, title FROM videos WHERE id = @videoId", new { videoId });
+        Assert.That(row, Is.EqualTo((1L, 1L, "My first clip")));
+    }
+
+    /// <summary>A real small MP4: made by ffmpeg when present, else the checked-in fixture.</summary>
+    private static string FixtureVideo()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"e2e-{Guid.NewGuid():N}.mp4");
+        try
+        {
+            using var ffmpeg = Process.Start(new ProcessStartInfo("ffmpeg",
+                ["-v", "error", "-f", "lavfi", "-i", "testsrc=duration=2:size=320x240:rate=15", "-pix_fmt", "yuv420p", "-y", path])
+            { RedirectStandardError = true })!;
+            ffmpeg.WaitForExit(30_000);
+            if (ffmpeg.ExitCode == 0 && File.Exists(path)) return path;
+        }
+        catch (System.ComponentModel.Win32Exception) { }
+        return Path.Combine(AppContext.BaseDirectory, "Fixtures", "tiny.mp4");
+    }
+
+    /// <summary>The feed as the user sees it; docs/web-client-feed.png is a copy of one such run.</summary>
+    private static string ScreenshotPath() => Path.Combine(TestContext.CurrentContext.WorkDirectory, "web-client-feed.png");
+}
