@@ -95,6 +95,43 @@ public sealed class PlatformTests
         Assert.That(unauthorized.TryGetProperty("application/problem+json", out _), Is.True);
     }
 
+    private static readonly (string Method, string Path)[] ContractOperations =
+    [
+        ("post", "/api/auth/signup"), ("post", "/api/auth/login"), ("post", "/api/auth/refresh"), ("post", "/api/auth/logout"),
+        ("get", "/api/auth/imagekit"), ("get", "/api/me"), ("patch", "/api/me"), ("get", "/api/users/{username}"),
+        ("post", "/api/videos"), ("get", "/api/videos/feed"), ("get", "/api/videos/{id}"), ("delete", "/api/videos/{id}"),
+        ("post", "/api/videos/{id}/views"), ("put", "/api/videos/{id}/like"), ("delete", "/api/videos/{id}/like"),
+        ("post", "/api/videos/{id}/like"), ("get", "/api/videos/{id}/comments"), ("post", "/api/videos/{id}/comments"),
+        ("delete", "/api/videos/{id}/comments/{comment_id}"), ("post", "/api/videos/{id}/comment"),
+    ];
+
+    [Test]
+    public async Task OpenApi_document_covers_every_operation_of_the_contract()
+    {
+        var paths = (await (await app.CreateClient().GetAsync("/openapi/v1.json")).JsonAsync()).GetProperty("paths");
+        Assert.Multiple(() =>
+        {
+            foreach (var (method, path) in ContractOperations)
+            {
+                Assert.That(paths.TryGetProperty(path, out var item) && item.TryGetProperty(method, out var op), Is.True, $"{method} {path}");
+                if (!paths.TryGetProperty(path, out item) || !item.TryGetProperty(method, out op)) continue;
+                var responses = op.GetProperty("responses").EnumerateObject().ToArray();
+                Assert.That(responses.Any(r => r.Name.StartsWith('2')), Is.True, $"{method} {path} documents its success");
+                Assert.That(responses.Where(r => r.Name.StartsWith('4')).All(r => r.Value.GetProperty("content").TryGetProperty("application/problem+json", out _)),
+                    Is.True, $"{method} {path}: errors are problem+json");
+                foreach (var segment in path.Split('/').Where(s => s.StartsWith('{')))
+                {
+                    var name = segment.Trim('{', '}');
+                    Assert.That(op.GetProperty("parameters").EnumerateArray().Any(p => p.GetProperty("name").GetString() == name
+                        && p.GetProperty("in").GetString() == "path"), Is.True, $"{method} {path} declares {name}");
+                }
+            }
+            foreach (var item in paths.EnumerateObject())
+                if (item.Value.TryGetProperty("get", out var get))
+                    Assert.That(get.TryGetProperty("requestBody", out _), Is.False, $"GET {item.Name} has no body");
+        });
+    }
+
     [Test]
     public async Task Interactive_docs_are_served()
     {
