@@ -30,6 +30,11 @@ internal sealed partial class StorageDeletionDrainer(
             {
                 Log.DatabaseUnavailable(log, e.Message);
             }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // An unhandled exception would stop the whole host; the items stay queued and the next tick retries.
+                Log.DrainFailed(log, e);
+            }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
@@ -37,6 +42,9 @@ internal sealed partial class StorageDeletionDrainer(
     {
         [LoggerMessage(LogLevel.Information, "Deletion queue drained: {Deleted} files deleted, {Failed} failed")]
         public static partial void Drained(ILogger logger, int deleted, int failed);
+
+        [LoggerMessage(LogLevel.Error, "Deletion queue drain failed unexpectedly; items stay queued and are retried")]
+        public static partial void DrainFailed(ILogger logger, Exception e);
 
         [LoggerMessage(LogLevel.Warning, "Deletion queue drain failed, retrying at the next interval: {Reason}")]
         public static partial void DatabaseUnavailable(ILogger logger, string reason);

@@ -46,7 +46,7 @@ public sealed partial class ImageKitClient(IHttpClientFactory factory, IOptions<
 
         using var rsp = await SendAsync(UploadClientName, new HttpRequestMessage(HttpMethod.Post, "api/v1/files/upload") { Content = form }, "upload", ct);
         if (!rsp.IsSuccessStatusCode) throw await FailureAsync(rsp, "upload", ct);
-        var uploaded = await rsp.Content.ReadFromJsonAsync<ImageKitFile>(ct);
+        var uploaded = await ReadBodyAsync<ImageKitFile>(rsp, "upload", ct);
         if (uploaded?.FileId is not { Length: > 0 } || uploaded.Url is not { Length: > 0 })
             throw UpstreamException.BadGateway(Upstream, "ImageKit upload answered without fileId or url.");
         activity?.SetTag("imagekit.file_id", uploaded.FileId);
@@ -61,7 +61,7 @@ public sealed partial class ImageKitClient(IHttpClientFactory factory, IOptions<
         using var rsp = await SendAsync(ApiClientName, new HttpRequestMessage(HttpMethod.Get, $"v1/files/{Uri.EscapeDataString(fileId)}/details"), "details", ct);
         if (rsp.StatusCode == HttpStatusCode.NotFound) return null;
         if (!rsp.IsSuccessStatusCode) throw await FailureAsync(rsp, "details", ct);
-        return await rsp.Content.ReadFromJsonAsync<ImageKitFile>(ct);
+        return await ReadBodyAsync<ImageKitFile>(rsp, "details", ct);
     }
 
     /// <summary>Deletes one file with all its versions; false when it was already gone (404).</summary>
@@ -94,7 +94,7 @@ public sealed partial class ImageKitClient(IHttpClientFactory factory, IOptions<
             }, "bulk delete", ct);
             if (rsp.IsSuccessStatusCode)
             {
-                var ok = await rsp.Content.ReadFromJsonAsync<ImageKitBulkDeleteResponse>(ct);
+                var ok = await ReadBodyAsync<ImageKitBulkDeleteResponse>(rsp, "bulk delete", ct);
                 // A 200 means the batch went through; ids it does not list were not there to delete.
                 gone.UnionWith(ok?.SuccessfullyDeletedFileIds ?? []);
                 gone.UnionWith(pending);
@@ -119,6 +119,24 @@ public sealed partial class ImageKitClient(IHttpClientFactory factory, IOptions<
         }
         return gone;
     }
+
+    /// <summary>
+    /// Reads a success body. Headers came back within the resilience timeout, but the body is read afterwards: a
+    /// reset, a stall or a body that is not the documented JSON is ImageKit's failure (502), never the caller's.
+    /// </summary>
+    private static async Task<T?> ReadBodyAsync<T>(HttpResponseMessage rsp, string operation, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(BodyReadTimeout);
+        try { return await rsp.Content.ReadFromJsonAsync<T>(timeout.Token); }
+        catch (Exception e) when (e is JsonException or IOException or HttpRequestException or NotSupportedException
+                                   || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            throw UpstreamException.BadGateway(Upstream, $"ImageKit {operation} answered an unreadable body.", e);
+        }
+    }
+
+    private static readonly TimeSpan BodyReadTimeout = TimeSpan.FromSeconds(30);
 
     private async Task<HttpResponseMessage> SendAsync(string clientName, HttpRequestMessage request, string operation, CancellationToken ct)
     {

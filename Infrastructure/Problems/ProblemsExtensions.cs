@@ -132,6 +132,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             NpgsqlException { IsTransient: true } or TimeoutException =>
                 (503, "The database is unavailable; retry later.", TimeSpan.FromSeconds(5)),
             JsonException => (400, "The request body is not valid JSON.", null),
+            // Text PostgreSQL cannot store (a NUL character, invalid UTF-8): the client's input, not our bug.
+            PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter } =>
+                (400, "The request contains characters that cannot be stored.", null),
             _ => (500, "An unexpected error occurred.", null),
         };
 

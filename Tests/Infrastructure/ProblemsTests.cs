@@ -56,6 +56,19 @@ public sealed class ProblemsTests
     }
 
     [Test]
+    public async Task Text_the_database_cannot_store_is_a_400_not_a_500()
+    {
+        var anonymous = app.CreateClient();
+        var login = await anonymous.PostAsync("/api/auth/login",
+            new StringContent("{\"email\":\"a\\u0000b@example.test\",\"password\":\"whatever1\"}", Encoding.UTF8, "application/json"));
+        Assert.That((int)login.StatusCode, Is.InRange(400, 401), await login.Content.ReadAsStringAsync());
+
+        var user = await app.CreateUserAsync();
+        var rsp = await user.Client.PatchAsync("/api/me", new StringContent("{\"bio\":\"nul \\u0000 here\"}", Encoding.UTF8, "application/json"));
+        await rsp.AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Test]
     public async Task Wrong_content_type_is_a_415_problem()
     {
         var user = await app.CreateUserAsync();
