@@ -1,8 +1,10 @@
+using Dapper;
 using FastEndpoints;
 using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.Problems;
 using IgLive.Service.Infrastructure.Storage;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace IgLive.Service.Features.ServeMedia;
 
@@ -11,7 +13,8 @@ namespace IgLive.Service.Features.ServeMedia;
 /// <c>videos/</c> and <c>thumbnails/</c> trees are served; <see cref="LocalFileStore.Resolve"/> refuses any path that
 /// would leave the store. With ImageKit storage, files are delivered by ImageKit and this route answers 404.
 /// </summary>
-public sealed class ServeMediaEndpoint(LocalFileStore store, IOptions<StorageOptions> storage) : EndpointWithoutRequest
+public sealed class ServeMediaEndpoint(LocalFileStore store, IOptions<StorageOptions> storage, NpgsqlDataSource db, TimeProvider clock)
+    : EndpointWithoutRequest
 {
     private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -38,12 +41,30 @@ public sealed class ServeMediaEndpoint(LocalFileStore store, IOptions<StorageOpt
         var path = storage.Value.Provider == StorageProvider.Local
                    && (key.StartsWith("videos/", StringComparison.Ordinal) || key.StartsWith("thumbnails/", StringComparison.Ordinal))
             ? store.Resolve(key) : null;
-        if (path is null || !ContentTypes.TryGetValue(Path.GetExtension(path), out var contentType) || !File.Exists(path))
+        if (path is null || !ContentTypes.TryGetValue(Path.GetExtension(path), out var contentType) || !File.Exists(path)
+            || !await IsLiveAsync(key, ct))
         {
             await Send.ResultAsync(ProblemsExtensions.Problem(404, "No such file."));
             return;
         }
-        HttpContext.Response.Headers.CacheControl = "public, max-age=3600";
+        // Short: an expired or deleted video's file must stop being served soon, caches included.
+        HttpContext.Response.Headers.CacheControl = "public, max-age=60";
         await Send.ResultAsync(TypedResults.PhysicalFile(path, contentType, enableRangeProcessing: true));
     }
+
+    /// <summary>Expiry is honoured at read time: a file is served only while a live video owns it.</summary>
+    private async Task<bool> IsLiveAsync(string key, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<bool>(new CommandDefinition(ServeMediaSql.IsLive, new { Key = key, Now = clock.GetUtcNow() }, cancellationToken: ct));
+    }
+}
+
+internal static class ServeMediaSql
+{
+    // Whether a live local video owns the key as its file or thumbnail; videos_storage_key / videos_thumbnail_key_idx.
+    public const string IsLive = """
+        SELECT EXISTS (SELECT 1 FROM videos WHERE storage_provider = 'local' AND storage_key = @Key AND expires_at > @Now)
+            OR EXISTS (SELECT 1 FROM videos WHERE storage_provider = 'local' AND thumbnail_key = @Key AND expires_at > @Now)
+        """;
 }

@@ -106,12 +106,20 @@ public sealed partial class UploadVideoEndpoint(
             // 4 KiB (also what FormMultipartSectionsAsync uses) to 256 KiB: with 4 KiB reads the boundary scan and one
             // write per read bound the throughput of a large upload (see docs/benchmarks.md, "Upload").
             var reader = new MultipartReader(Boundary(), HttpContext.Request.Body, ReaderBufferBytes);
+            var sections = 0;
             while (await reader.ReadNextSectionAsync(ct) is { } section)
             {
+                // Bounded work per request: a handful of parts, and only the known fields are ever held in memory.
+                if (++sections > MaxSections) { AddError(new ValidationFailure("request", $"at most {MaxSections} multipart parts")); ThrowIfAnyErrors(); }
                 if (section.GetContentDispositionHeader() is not { } disposition) continue;
                 var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
                 if (disposition.IsFormDisposition())
                 {
+                    if (name is not ("title" or "description" or "tags"))
+                    {
+                        await section.Body.CopyToAsync(Stream.Null, ct);
+                        continue;
+                    }
                     var value = await ReadFieldAsync(section.Body, ct);
                     if (value is null) { AddError(new ValidationFailure(name, $"{name} is too long")); ThrowIfAnyErrors(); }
                     fields.TryAdd(name, value!);
@@ -167,6 +175,8 @@ public sealed partial class UploadVideoEndpoint(
         ThrowIfAnyErrors();
         return f;
     }
+
+    private const int MaxSections = 16;
 
     private static async Task<string?> ReadFieldAsync(Stream body, CancellationToken ct)
     {
@@ -314,6 +324,17 @@ public sealed partial class UploadVideoEndpoint(
         VideoDto dto;
         try
         {
+            // A file whose earlier video was deleted or expired is queued for deletion: registering it again would make
+            // a video whose file the drainer is about to remove.
+            await using (var conn = await db.OpenConnectionAsync(ct))
+            {
+                if (await conn.ExecuteScalarAsync<bool>(new CommandDefinition(UploadVideoSql.IsQueuedForDeletion,
+                        new { Provider = stored.Provider, stored.Key }, cancellationToken: ct)))
+                {
+                    await Send.ResultAsync(ProblemsExtensions.Problem(409, "This ImageKit file belongs to a deleted video and is being deleted.", "Being deleted"));
+                    return;
+                }
+            }
             dto = await InsertAsync(id, fields, stored);
         }
         catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "videos_storage_key" })

@@ -15,6 +15,10 @@ internal static class UploadVideoSql
         SELECT p.id, p.username, p.display_name, p.avatar_url FROM v JOIN profiles p ON p.id = v.user_id
         """;
 
+    // Whether a stored object waits in the deletion queue; storage_deletions_object_key.
+    public const string IsQueuedForDeletion =
+        "SELECT EXISTS (SELECT 1 FROM storage_deletions WHERE provider = @Provider AND storage_key = @Key)";
+
     // Queues stored objects of a failed upload for deletion; storage_deletions_object_key makes it idempotent.
     public const string EnqueueDeletion = """
         INSERT INTO storage_deletions (provider, storage_key, video_id, reason, enqueued_at, next_attempt_at)

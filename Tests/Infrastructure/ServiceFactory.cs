@@ -127,7 +127,7 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
 
     /// <summary>Inserts a video row directly (no file), for slices that read videos.</summary>
     public async Task<Guid> SeedVideoAsync(TestUser owner, DateTimeOffset? expiresAt = null, DateTimeOffset? createdAt = null,
-        string title = "seeded video", string[]? tags = null)
+        string title = "seeded video", string[]? tags = null, string? storageKey = null)
     {
         var id = Guid.NewGuid();
         var created = createdAt ?? Clock.GetUtcNow();
@@ -138,7 +138,7 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
             VALUES (@id, @owner, @title, '', @tags, 'local', @key, @key, @url, 'video/mp4', 1234, @created, @expires)
             """, new
         {
-            id, owner = owner.Id, title, tags = tags ?? [], key = $"videos/{id:N}.mp4", url = $"/media/videos/{id:N}.mp4",
+            id, owner = owner.Id, title, tags = tags ?? [], key = storageKey ?? $"videos/{id:N}.mp4", url = $"/media/{storageKey ?? $"videos/{id:N}.mp4"}",
             created, expires = expiresAt ?? created.AddDays(14),
         });
         return id;

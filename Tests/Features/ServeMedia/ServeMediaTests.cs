@@ -19,6 +19,22 @@ public sealed class ServeMediaTests
         Directory.CreateDirectory(Path.Combine(app.StoragePath, ".incoming"));
         await File.WriteAllBytesAsync(Path.Combine(app.StoragePath, ".incoming", "abcd.part"), video);
         await File.WriteAllTextAsync(Path.Combine(app.StoragePath, "secret.txt"), "not media");
+        await File.WriteAllBytesAsync(Path.Combine(app.StoragePath, "videos", "ab", "expired.webm"), video);
+        await File.WriteAllBytesAsync(Path.Combine(app.StoragePath, "videos", "ab", "orphan.webm"), video);
+        owner = await app.CreateUserAsync();
+        await app.SeedVideoAsync(owner, storageKey: "videos/ab/abcd.webm");
+        await app.SeedVideoAsync(owner, storageKey: "videos/ab/expired.webm", expiresAt: app.Clock.GetUtcNow().AddMinutes(-1));
+    }
+
+    private TestUser owner = null!;
+
+    [TestCase("/media/videos/ab/expired.webm")]
+    [TestCase("/media/videos/ab/orphan.webm")]
+    public async Task Files_of_expired_or_unknown_videos_are_404_even_before_cleanup(string path)
+    {
+        Assert.That(File.Exists(Path.Combine(app.StoragePath, path["/media/".Length..])), Is.True);
+        var rsp = await app.CreateClient().GetAsync(path);
+        await rsp.AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     [OneTimeTearDown]

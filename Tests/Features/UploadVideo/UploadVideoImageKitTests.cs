@@ -189,6 +189,19 @@ public sealed class UploadVideoImageKitTests
         Assert.That(await app.CountVideosAsync(user.Id), Is.EqualTo(1));
     }
 
+    [Test]
+    public async Task Registering_a_file_of_a_deleted_video_is_409_while_its_deletion_is_queued()
+    {
+        var user = await app.CreateUserAsync();
+        var file = imageKit.AddFile("/iglive-test/deleted-then-again.mp4");
+        var video = await (await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = file.FileId, title = "once" })).JsonAsync(HttpStatusCode.Created);
+        Assert.That((await user.Client.DeleteAsync($"/api/videos/{video.GetProperty("id").GetGuid()}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+
+        var again = await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = file.FileId, title = "again" });
+        await again.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.That(await app.CountVideosAsync(user.Id), Is.Zero);
+    }
+
     private static IEnumerable<TestCaseData> BadFiles()
     {
         yield return new TestCaseData(null, "video/mp4", "non-image").SetArgDisplayNames("unknown file id");

@@ -160,6 +160,22 @@ public sealed class UploadVideoTests
     }
 
     [Test]
+    public async Task Unknown_fields_are_ignored_but_a_flood_of_parts_is_a_400()
+    {
+        var user = await app.CreateUserAsync();
+        var few = UploadHelpers.Form(UploadHelpers.Fixture("tiny.mp4"));
+        few.Add(new StringContent("ignored"), "unknown_field");
+        await (await user.Client.PostAsync("/api/videos", few)).JsonAsync(HttpStatusCode.Created);
+
+        var flood = new MultipartFormDataContent();
+        for (var i = 0; i < 1000; i++) flood.Add(new StringContent("x"), $"f{i}");
+        flood.Add(new ByteArrayContent(UploadHelpers.Fixture("tiny.mp4")), "file", "clip.mp4");
+        var rsp = await user.Client.PostAsync("/api/videos", flood);
+        Assert.That((await rsp.AssertProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("request"), Is.Not.Empty);
+        Assert.That(await app.StrayFilesAsync(), Is.Empty);
+    }
+
+    [Test]
     public async Task Invalid_fields_after_the_file_remove_the_stored_file()
     {
         var user = await app.CreateUserAsync();
