@@ -18,8 +18,9 @@ public sealed class PlatformTests
     private readonly List<Activity> spans = [];
 
     [OneTimeSetUp]
-    public async Task Start() => app = await ServiceFactory.CreateAsync(services: s =>
-        s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
+    public async Task Start() => app = await ServiceFactory.CreateAsync(
+        new Dictionary<string, string?> { ["Telemetry:Tracing"] = "true" }, // off without an exporter
+        s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
 
     [OneTimeTearDown]
     public async Task Stop() => await app.DisposeAsync();
