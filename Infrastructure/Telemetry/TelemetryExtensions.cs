@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using IgLive.Service.Infrastructure.Configuration;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -31,9 +32,10 @@ public static class TelemetryExtensions
     {
         var config = builder.Configuration;
         var exporter = !string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        var tracing = config.GetValue("Telemetry:Tracing", exporter);
-        var metrics = config.GetValue("Telemetry:Metrics", exporter);
-        var ratio = config.GetValue("Telemetry:SampleRatio", 1.0);
+        var options = config.GetSection("Telemetry").Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var tracing = options.Tracing ?? exporter;
+        var metrics = options.Metrics ?? exporter;
+        var ratio = options.SampleRatio;
 
         builder.Logging.AddOpenTelemetry(o =>
         {

@@ -121,6 +121,19 @@ public sealed class PlatformTests
     }
 
     [Test]
+    public void The_connection_pool_defaults_to_four_per_core_unless_the_connection_string_sets_it()
+    {
+        // The test connection string names no pool size: the service's default applies.
+        var used = new NpgsqlConnectionStringBuilder(app.Services.GetRequiredService<NpgsqlDataSource>().ConnectionString);
+        Assert.That(used.MaxPoolSize, Is.EqualTo(Math.Clamp(4 * Environment.ProcessorCount, 8, 100)));
+        Assert.That(DatabaseExtensions.SetsMaxPoolSize("Host=h;Maximum Pool Size=7"), Is.True);
+        Assert.That(DatabaseExtensions.SetsMaxPoolSize("host=h; max pool size = 7"), Is.True);
+        Assert.That(DatabaseExtensions.SetsMaxPoolSize("Host=h;MAXIMUM POOL SIZE=7;Database=d"), Is.True);
+        Assert.That(DatabaseExtensions.SetsMaxPoolSize("Host=h;Minimum Pool Size=7"), Is.False);
+        Assert.That(DatabaseExtensions.SetsMaxPoolSize("Host=h;Database=d"), Is.False);
+    }
+
+    [Test]
     public async Task Json_is_snake_case_with_utc_timestamps()
     {
         var user = await app.CreateUserAsync();
