@@ -5,7 +5,7 @@
 # Usage: A_BIN=dir B_BIN=dir A_ENV="K=V ..." B_ENV="K=V ..." bench/feed/ab.sh label [scenario.lua ...]
 #   *_BIN: a Release publish/build output holding IgLive.Service.dll (default /tmp/iglive-feed-bin);
 #   *_ENV: extra environment for that variant; A_CS/B_CS replace the connection string. DUR: seconds per run (10).
-# Prerequisites as for run.sh (db.sh start, seed.sql, tokens.txt and cursors.txt from a run.sh or the lines below).
+# Prerequisites as for run.sh; tokens.txt/cursors.txt are reused from a run.sh (same issuer, port 5080) or made here.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 LABEL=$1; shift; SCRIPTS=("${@:-feed_auth.lua}")
@@ -16,11 +16,11 @@ CS0="Host=127.0.0.1;Port=${PGPORT:-54340};Database=iglive_bench;Username=iglive"
 OUT=bench/results/feed; mkdir -p "$OUT"
 LOG="$OUT/ab-$(date +%Y%m%dT%H%M%S).log"
 log() { echo "[$(date +%T)] $*" | tee -a "$LOG"; }
-[ -s "$OUT/tokens.txt" ] || python3 bench/feed/mint_tokens.py "$SECRET" 2000 "http://127.0.0.1:5081/auth/v1" > "$OUT/tokens.txt"
+[ -s "$OUT/tokens.txt" ] || python3 bench/feed/mint_tokens.py "$SECRET" 2000 "http://127.0.0.1:5080/auth/v1" > "$OUT/tokens.txt"
 [ -s "$OUT/cursors.txt" ] || bench/feed/db.sh psql -tA -f bench/feed/cursors.sql > "$OUT/cursors.txt"
 
 start() { # variant port bin cs env
-  env ConnectionStrings__Postgres="$4" Auth__JwtSecret="$SECRET" Auth__PublicBaseUrl="http://127.0.0.1:5081" \
+  env ConnectionStrings__Postgres="$4" Auth__JwtSecret="$SECRET" Auth__PublicBaseUrl="http://127.0.0.1:5080" \
     ASPNETCORE_URLS="http://127.0.0.1:$2" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
     Cleanup__SchedulerEnabled=false Storage__LocalPath=/tmp/iglive-feed-media $5 \
     dotnet "$3/IgLive.Service.dll" > "$OUT/service-$1.log" 2>&1 &
