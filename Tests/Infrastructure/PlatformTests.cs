@@ -113,7 +113,10 @@ public sealed class PlatformTests
         Assert.That(rsp.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         app.Services.GetRequiredService<TracerProvider>().ForceFlush();
 
-        var server = spans.LastOrDefault(s => s.Kind == ActivityKind.Server && s.GetTagItem("url.path") as string == $"/api/users/{user.Username}");
+        // The server span ends after the client has the response (the host disposes the request context last): wait
+        // for its export rather than racing it.
+        Activity? server = null;
+        SpinWait.SpinUntil(() => (server = spans.ToArray().LastOrDefault(s => s.Kind == ActivityKind.Server && s.GetTagItem("url.path") as string == $"/api/users/{user.Username}")) is not null, TimeSpan.FromSeconds(10));
         Assert.That(server, Is.Not.Null, "server span");
         var db = spans.Where(s => s.TraceId == server!.TraceId && s.Kind == ActivityKind.Client && s.Source.Name == "Npgsql").ToArray();
         Assert.That(db, Is.Not.Empty, "database span in the same trace");
