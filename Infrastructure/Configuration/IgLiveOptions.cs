@@ -109,6 +109,17 @@ public sealed class DatabaseOptions
     public bool MigrateOnStartup { get; set; } = true;
 }
 
+/// <summary>Section <c>Telemetry</c>: what is recorded (what is exported is OpenTelemetry's own OTEL_* settings).</summary>
+public sealed class TelemetryOptions
+{
+    /// <summary>ASP.NET Core, HttpClient and Npgsql spans; null means "when an OTLP endpoint is configured".</summary>
+    public bool? Tracing { get; set; }
+    /// <summary>ASP.NET Core, HttpClient, Npgsql and runtime metrics; null means "when an OTLP endpoint is configured".</summary>
+    public bool? Metrics { get; set; }
+    /// <summary>Fraction of root traces sampled (parent-based), 0..1.</summary>
+    public double SampleRatio { get; set; } = 1.0;
+}
+
 /// <summary>
 /// Reads every section once at start-up and reports all problems together, one line each, so an operator
 /// fixes the configuration in one go instead of meeting a stack trace per missing key.
@@ -177,6 +188,9 @@ public static class ConfigurationValidator
             problems.Add("Cleanup__RetryBaseSeconds must be at least 1 and Cleanup__RetryCapSeconds at least as large.");
 
         Bind<DatabaseOptions>("Database");
+        var telemetry = Bind<TelemetryOptions>("Telemetry");
+        if (telemetry.SampleRatio is < 0 or > 1 || double.IsNaN(telemetry.SampleRatio))
+            problems.Add("Telemetry__SampleRatio must be between 0 and 1.");
         return problems;
     }
 }

@@ -1,10 +1,11 @@
 using System.Data;
+using System.Text.RegularExpressions;
 using Dapper;
 using Npgsql;
 
 namespace IgLive.Service.Infrastructure.Database;
 
-public static class DatabaseExtensions
+public static partial class DatabaseExtensions
 {
     /// <summary>
     /// Registers the process's single <see cref="NpgsqlDataSource"/>, Dapper's conventions, the migrator and
@@ -17,12 +18,14 @@ public static class DatabaseExtensions
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
         SqlMapper.AddTypeHandler(new UtcDateTimeOffsetHandler());
 
-        var csb = new NpgsqlConnectionStringBuilder(builder.Configuration.GetConnectionString("Postgres"));
+        var raw = builder.Configuration.GetConnectionString("Postgres");
+        var csb = new NpgsqlConnectionStringBuilder(raw);
         if (csb.MaxAutoPrepare == 0)
         {
             csb.MaxAutoPrepare = 50;
             csb.AutoPrepareMinUsages = 2;
         }
+        if (!SetsMaxPoolSize(raw)) csb.MaxPoolSize = DefaultMaxPoolSize;
         csb.ApplicationName ??= "IgLive.Service";
 
         builder.Services.AddSingleton(sp =>
@@ -37,6 +40,21 @@ public static class DatabaseExtensions
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
         return builder;
     }
+
+    /// <summary>
+    /// The pool size used when the connection string names none: 4 per core, at least 8, at most Npgsql's 100.
+    /// More busy connections than that only queue inside PostgreSQL: on 2 cores (app and database on one box), 8
+    /// served the feed and likes faster than 16, and 16 faster than 32 or 100 (docs/benchmarks.md, "Second round").
+    /// A database far away (high round-trip time) may want more: set <c>Maximum Pool Size</c> in the string.
+    /// </summary>
+    public static int DefaultMaxPoolSize => Math.Clamp(4 * Environment.ProcessorCount, 8, 100);
+
+    /// <summary>Whether the raw connection string sets the pool size itself (any spelling of the keyword).</summary>
+    public static bool SetsMaxPoolSize(string? connectionString)
+        => connectionString is not null && MaxPoolSizeKeyword().IsMatch(connectionString);
+
+    [GeneratedRegex(@"(^|;)\s*max(imum)?\s*pool\s*size\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MaxPoolSizeKeyword();
 }
 
 /// <summary>timestamptz comes back from Npgsql as a UTC <see cref="DateTime"/>; contract types use DateTimeOffset.</summary>

@@ -63,12 +63,23 @@ public sealed class WebClientTests
         await page.GetByTestId("upload-submit").ClickAsync();
         await Assertions.Expect(page.GetByTestId("error-tags")).Not.ToBeEmptyAsync();
 
+        // The bar shows 100 only between the last byte sent and the answer, then the app leaves for the feed: a fast
+        // server makes that too short to poll for, so record the highest value the bar ever showed.
+        await page.EvaluateAsync("""
+            () => {
+              window.maxUploadProgress = 0;
+              new MutationObserver(() => {
+                const bar = document.querySelector('[data-testid="upload-progress"]');
+                if (bar) window.maxUploadProgress = Math.max(window.maxUploadProgress, Number(bar.getAttribute("value")));
+              }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["value"] });
+            }
+            """);
         await page.GetByTestId("upload-tags").FillAsync("e2e,first");
         await page.GetByTestId("upload-submit").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("upload-progress")).ToHaveAttributeAsync("value", "100");
 
         var first = page.GetByTestId("feed-item").First;
         await Assertions.Expect(first.GetByTestId("video-title")).ToHaveTextAsync("My first clip");
+        Assert.That(await page.EvaluateAsync<double>("() => window.maxUploadProgress"), Is.EqualTo(100), "upload progress reached 100");
         var videoId = Guid.Parse((await first.GetAttributeAsync("data-video-id"))!);
 
         await first.GetByTestId("like-button").ClickAsync();

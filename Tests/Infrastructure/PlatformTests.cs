@@ -18,8 +18,9 @@ public sealed class PlatformTests
     private readonly List<Activity> spans = [];
 
     [OneTimeSetUp]
-    public async Task Start() => app = await ServiceFactory.CreateAsync(services: s =>
-        s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
+    public async Task Start() => app = await ServiceFactory.CreateAsync(
+        new Dictionary<string, string?> { ["Telemetry:Tracing"] = "true" }, // off without an exporter
+        s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
 
     [OneTimeTearDown]
     public async Task Stop() => await app.DisposeAsync();
@@ -149,11 +150,27 @@ public sealed class PlatformTests
         Assert.That(rsp.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         app.Services.GetRequiredService<TracerProvider>().ForceFlush();
 
-        var server = spans.LastOrDefault(s => s.Kind == ActivityKind.Server && s.GetTagItem("url.path") as string == $"/api/users/{user.Username}");
+        // The server span ends after the client has the response (the host disposes the request context last): wait
+        // for its export rather than racing it.
+        Activity? server = null;
+        SpinWait.SpinUntil(() => (server = spans.ToArray().LastOrDefault(s => s.Kind == ActivityKind.Server && s.GetTagItem("url.path") as string == $"/api/users/{user.Username}")) is not null, TimeSpan.FromSeconds(10));
         Assert.That(server, Is.Not.Null, "server span");
         var db = spans.Where(s => s.TraceId == server!.TraceId && s.Kind == ActivityKind.Client && s.Source.Name == "Npgsql").ToArray();
         Assert.That(db, Is.Not.Empty, "database span in the same trace");
         Assert.That(db.Any(s => s.ParentSpanId == server!.SpanId), Is.True, "database span is a child of the server span");
+    }
+
+    [Test]
+    public void The_connection_pool_defaults_to_four_per_core_unless_the_connection_string_sets_it()
+    {
+        // The test connection string names no pool size: the service's default applies.
+        var used = new NpgsqlConnectionStringBuilder(app.Services.GetRequiredService<NpgsqlDataSource>().ConnectionString);
+        Assert.That(used.MaxPoolSize, Is.EqualTo(Math.Clamp(4 * Environment.ProcessorCount, 8, 100)));
+        Assert.That(DatabaseExtensions.SetsMaxPoolSize("Host=h;Maximum Pool Size=7"), Is.True);
+        Assert.That(DatabaseExtensions.SetsMaxPoolSize("host=h; max pool size = 7"), Is.True);
+        Assert.That(DatabaseExtensions.SetsMaxPoolSize("Host=h;MAXIMUM POOL SIZE=7;Database=d"), Is.True);
+        Assert.That(DatabaseExtensions.SetsMaxPoolSize("Host=h;Minimum Pool Size=7"), Is.False);
+        Assert.That(DatabaseExtensions.SetsMaxPoolSize("Host=h;Database=d"), Is.False);
     }
 
     [Test]
