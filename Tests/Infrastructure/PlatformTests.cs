@@ -38,7 +38,7 @@ public sealed class PlatformTests
     public async Task Readiness_is_503_without_migrations_and_200_once_applied()
     {
         var cs = await PostgresFixture.CreateEmptyDatabaseAsync();
-        await using var empty = await ServiceFactoryOnEmptyDatabase(cs);
+        await using var empty = ServiceFactory.StartUnready(cs);
         var client = empty.CreateClient();
         Assert.That((await client.GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
         var api = await client.GetAsync("/api/users/nobody");
@@ -54,7 +54,7 @@ public sealed class PlatformTests
     public async Task Readiness_is_503_while_the_database_is_unreachable()
     {
         var unreachable = new NpgsqlConnectionStringBuilder(app.ConnectionString) { Host = "127.0.0.1", Port = 1, Timeout = 2 }.ConnectionString;
-        await using var down = await ServiceFactoryOnEmptyDatabase(unreachable);
+        await using var down = ServiceFactory.StartUnready(unreachable);
         Assert.That((await down.CreateClient().GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
         Assert.That((await down.CreateClient().GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
@@ -181,26 +181,5 @@ public sealed class PlatformTests
         Assert.That(body.TryGetProperty("videos_count", out _), Is.True);
         Assert.That(body.TryGetProperty("created_at", out var created), Is.True);
         Assert.That(created.GetString(), Does.Match(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$"));
-    }
-
-    private static async Task<ServiceFactoryHandle> ServiceFactoryOnEmptyDatabase(string cs)
-    {
-        var f = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("ConnectionStrings:Postgres", cs);
-            b.UseSetting("Auth:JwtSecret", ServiceFactory.JwtSecret);
-            b.UseSetting("Database:MigrateOnStartup", "false");
-            b.UseSetting("Cleanup:SchedulerEnabled", "false");
-            b.UseSetting("Storage:LocalPath", Path.Combine(Path.GetTempPath(), "iglive-tests", Guid.NewGuid().ToString("N")));
-        });
-        _ = f.Server;
-        await Task.Yield();
-        return new ServiceFactoryHandle(f);
-    }
-
-    private sealed class ServiceFactoryHandle(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> f) : IAsyncDisposable
-    {
-        public HttpClient CreateClient() => f.CreateClient();
-        public ValueTask DisposeAsync() => f.DisposeAsync();
     }
 }

@@ -62,6 +62,14 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
         return factory;
     }
 
+    /// <summary>Starts a service on any database (empty, unreachable) without waiting for it to become ready.</summary>
+    public static ServiceFactory StartUnready(string connectionString)
+    {
+        var factory = new ServiceFactory(connectionString, null, null);
+        _ = factory.Server;
+        return factory;
+    }
+
     /// <summary>Starts a service on a real Kestrel port (for a browser); <see cref="BaseAddress"/> is where it listens.</summary>
     public static async Task<ServiceFactory> CreateOnKestrelAsync(IDictionary<string, string?>? settings = null)
     {
