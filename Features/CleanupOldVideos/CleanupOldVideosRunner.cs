@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dapper;
 using IgLive.Service.Infrastructure.Configuration;
+using IgLive.Service.Infrastructure.Database;
 using IgLive.Service.Infrastructure.Problems;
 using IgLive.Service.Infrastructure.Storage;
 using IgLive.Service.Infrastructure.Telemetry;
@@ -95,7 +96,7 @@ public sealed partial class CleanupOldVideosRunner(
         }
         finally
         {
-            await lockConn.ExecuteScalarAsync<bool>(new CommandDefinition(CleanupOldVideosSql.Unlock, key, cancellationToken: CancellationToken.None));
+            await lockConn.ReleaseSessionLockAsync(CleanupOldVideosSql.Unlock, CleanupOldVideosSql.RunLockKey);
         }
     }
 

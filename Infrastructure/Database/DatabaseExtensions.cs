@@ -10,7 +10,12 @@ public static partial class DatabaseExtensions
     /// <summary>
     /// Registers the process's single <see cref="NpgsqlDataSource"/>, Dapper's conventions, the migrator and
     /// the readiness check. Auto-prepare is on unless the connection string says otherwise: parse and plan
-    /// are about 40% of a feed query's cost on this workload (docs/benchmarks.md).
+    /// are about 40% of a feed query's cost on this workload (docs/benchmarks.md). Connections are not reset when
+    /// they go back to the pool unless the string says <c>No Reset On Close=false</c>: Npgsql's reset is seven
+    /// statements (UNLISTEN *, CLOSE ALL, DISCARD TEMP, DISCARD SEQUENCES, pg_advisory_unlock_all(), SET SESSION
+    /// AUTHORIZATION DEFAULT, RESET ALL) sent before the next command of every request, and this service leaves no
+    /// session state behind: no SET, temp tables or LISTEN, and the two session advisory locks (migrations, cleanup
+    /// run) are released in <c>finally</c> blocks (see <see cref="ReleaseSessionLockAsync"/>).
     /// </summary>
     public static WebApplicationBuilder AddIgLiveDatabase(this WebApplicationBuilder builder)
     {
@@ -26,6 +31,7 @@ public static partial class DatabaseExtensions
             csb.AutoPrepareMinUsages = 2;
         }
         if (!SetsMaxPoolSize(raw)) csb.MaxPoolSize = DefaultMaxPoolSize;
+        if (!NoResetOnCloseKeyword().IsMatch(raw ?? "")) csb.NoResetOnClose = true;
         csb.ApplicationName ??= "IgLive.Service";
 
         builder.Services.AddSingleton(sp =>
@@ -55,6 +61,29 @@ public static partial class DatabaseExtensions
 
     [GeneratedRegex(@"(^|;)\s*max(imum)?\s*pool\s*size\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex MaxPoolSizeKeyword();
+
+    [GeneratedRegex(@"(^|;)\s*no\s*reset\s*on\s*close\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex NoResetOnCloseKeyword();
+
+    /// <summary>
+    /// Releases a session advisory lock taken on <paramref name="conn"/>. Pooled connections are not reset (see
+    /// <see cref="AddIgLiveDatabase"/>), so if the release fails the pool is cleared: the connection is then closed
+    /// instead of going back to the pool still holding the lock.
+    /// </summary>
+    public static async Task ReleaseSessionLockAsync(this NpgsqlConnection conn, string unlockSql, long key)
+    {
+        try
+        {
+            await using var cmd = new NpgsqlCommand(unlockSql, conn);
+            cmd.Parameters.AddWithValue("Key", key);
+            await cmd.ExecuteScalarAsync(CancellationToken.None);
+        }
+        catch
+        {
+            NpgsqlConnection.ClearPool(conn);
+            throw;
+        }
+    }
 }
 
 /// <summary>timestamptz comes back from Npgsql as a UTC <see cref="DateTime"/>; contract types use DateTimeOffset.</summary>

@@ -48,9 +48,7 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource db, ILogger<Databa
         }
         finally
         {
-            await using var cmd = new NpgsqlCommand("SELECT pg_advisory_unlock(@k)", lockConn);
-            cmd.Parameters.AddWithValue("k", LockKey);
-            await cmd.ExecuteNonQueryAsync(CancellationToken.None);
+            await lockConn.ReleaseSessionLockAsync("SELECT pg_advisory_unlock(@Key)", LockKey);
         }
     }
 
