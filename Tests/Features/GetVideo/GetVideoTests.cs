@@ -40,6 +40,20 @@ public sealed class GetVideoTests
         });
     }
 
+    [TestCase("2026-01-02T03:04:05.123456+00:00", "2026-01-02T03:04:05.123456Z")]
+    [TestCase("2026-06-30T23:59:59.000001+02:00", "2026-06-30T21:59:59.000001Z")]
+    [TestCase("2026-12-31T00:00:00+00:00", "2026-12-31T00:00:00.000000Z")]
+    public async Task Timestamps_are_written_in_utc_with_microseconds_and_a_z(string stored, string expected)
+    {
+        var author = await app.CreateUserAsync();
+        var createdAt = DateTimeOffset.Parse(stored, System.Globalization.CultureInfo.InvariantCulture);
+        var id = await app.SeedVideoAsync(author, createdAt: createdAt, expiresAt: DateTimeOffset.UtcNow.AddDays(1));
+
+        var body = await (await app.CreateClient().GetAsync($"/api/videos/{id}")).Content.ReadAsStringAsync();
+
+        Assert.That(body, Does.Contain($"\"created_at\":\"{expected}\""));
+    }
+
     [Test]
     public async Task Liked_by_me_reflects_the_signed_in_caller()
     {
