@@ -10,13 +10,14 @@ using Npgsql;
 namespace IgLive.Service.Features.CleanupOldVideos;
 
 /// <summary>What one cleanup run did.</summary>
-public sealed record CleanupRunResult(int Expired, int FilesDeleted, int Failures, long QueueDepth, TimeSpan Duration);
+public sealed record CleanupRunResult(int Expired, int FilesDeleted, int Failures, long QueueDepth, TimeSpan Duration, int IncomingSwept = 0);
 
 /// <summary>What one drain of the deletion queue did.</summary>
 public readonly record struct DrainResult(int Deleted, int Failed);
 
 /// <summary>
-/// One cleanup run: expire videos in batches, then drain the durable deletion queue (<c>storage_deletions</c>).
+/// One cleanup run: sweep the local store's abandoned upload part files, expire videos in batches, then drain the
+/// durable deletion queue (<c>storage_deletions</c>).
 /// <para>
 /// Why nothing is lost and nothing is orphaned, even when the process dies at any point: a video row is deleted in
 /// the same statement (hence transaction) that queues its file and thumbnail, and a queue row is removed only after
@@ -35,6 +36,7 @@ public sealed partial class CleanupOldVideosRunner(
     TimeProvider clock,
     IOptions<CleanupOptions> options,
     DeletionQueueStats stats,
+    LocalFileStore local,
     ILogger<CleanupOldVideosRunner> log)
 {
     /// <summary>
@@ -60,7 +62,8 @@ public sealed partial class CleanupOldVideosRunner(
             return 3;
         }
         Console.WriteLine($"cleanup: expired {result.Expired} videos, deleted {result.FilesDeleted} files, " +
-                          $"{result.Failures} failures, {result.QueueDepth} still queued, {result.Duration.TotalSeconds:0.###} s");
+                          $"{result.Failures} failures, {result.QueueDepth} still queued, {result.IncomingSwept} abandoned upload parts removed, " +
+                          $"{result.Duration.TotalSeconds:0.###} s");
         return result.Failures > 0 ? 1 : 0;
     }
 
@@ -82,14 +85,15 @@ public sealed partial class CleanupOldVideosRunner(
         try
         {
             using var span = IgLiveTelemetry.Source.StartActivity("cleanup.run");
+            var swept = local.SweepIncoming();
             var expired = await ExpireAsync(ct);
             var expiredAt = Stopwatch.GetElapsedTime(started);
             var drained = await DrainAsync(ct);
             var depth = (await stats.RefreshAsync(ct)).Depth;
-            var result = new CleanupRunResult(expired, drained.Deleted, drained.Failed, depth, Stopwatch.GetElapsedTime(started));
+            var result = new CleanupRunResult(expired, drained.Deleted, drained.Failed, depth, Stopwatch.GetElapsedTime(started), swept);
             span?.SetTag("cleanup.expired", expired).SetTag("cleanup.files_deleted", drained.Deleted)
-                .SetTag("cleanup.failures", drained.Failed).SetTag("cleanup.queue_depth", depth);
-            Log.Finished(log, expired, drained.Deleted, drained.Failed, depth, (long)result.Duration.TotalMilliseconds,
+                .SetTag("cleanup.failures", drained.Failed).SetTag("cleanup.queue_depth", depth).SetTag("cleanup.incoming_swept", swept);
+            Log.Finished(log, expired, drained.Deleted, drained.Failed, depth, swept, (long)result.Duration.TotalMilliseconds,
                 (long)expiredAt.TotalMilliseconds);
             return result;
         }
@@ -217,8 +221,8 @@ public sealed partial class CleanupOldVideosRunner(
 
     private static partial class Log
     {
-        [LoggerMessage(LogLevel.Information, "Cleanup run: expired {Expired} videos, deleted {FilesDeleted} files, {Failures} failures, {QueueDepth} queued, in {DurationMs} ms (expiry {ExpiryMs} ms)")]
-        public static partial void Finished(ILogger logger, int expired, int filesDeleted, int failures, long queueDepth, long durationMs, long expiryMs);
+        [LoggerMessage(LogLevel.Information, "Cleanup run: expired {Expired} videos, deleted {FilesDeleted} files, {Failures} failures, {QueueDepth} queued, {IncomingSwept} abandoned upload parts removed, in {DurationMs} ms (expiry {ExpiryMs} ms)")]
+        public static partial void Finished(ILogger logger, int expired, int filesDeleted, int failures, long queueDepth, int incomingSwept, long durationMs, long expiryMs);
 
         [LoggerMessage(LogLevel.Information, "Cleanup run skipped: another run holds the cluster-wide cleanup lock")]
         public static partial void Skipped(ILogger logger);

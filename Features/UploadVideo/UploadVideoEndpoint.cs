@@ -210,9 +210,9 @@ public sealed partial class UploadVideoEndpoint(
         var final = local.Resolve(key)!;
         var thumbnail = local.Resolve(thumbnailKey)!;
         // Written under a name nothing serves, then moved into place in one step: a reader never sees half a file.
-        var incoming = Path.Combine(local.Root, ".incoming");
-        Directory.CreateDirectory(incoming);
-        var temp = Path.Combine(incoming, hex + ".part");
+        // A process killed mid-write leaves the part file behind: LocalFileStore.SweepIncoming removes it later.
+        Directory.CreateDirectory(local.IncomingPath);
+        var temp = Path.Combine(local.IncomingPath, hex + LocalFileStore.PartSuffix);
         var done = false;
         try
         {
