@@ -165,6 +165,8 @@ public sealed partial class CleanupOldVideosRunner(
         NpgsqlConnection conn, IFileStore store, List<ClaimedDeletion> items, CancellationToken ct)
     {
         IReadOnlyCollection<string> gone;
+        // By-path items: the keys found at their path (resolved below); an item is done once all of them are gone.
+        var found = new Dictionary<long, string[]>();
         string? error = null;
         TimeSpan? retryAfter = null;
         var storeFailed = false;
@@ -173,7 +175,10 @@ public sealed partial class CleanupOldVideosRunner(
             span?.SetTag("storage.provider", store.Provider).SetTag("storage.keys", items.Count);
             try
             {
-                gone = await store.DeleteAsync(items.Select(i => i.StorageKey).ToArray(), ct);
+                await FindByPathAsync(conn, store, items, found, ct);
+                var keys = items.Where(i => i.Kind != StorageKeyKinds.Path).Select(i => i.StorageKey)
+                    .Concat(found.Values.SelectMany(k => k)).Distinct(StringComparer.Ordinal).ToArray();
+                gone = keys.Length == 0 ? [] : await store.DeleteAsync(keys, ct);
             }
             catch (UpstreamException e)
             {
@@ -187,8 +192,11 @@ public sealed partial class CleanupOldVideosRunner(
         }
 
         var goneSet = gone as ISet<string> ?? gone.ToHashSet(StringComparer.Ordinal);
-        var done = items.Where(i => goneSet.Contains(i.StorageKey)).Select(i => i.Id).ToArray();
-        var failedItems = items.Where(i => !goneSet.Contains(i.StorageKey)).ToArray();
+        bool IsDone(ClaimedDeletion i) => i.Kind == StorageKeyKinds.Path
+            ? !storeFailed && found.TryGetValue(i.Id, out var keys) && keys.All(goneSet.Contains) // nothing found: done
+            : goneSet.Contains(i.StorageKey);
+        var done = items.Where(IsDone).Select(i => i.Id).ToArray();
+        var failedItems = items.Where(i => !IsDone(i)).ToArray();
         if (error is null && failedItems.Length > 0)
         {
             error = "the store did not confirm the deletion";
@@ -215,9 +223,30 @@ public sealed partial class CleanupOldVideosRunner(
         return (done.Length, failedItems.Length, storeFailed);
     }
 
+    /// <summary>
+    /// Resolves the chunk's by-path items (uploads that failed ambiguously: the object may exist under a key we never
+    /// learnt) into the keys the store holds at each path, leaving out any key a video row owns.
+    /// </summary>
+    private async Task FindByPathAsync(NpgsqlConnection conn, IFileStore store, List<ClaimedDeletion> items,
+        Dictionary<long, string[]> found, CancellationToken ct)
+    {
+        foreach (var item in items.Where(i => i.Kind == StorageKeyKinds.Path))
+            found[item.Id] = (await store.FindByPathAsync(item.StorageKey, ct)).ToArray();
+        var all = found.Values.SelectMany(k => k).ToArray();
+        if (all.Length == 0) return;
+        var owned = (await conn.QueryAsync<string>(new CommandDefinition(CleanupOldVideosSql.OwnedKeys,
+            new { store.Provider, Keys = all }, cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
+        foreach (var item in items.Where(i => found.ContainsKey(i.Id)))
+        {
+            var keys = found[item.Id];
+            if (keys.Length > 0) Log.FoundByPath(log, store.Provider, keys.Length, item.StorageKey, keys.Count(owned.Contains));
+            found[item.Id] = keys.Where(k => !owned.Contains(k)).ToArray();
+        }
+    }
+
     private static string Truncate(string s) => s.Length <= MaxErrorLength ? s : s[..MaxErrorLength];
 
-    private sealed record ClaimedDeletion(long Id, string StorageKey, int Attempts);
+    private sealed record ClaimedDeletion(long Id, string StorageKey, string Kind, int Attempts);
 
     private static partial class Log
     {
@@ -232,6 +261,9 @@ public sealed partial class CleanupOldVideosRunner(
 
         [LoggerMessage(LogLevel.Warning, "{Provider} did not confirm {Count} of {Total} file deletions, will retry")]
         public static partial void NotConfirmed(ILogger logger, string provider, int count, int total);
+
+        [LoggerMessage(LogLevel.Information, "{Provider} holds {Count} file(s) at {Path}, left by an upload that failed ambiguously; deleting them ({Owned} owned by a video and kept)")]
+        public static partial void FoundByPath(ILogger logger, string provider, int count, string path, int owned);
 
         [LoggerMessage(LogLevel.Warning, "Deleting {Provider} file {StorageKey} has failed {Attempts} times; it stays queued")]
         public static partial void Stuck(ILogger logger, string provider, string storageKey, int attempts);

@@ -24,7 +24,8 @@ namespace IgLive.Service.Features.UploadVideo;
 /// <c>POST /api/videos</c> in two forms, chosen by Content-Type: a multipart upload streamed to the configured store
 /// (local disk or ImageKit) without buffering, or a JSON registration of a file the client uploaded directly to
 /// ImageKit. The row is inserted only once the file is complete; whatever was stored for a request that does not end
-/// in a row is removed (local files at once, ImageKit files through the <c>storage_deletions</c> queue).
+/// in a row is removed (local files at once, ImageKit files through the <c>storage_deletions</c> queue: by fileId, or by
+/// path when the upload failed without telling us whether ImageKit kept the file).
 /// </summary>
 public sealed partial class UploadVideoEndpoint(
     NpgsqlDataSource db,
@@ -253,10 +254,13 @@ public sealed partial class UploadVideoEndpoint(
     private async Task<StoredVideo?> StoreInImageKitAsync(Guid id, VideoContainer container, ReplayingLimitedStream stream, long max, CancellationToken ct)
     {
         var imageKit = Resolve<ImageKitClient>();
+        // The name, hence the path, is ours and fixed before a byte is sent (no unique suffix, never overwriting): if the
+        // outcome is unknown, the path is what we can find the file by.
+        var fileName = $"{id:N}.{container.Extension}";
         ImageKitFile file;
         try
         {
-            file = await imageKit.UploadAsync(stream, $"{id:N}.{container.Extension}", imageKit.Options.Folder, ct);
+            file = await imageKit.UploadAsync(stream, fileName, imageKit.Options.Folder, ct);
         }
         catch (Exception) when (stream.LimitExceeded)
         {
@@ -268,6 +272,14 @@ public sealed partial class UploadVideoEndpoint(
         {
             // Our client's body broke off (gone, or bad framing), not ImageKit: report it as such, not as a 503.
             throw new IOException("The request body could not be read while forwarding it to ImageKit.", e);
+        }
+        catch (Exception e) when (!stream.ReadFailed && e is not UpstreamException { UpstreamStatus: < 500 })
+        {
+            // Timeout, connection reset, 5xx, an unreadable answer, or our client leaving while ImageKit had the whole
+            // body: ImageKit may have stored the file without our knowing its fileId. Only a 4xx answer (refused) or a
+            // body cut short (above) rules that out. Queue the path; the drainer searches for it and deletes it.
+            await QueuePathDeletionAsync(id, ImageKitClient.FilePath(imageKit.Options.Folder, fileName), imageKit.Options.OrphanSearchDelaySeconds);
+            throw;
         }
         var url = file.Url!.TrimEnd('/');
         return new StoredVideo(StorageProviders.ImageKit, file.FileId!, file.FilePath, null, url, url + "/ik-thumbnail.jpg",
@@ -329,7 +341,7 @@ public sealed partial class UploadVideoEndpoint(
             await using (var conn = await db.OpenConnectionAsync(ct))
             {
                 if (await conn.ExecuteScalarAsync<bool>(new CommandDefinition(UploadVideoSql.IsQueuedForDeletion,
-                        new { Provider = stored.Provider, stored.Key }, cancellationToken: ct)))
+                        new { Provider = stored.Provider, Keys = new[] { stored.Key, stored.Path }.OfType<string>().ToArray() }, cancellationToken: ct)))
                 {
                     await Send.ResultAsync(ProblemsExtensions.Problem(409, "This ImageKit file belongs to a deleted video and is being deleted.", "Being deleted"));
                     return;
@@ -402,6 +414,29 @@ public sealed partial class UploadVideoEndpoint(
         }
     }
 
+    /// <summary>
+    /// Queues the deletion by path of a file an ambiguous upload may have left in ImageKit, first searched for after
+    /// <paramref name="delaySeconds"/> (ImageKit may still be finishing it). If the queue is unreachable too, the path is
+    /// logged at Error: the only trace of a possible orphan.
+    /// </summary>
+    private async Task QueuePathDeletionAsync(Guid id, string path, int delaySeconds)
+    {
+        try
+        {
+            var now = clock.GetUtcNow();
+            await using var conn = await db.OpenConnectionAsync(CancellationToken.None);
+            await conn.ExecuteAsync(new CommandDefinition(UploadVideoSql.EnqueuePathDeletion, new
+            {
+                Provider = StorageProviders.ImageKit, Path = path, VideoId = id, Now = now, NotBefore = now.AddSeconds(delaySeconds),
+            }));
+            Log.QueuedByPath(log, id, path);
+        }
+        catch (Exception e)
+        {
+            Log.Orphaned(log, e, id, StorageProviders.ImageKit, path);
+        }
+    }
+
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex FileIdPattern();
 
@@ -419,7 +454,10 @@ public sealed partial class UploadVideoEndpoint(
         [LoggerMessage(LogLevel.Information, "Upload {VideoId} failed; its stored {Provider} file is queued for deletion")]
         public static partial void Queued(ILogger logger, Guid videoId, string provider);
 
-        [LoggerMessage(LogLevel.Error, "Upload {VideoId} failed and its {Provider} file {FileId} could be neither queued nor deleted: orphaned")]
-        public static partial void Orphaned(ILogger logger, Exception e, Guid videoId, string provider, string? fileId);
+        [LoggerMessage(LogLevel.Warning, "Upload {VideoId} to ImageKit failed ambiguously; whatever ImageKit stored at {Path} is queued for deletion")]
+        public static partial void QueuedByPath(ILogger logger, Guid videoId, string path);
+
+        [LoggerMessage(LogLevel.Error, "Upload {VideoId} failed and its {Provider} file {File} could be neither queued nor deleted: orphaned")]
+        public static partial void Orphaned(ILogger logger, Exception e, Guid videoId, string provider, string? file);
     }
 }

@@ -15,14 +15,23 @@ internal static class UploadVideoSql
         SELECT p.id, p.username, p.display_name, p.avatar_url FROM v JOIN profiles p ON p.id = v.user_id
         """;
 
-    // Whether a stored object waits in the deletion queue; storage_deletions_object_key.
+    // Whether a stored object waits in the deletion queue, by its key or by its path (a by-path row deletes whatever
+    // is found there); storage_deletions_object_key.
     public const string IsQueuedForDeletion =
-        "SELECT EXISTS (SELECT 1 FROM storage_deletions WHERE provider = @Provider AND storage_key = @Key)";
+        "SELECT EXISTS (SELECT 1 FROM storage_deletions WHERE provider = @Provider AND storage_key = ANY(@Keys))";
 
     // Queues stored objects of a failed upload for deletion; storage_deletions_object_key makes it idempotent.
     public const string EnqueueDeletion = """
         INSERT INTO storage_deletions (provider, storage_key, video_id, reason, enqueued_at, next_attempt_at)
         SELECT @Provider, key, @VideoId, 'upload_failed', @Now, @Now FROM unnest(@Keys::text[]) AS key
+        ON CONFLICT (provider, storage_key) DO NOTHING
+        """;
+
+    // Queues the path of an upload that failed ambiguously (its fileId unknown): first searched for at @NotBefore;
+    // storage_deletions_object_key makes it idempotent.
+    public const string EnqueuePathDeletion = """
+        INSERT INTO storage_deletions (provider, storage_key, kind, video_id, reason, enqueued_at, next_attempt_at)
+        VALUES (@Provider, @Path, 'path', @VideoId, 'upload_ambiguous', @Now, @NotBefore)
         ON CONFLICT (provider, storage_key) DO NOTHING
         """;
 }

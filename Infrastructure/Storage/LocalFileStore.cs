@@ -62,6 +62,10 @@ public sealed partial class LocalFileStore(IOptions<StorageOptions> options, IHo
         return full.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? full : null;
     }
 
+    /// <summary>A local key is its path: the key itself when a file is there.</summary>
+    public Task<IReadOnlyCollection<string>> FindByPathAsync(string path, CancellationToken ct)
+        => Task.FromResult<IReadOnlyCollection<string>>(Resolve(path) is { } full && File.Exists(full) ? [path] : []);
+
     public Task<IReadOnlyCollection<string>> DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken ct)
     {
         var gone = new List<string>(keys.Count);

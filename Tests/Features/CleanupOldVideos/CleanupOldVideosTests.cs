@@ -502,5 +502,7 @@ public sealed class CleanupOldVideosTests
             await Task.Delay(delay, ct);
             return keys;
         }
+
+        public Task<IReadOnlyCollection<string>> FindByPathAsync(string path, CancellationToken ct) => Task.FromResult<IReadOnlyCollection<string>>([path]);
     }
 }

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using Dapper;
+using IgLive.Service.Features.CleanupOldVideos;
 using IgLive.Service.Tests.Fakes;
 using IgLive.Service.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IgLive.Service.Tests.Features.UploadVideo;
 
@@ -38,6 +40,7 @@ public sealed class UploadVideoImageKitTests
     {
         imageKit.Fault = null;
         imageKit.FaultCount = null;
+        imageKit.FaultWhen = null;
     }
 
     [Test]
@@ -79,15 +82,17 @@ public sealed class UploadVideoImageKitTests
 
     private static IEnumerable<TestCaseData> UploadFaults()
     {
-        yield return new TestCaseData(FakeFault.Of(401), HttpStatusCode.BadGateway).SetArgDisplayNames("401 rejected key");
-        yield return new TestCaseData(FakeFault.Of(429, ("X-RateLimit-Reset", "3000")), HttpStatusCode.ServiceUnavailable).SetArgDisplayNames("429");
-        yield return new TestCaseData(FakeFault.Of(500), HttpStatusCode.ServiceUnavailable).SetArgDisplayNames("500");
+        // A 4xx means ImageKit refused the upload (nothing stored); a 5xx leaves it unknown: the path is queued.
+        yield return new TestCaseData(FakeFault.Of(401), HttpStatusCode.BadGateway, false).SetArgDisplayNames("401 rejected key");
+        yield return new TestCaseData(FakeFault.Of(429, ("X-RateLimit-Reset", "3000")), HttpStatusCode.ServiceUnavailable, false).SetArgDisplayNames("429");
+        yield return new TestCaseData(FakeFault.Of(500), HttpStatusCode.ServiceUnavailable, true).SetArgDisplayNames("500");
     }
 
     [Test]
-    public async Task A_hanging_imagekit_upload_is_503_after_the_upload_timeout()
+    public async Task A_hanging_imagekit_upload_is_503_after_the_upload_timeout_and_what_it_stored_is_found_by_path_and_deleted()
     {
-        using var hanging = new ImageKitFake { Fault = FakeFault.Hanging() };
+        // ImageKit receives and stores the whole file, then never answers: the service cannot know the fileId.
+        using var hanging = new ImageKitFake { Fault = FakeFault.Hanging() with { AfterHandling = true }, FaultCount = 1 };
         var settings = hanging.Settings();
         settings["Storage:Provider"] = "ImageKit";
         settings["ImageKit:UploadTimeoutSeconds"] = "1";
@@ -97,18 +102,140 @@ public sealed class UploadVideoImageKitTests
         await rsp.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
         Assert.That(rsp.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero));
         Assert.That(await shortTimeout.CountVideosAsync(user.Id), Is.Zero);
+
+        var stored = hanging.Files.Values.Single();
+        await AssertQueuedByPathAsync(shortTimeout, stored.FilePath);
+        await DrainAfterTheSearchDelayAsync(shortTimeout);
+        Assert.That(hanging.Files, Is.Empty, "the file ImageKit kept was found by its path and deleted");
+        Assert.That(await QueuedAsync(shortTimeout, stored.FilePath), Is.Zero);
     }
 
     [TestCaseSource(nameof(UploadFaults))]
-    public async Task Imagekit_failures_during_upload_map_to_502_or_503(FakeFault fault, HttpStatusCode expected)
+    public async Task Imagekit_failures_during_upload_map_to_502_or_503(FakeFault fault, HttpStatusCode expected, bool queuesPath)
     {
         var user = await app.CreateUserAsync();
+        var pathsBefore = await QueuedPathsAsync(app);
         imageKit.Fault = fault;
         var rsp = await user.Client.PostAsync("/api/videos", UploadHelpers.Form(UploadHelpers.Fixture("tiny.mp4")));
         await rsp.AssertProblemAsync(expected);
         if (expected == HttpStatusCode.ServiceUnavailable) Assert.That(rsp.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero));
         if (fault.Headers.ContainsKey("X-RateLimit-Reset")) Assert.That(rsp.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(3)));
         Assert.That(await app.CountVideosAsync(user.Id), Is.Zero);
+        Assert.That((await QueuedPathsAsync(app)).Except(pathsBefore).Count(), Is.EqualTo(queuesPath ? 1 : 0), "deletion queued by path");
+    }
+
+    private static IEnumerable<TestCaseData> AmbiguousAnswers()
+    {
+        yield return new TestCaseData(FakeFault.Of(500) with { AfterHandling = true }).SetArgDisplayNames("500 after storing");
+        yield return new TestCaseData(FakeFault.Of(200) with { AfterHandling = true }).SetArgDisplayNames("200 without fileId");
+    }
+
+    [TestCaseSource(nameof(AmbiguousAnswers))]
+    public async Task An_upload_imagekit_stored_but_answered_badly_leaves_no_row_and_its_file_is_found_by_path_and_deleted(FakeFault fault)
+    {
+        var user = await app.CreateUserAsync();
+        var before = imageKit.Files.Keys.ToHashSet();
+        imageKit.FaultWhen = req => req.Path == UploadPath ? fault : null;
+
+        var rsp = await user.Client.PostAsync("/api/videos", UploadHelpers.Form(UploadHelpers.Fixture("tiny.mp4")));
+
+        Assert.That((int)rsp.StatusCode, Is.EqualTo(503).Or.EqualTo(502));
+        Assert.That(await app.CountVideosAsync(user.Id), Is.Zero);
+        var stored = imageKit.Files.Where(f => !before.Contains(f.Key)).Select(f => f.Value).Single();
+        Assert.That(stored.FilePath, Does.Match("^/iglive-test/[0-9a-f]{32}\\.mp4$"), "the path the service chose");
+        await AssertQueuedByPathAsync(app, stored.FilePath);
+
+        await Runner(app).DrainAsync(CancellationToken.None);
+        Assert.That(imageKit.Files.ContainsKey(stored.FileId), Is.True, "not searched for before ImageKit:OrphanSearchDelaySeconds");
+
+        await DrainAfterTheSearchDelayAsync(app);
+        Assert.That(imageKit.Files.ContainsKey(stored.FileId), Is.False, "found by its path and deleted");
+        Assert.That(await QueuedAsync(app, stored.FilePath), Is.Zero, "the deletion completed");
+    }
+
+    [Test]
+    public async Task A_by_path_deletion_that_finds_nothing_completes_after_one_search()
+    {
+        var user = await app.CreateUserAsync();
+        var pathsBefore = await QueuedPathsAsync(app);
+        imageKit.FaultWhen = req => req.Path == UploadPath ? FakeFault.Of(502) : null; // nothing stored
+
+        await (await user.Client.PostAsync("/api/videos", UploadHelpers.Form(UploadHelpers.Fixture("tiny.mp4")))).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+
+        var path = (await QueuedPathsAsync(app)).Except(pathsBefore).Single();
+        var searchesBefore = Searches(Path.GetFileName(path));
+        await DrainAfterTheSearchDelayAsync(app);
+        Assert.That(Searches(Path.GetFileName(path)), Is.EqualTo(searchesBefore + 1), "ImageKit was asked for that file name once");
+        Assert.That(await QueuedAsync(app, path), Is.Zero, "0 found: the entry is done");
+    }
+
+    [Test]
+    public async Task A_by_path_deletion_stays_queued_with_back_off_while_the_search_fails()
+    {
+        var user = await app.CreateUserAsync();
+        var pathsBefore = await QueuedPathsAsync(app);
+        imageKit.FaultWhen = req => req.Path == UploadPath ? FakeFault.Of(500) with { AfterHandling = true } : null;
+        await user.Client.PostAsync("/api/videos", UploadHelpers.Form(UploadHelpers.Fixture("tiny.mp4")));
+        var path = (await QueuedPathsAsync(app)).Except(pathsBefore).Single();
+        imageKit.FaultWhen = req => req.Path == "/v1/files" ? FakeFault.Of(503) : null;
+
+        await DrainAfterTheSearchDelayAsync(app);
+
+        await using (var conn = app.OpenConnection())
+        {
+            var row = await conn.QuerySingleAsync<(int Attempts, string LastError)>(
+                "SELECT attempts, last_error FROM storage_deletions WHERE storage_key = @path", new { path });
+            Assert.That(row.Attempts, Is.EqualTo(1));
+            Assert.That(row.LastError, Does.Contain("503"));
+        }
+        Assert.That(imageKit.Files.Values.Any(f => f.FilePath == path), Is.True);
+
+        imageKit.FaultWhen = null;
+        app.Clock.Advance(TimeSpan.FromHours(2)); // past the back-off
+        await Runner(app).DrainAsync(CancellationToken.None);
+        Assert.That(imageKit.Files.Values.Any(f => f.FilePath == path), Is.False);
+        Assert.That(await QueuedAsync(app, path), Is.Zero);
+    }
+
+    private const string UploadPath = "/api/v1/files/upload";
+
+    private static CleanupOldVideosRunner Runner(ServiceFactory on) => on.Services.GetRequiredService<CleanupOldVideosRunner>();
+
+    /// <summary>Drains the deletion queue once the by-path search delay (default 300 s) has passed on the service's clock.</summary>
+    private static async Task DrainAfterTheSearchDelayAsync(ServiceFactory on)
+    {
+        on.Clock.Advance(TimeSpan.FromSeconds(301));
+        await Runner(on).DrainAsync(CancellationToken.None);
+    }
+
+    /// <summary>Search requests the fake received for <paramref name="fileName"/>.</summary>
+    private int Searches(string fileName) => imageKit.LogEntries.Count(e => e.RequestMessage.Path == "/v1/files"
+        && Uri.UnescapeDataString(e.RequestMessage.RawQuery ?? "").Contains($"name = \"{fileName}\"", StringComparison.Ordinal));
+
+    private static async Task<string[]> QueuedPathsAsync(ServiceFactory on)
+    {
+        await using var conn = on.OpenConnection();
+        return (await conn.QueryAsync<string>("SELECT storage_key FROM storage_deletions WHERE kind = 'path'")).ToArray();
+    }
+
+    private static async Task<long> QueuedAsync(ServiceFactory on, string key)
+    {
+        await using var conn = on.OpenConnection();
+        return await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM storage_deletions WHERE storage_key = @key", new { key });
+    }
+
+    /// <summary>Exactly one deletion of <paramref name="path"/> is queued, by path, first due after the 300 s search delay.</summary>
+    private static async Task AssertQueuedByPathAsync(ServiceFactory on, string path)
+    {
+        await using var conn = on.OpenConnection();
+        var row = await conn.QuerySingleAsync<(string Provider, string Kind, string Reason, Guid? VideoId, DateTime EnqueuedAt, DateTime NextAttemptAt)>(
+            "SELECT provider, kind, reason, video_id, enqueued_at, next_attempt_at FROM storage_deletions WHERE storage_key = @path", new { path });
+        Assert.Multiple(() =>
+        {
+            Assert.That((row.Provider, row.Kind, row.Reason), Is.EqualTo(("imagekit", "path", "upload_ambiguous")));
+            Assert.That(path, Does.Contain(row.VideoId!.Value.ToString("N")), "the video id the upload would have had");
+            Assert.That(row.NextAttemptAt - row.EnqueuedAt, Is.EqualTo(TimeSpan.FromSeconds(300)).Within(TimeSpan.FromMilliseconds(5)));
+        });
     }
 
     [Test]
