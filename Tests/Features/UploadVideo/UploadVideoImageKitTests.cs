@@ -197,6 +197,31 @@ public sealed class UploadVideoImageKitTests
         Assert.That(await QueuedAsync(app, path), Is.Zero);
     }
 
+    [Test]
+    public async Task A_by_path_deletion_never_deletes_a_file_a_video_owns_and_a_queued_path_cannot_be_registered()
+    {
+        var user = await app.CreateUserAsync();
+        var owned = imageKit.AddFile($"/iglive-test/{Guid.NewGuid():N}.mp4");
+        await (await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = owned.FileId, title = "owned" })).JsonAsync(HttpStatusCode.Created);
+        var queued = imageKit.AddFile($"/iglive-test/{Guid.NewGuid():N}.mp4");
+        await using (var conn = app.OpenConnection())
+        {
+            // As an ambiguous upload would have queued them (both paths), due now.
+            await conn.ExecuteAsync("""
+                INSERT INTO storage_deletions (provider, storage_key, kind, reason, enqueued_at, next_attempt_at)
+                SELECT 'imagekit', p, 'path', 'upload_ambiguous', @now, @now FROM unnest(@paths) AS p
+                """, new { now = app.Clock.GetUtcNow(), paths = new[] { owned.FilePath, queued.FilePath } });
+        }
+
+        var again = await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = queued.FileId, title = "being deleted" });
+        await again.AssertProblemAsync(HttpStatusCode.Conflict);
+
+        await Runner(app).DrainAsync(CancellationToken.None);
+        Assert.That(imageKit.Files.ContainsKey(owned.FileId), Is.True, "a live video's file is kept");
+        Assert.That(imageKit.Files.ContainsKey(queued.FileId), Is.False);
+        Assert.That(await QueuedAsync(app, owned.FilePath) + await QueuedAsync(app, queued.FilePath), Is.Zero, "both entries done");
+    }
+
     private const string UploadPath = "/api/v1/files/upload";
 
     private static CleanupOldVideosRunner Runner(ServiceFactory on) => on.Services.GetRequiredService<CleanupOldVideosRunner>();
