@@ -11,13 +11,14 @@ using Npgsql;
 namespace IgLive.Service.Features.CleanupOldVideos;
 
 /// <summary>What one cleanup run did.</summary>
-public sealed record CleanupRunResult(int Expired, int FilesDeleted, int Failures, long QueueDepth, TimeSpan Duration);
+public sealed record CleanupRunResult(int Expired, int FilesDeleted, int Failures, long QueueDepth, TimeSpan Duration, int IncomingSwept = 0);
 
 /// <summary>What one drain of the deletion queue did.</summary>
 public readonly record struct DrainResult(int Deleted, int Failed);
 
 /// <summary>
-/// One cleanup run: expire videos in batches, then drain the durable deletion queue (<c>storage_deletions</c>).
+/// One cleanup run: sweep the local store's abandoned upload part files, expire videos in batches, then drain the
+/// durable deletion queue (<c>storage_deletions</c>).
 /// <para>
 /// Why nothing is lost and nothing is orphaned, even when the process dies at any point: a video row is deleted in
 /// the same statement (hence transaction) that queues its file and thumbnail, and a queue row is removed only after
@@ -36,6 +37,7 @@ public sealed partial class CleanupOldVideosRunner(
     TimeProvider clock,
     IOptions<CleanupOptions> options,
     DeletionQueueStats stats,
+    LocalFileStore local,
     ILogger<CleanupOldVideosRunner> log)
 {
     /// <summary>
@@ -61,7 +63,8 @@ public sealed partial class CleanupOldVideosRunner(
             return 3;
         }
         Console.WriteLine($"cleanup: expired {result.Expired} videos, deleted {result.FilesDeleted} files, " +
-                          $"{result.Failures} failures, {result.QueueDepth} still queued, {result.Duration.TotalSeconds:0.###} s");
+                          $"{result.Failures} failures, {result.QueueDepth} still queued, {result.IncomingSwept} abandoned upload parts removed, " +
+                          $"{result.Duration.TotalSeconds:0.###} s");
         return result.Failures > 0 ? 1 : 0;
     }
 
@@ -83,14 +86,15 @@ public sealed partial class CleanupOldVideosRunner(
         try
         {
             using var span = IgLiveTelemetry.Source.StartActivity("cleanup.run");
+            var swept = local.SweepIncoming();
             var expired = await ExpireAsync(ct);
             var expiredAt = Stopwatch.GetElapsedTime(started);
             var drained = await DrainAsync(ct);
             var depth = (await stats.RefreshAsync(ct)).Depth;
-            var result = new CleanupRunResult(expired, drained.Deleted, drained.Failed, depth, Stopwatch.GetElapsedTime(started));
+            var result = new CleanupRunResult(expired, drained.Deleted, drained.Failed, depth, Stopwatch.GetElapsedTime(started), swept);
             span?.SetTag("cleanup.expired", expired).SetTag("cleanup.files_deleted", drained.Deleted)
-                .SetTag("cleanup.failures", drained.Failed).SetTag("cleanup.queue_depth", depth);
-            Log.Finished(log, expired, drained.Deleted, drained.Failed, depth, (long)result.Duration.TotalMilliseconds,
+                .SetTag("cleanup.failures", drained.Failed).SetTag("cleanup.queue_depth", depth).SetTag("cleanup.incoming_swept", swept);
+            Log.Finished(log, expired, drained.Deleted, drained.Failed, depth, swept, (long)result.Duration.TotalMilliseconds,
                 (long)expiredAt.TotalMilliseconds);
             return result;
         }
@@ -162,6 +166,8 @@ public sealed partial class CleanupOldVideosRunner(
         NpgsqlConnection conn, IFileStore store, List<ClaimedDeletion> items, CancellationToken ct)
     {
         IReadOnlyCollection<string> gone;
+        // By-path items: the keys found at their path (resolved below); an item is done once all of them are gone.
+        var found = new Dictionary<long, string[]>();
         string? error = null;
         TimeSpan? retryAfter = null;
         var storeFailed = false;
@@ -170,7 +176,10 @@ public sealed partial class CleanupOldVideosRunner(
             span?.SetTag("storage.provider", store.Provider).SetTag("storage.keys", items.Count);
             try
             {
-                gone = await store.DeleteAsync(items.Select(i => i.StorageKey).ToArray(), ct);
+                await FindByPathAsync(conn, store, items, found, ct);
+                var keys = items.Where(i => i.Kind != StorageKeyKinds.Path).Select(i => i.StorageKey)
+                    .Concat(found.Values.SelectMany(k => k)).Distinct(StringComparer.Ordinal).ToArray();
+                gone = keys.Length == 0 ? [] : await store.DeleteAsync(keys, ct);
             }
             catch (UpstreamException e)
             {
@@ -184,8 +193,11 @@ public sealed partial class CleanupOldVideosRunner(
         }
 
         var goneSet = gone as ISet<string> ?? gone.ToHashSet(StringComparer.Ordinal);
-        var done = items.Where(i => goneSet.Contains(i.StorageKey)).Select(i => i.Id).ToArray();
-        var failedItems = items.Where(i => !goneSet.Contains(i.StorageKey)).ToArray();
+        bool IsDone(ClaimedDeletion i) => i.Kind == StorageKeyKinds.Path
+            ? !storeFailed && found.TryGetValue(i.Id, out var keys) && keys.All(goneSet.Contains) // nothing found: done
+            : goneSet.Contains(i.StorageKey);
+        var done = items.Where(IsDone).Select(i => i.Id).ToArray();
+        var failedItems = items.Where(i => !IsDone(i)).ToArray();
         if (error is null && failedItems.Length > 0)
         {
             error = "the store did not confirm the deletion";
@@ -212,14 +224,35 @@ public sealed partial class CleanupOldVideosRunner(
         return (done.Length, failedItems.Length, storeFailed);
     }
 
+    /// <summary>
+    /// Resolves the chunk's by-path items (uploads that failed ambiguously: the object may exist under a key we never
+    /// learnt) into the keys the store holds at each path, leaving out any key a video row owns.
+    /// </summary>
+    private async Task FindByPathAsync(NpgsqlConnection conn, IFileStore store, List<ClaimedDeletion> items,
+        Dictionary<long, string[]> found, CancellationToken ct)
+    {
+        foreach (var item in items.Where(i => i.Kind == StorageKeyKinds.Path))
+            found[item.Id] = (await store.FindByPathAsync(item.StorageKey, ct)).ToArray();
+        var all = found.Values.SelectMany(k => k).ToArray();
+        if (all.Length == 0) return;
+        var owned = (await conn.QueryAsync<string>(new CommandDefinition(CleanupOldVideosSql.OwnedKeys,
+            new { store.Provider, Keys = all }, cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
+        foreach (var item in items.Where(i => found.ContainsKey(i.Id)))
+        {
+            var keys = found[item.Id];
+            if (keys.Length > 0) Log.FoundByPath(log, store.Provider, keys.Length, item.StorageKey, keys.Count(owned.Contains));
+            found[item.Id] = keys.Where(k => !owned.Contains(k)).ToArray();
+        }
+    }
+
     private static string Truncate(string s) => s.Length <= MaxErrorLength ? s : s[..MaxErrorLength];
 
-    private sealed record ClaimedDeletion(long Id, string StorageKey, int Attempts);
+    private sealed record ClaimedDeletion(long Id, string StorageKey, string Kind, int Attempts);
 
     private static partial class Log
     {
-        [LoggerMessage(LogLevel.Information, "Cleanup run: expired {Expired} videos, deleted {FilesDeleted} files, {Failures} failures, {QueueDepth} queued, in {DurationMs} ms (expiry {ExpiryMs} ms)")]
-        public static partial void Finished(ILogger logger, int expired, int filesDeleted, int failures, long queueDepth, long durationMs, long expiryMs);
+        [LoggerMessage(LogLevel.Information, "Cleanup run: expired {Expired} videos, deleted {FilesDeleted} files, {Failures} failures, {QueueDepth} queued, {IncomingSwept} abandoned upload parts removed, in {DurationMs} ms (expiry {ExpiryMs} ms)")]
+        public static partial void Finished(ILogger logger, int expired, int filesDeleted, int failures, long queueDepth, int incomingSwept, long durationMs, long expiryMs);
 
         [LoggerMessage(LogLevel.Information, "Cleanup run skipped: another run holds the cluster-wide cleanup lock")]
         public static partial void Skipped(ILogger logger);
@@ -229,6 +262,9 @@ public sealed partial class CleanupOldVideosRunner(
 
         [LoggerMessage(LogLevel.Warning, "{Provider} did not confirm {Count} of {Total} file deletions, will retry")]
         public static partial void NotConfirmed(ILogger logger, string provider, int count, int total);
+
+        [LoggerMessage(LogLevel.Information, "{Provider} holds {Count} file(s) at {Path}, left by an upload that failed ambiguously; deleting them ({Owned} owned by a video and kept)")]
+        public static partial void FoundByPath(ILogger logger, string provider, int count, string path, int owned);
 
         [LoggerMessage(LogLevel.Warning, "Deleting {Provider} file {StorageKey} has failed {Attempts} times; it stays queued")]
         public static partial void Stuck(ILogger logger, string provider, string storageKey, int attempts);

@@ -31,7 +31,7 @@ internal static class CleanupOldVideosSql
         SELECT (SELECT count(*) FROM gone)::int AS expired, (SELECT count(*) FROM queued)::int AS queued;
         """;
 
-    // Returns the claimed items (id, storage_key, attempts): up to @Limit due items of one provider, leased until
+    // Returns the claimed items (id, storage_key, kind, attempts): up to @Limit due items of one provider, leased until
     // @LeaseUntil so no other drainer takes them meanwhile (storage_deletions_due_idx, then the primary key via the
     // same ARRAY InitPlan as ExpireBatch; SKIP LOCKED so concurrent drainers pass over each other's rows instead of
     // blocking). A crashed drainer's lease simply runs out.
@@ -40,8 +40,13 @@ internal static class CleanupOldVideosSql
         WHERE id = ANY(ARRAY(SELECT id FROM storage_deletions
                              WHERE next_attempt_at <= @Now AND provider = @Provider
                              ORDER BY next_attempt_at LIMIT @Limit FOR UPDATE SKIP LOCKED))
-        RETURNING id, storage_key, attempts;
+        RETURNING id, storage_key, kind, attempts;
         """;
+
+    // Returns which of @Keys a video row owns (videos_storage_key): files found by path are never deleted from under a
+    // live video (a direct upload registered at that path), only the ones nothing references.
+    public const string OwnedKeys =
+        "SELECT storage_key FROM videos WHERE storage_provider = @Provider AND storage_key = ANY(@Keys)";
 
     // Returns the failed items that have now failed @WarnAttempts times or more: removes the queue rows of the
     // objects the store confirmed gone and reschedules the rest with exponential back-off and ±20% jitter

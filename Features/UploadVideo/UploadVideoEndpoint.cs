@@ -24,7 +24,8 @@ namespace IgLive.Service.Features.UploadVideo;
 /// <c>POST /api/videos</c> in two forms, chosen by Content-Type: a multipart upload streamed to the configured store
 /// (local disk or ImageKit) without buffering, or a JSON registration of a file the client uploaded directly to
 /// ImageKit. The row is inserted only once the file is complete; whatever was stored for a request that does not end
-/// in a row is removed (local files at once, ImageKit files through the <c>storage_deletions</c> queue).
+/// in a row is removed (local files at once, ImageKit files through the <c>storage_deletions</c> queue: by fileId, or by
+/// path when the upload failed without telling us whether ImageKit kept the file).
 /// </summary>
 public sealed partial class UploadVideoEndpoint(
     NpgsqlDataSource db,
@@ -210,9 +211,9 @@ public sealed partial class UploadVideoEndpoint(
         var final = local.Resolve(key)!;
         var thumbnail = local.Resolve(thumbnailKey)!;
         // Written under a name nothing serves, then moved into place in one step: a reader never sees half a file.
-        var incoming = Path.Combine(local.Root, ".incoming");
-        Directory.CreateDirectory(incoming);
-        var temp = Path.Combine(incoming, hex + ".part");
+        // A process killed mid-write leaves the part file behind: LocalFileStore.SweepIncoming removes it later.
+        Directory.CreateDirectory(local.IncomingPath);
+        var temp = Path.Combine(local.IncomingPath, hex + LocalFileStore.PartSuffix);
         var done = false;
         try
         {
@@ -253,25 +254,40 @@ public sealed partial class UploadVideoEndpoint(
     private async Task<StoredVideo?> StoreInImageKitAsync(Guid id, VideoContainer container, ReplayingLimitedStream stream, long max, CancellationToken ct)
     {
         var imageKit = Resolve<ImageKitClient>();
+        var o = imageKit.Options;
+        // The name, hence the path, is ours and fixed before a byte is sent (no unique suffix, never overwriting): while
+        // the outcome is unknown, the path is what the file can be found by. It is queued for deletion (by path) BEFORE
+        // the upload starts, due only once the upload must have ended (timeout) plus the search delay: if this process
+        // dies mid-upload, that row outlives it. The row goes in the statement that inserts the video, or as soon as
+        // ImageKit's answer proves nothing was stored.
+        var fileName = $"{id:N}.{container.Extension}";
+        var path = ImageKitClient.FilePath(o.Folder, fileName);
+        await QueuePathDeletionAsync(id, path, TimeSpan.FromSeconds(o.UploadTimeoutSeconds + o.OrphanSearchDelaySeconds)); // nothing sent if this fails
         ImageKitFile file;
         try
         {
-            file = await imageKit.UploadAsync(stream, $"{id:N}.{container.Extension}", imageKit.Options.Folder, ct);
+            file = await imageKit.UploadAsync(stream, fileName, o.Folder, ct);
         }
-        catch (Exception) when (stream.LimitExceeded)
+        catch (Exception e)
         {
-            // The multipart body ImageKit was receiving ended abruptly: it stored nothing.
-            refusal = TooLarge(max);
-            return null;
-        }
-        catch (UpstreamException e) when (stream.ReadFailed)
-        {
+            // Nothing stored: the multipart body ImageKit was receiving was cut short (size limit, our client's body broke
+            // off), or ImageKit refused it (4xx). Anything else — timeout, connection reset, 5xx, an unreadable answer, our
+            // client leaving while ImageKit had the whole body — may have left a file whose fileId we never learnt: its
+            // queued path is then searched for (and what is found deleted) after the search delay instead.
+            var nothingStored = stream.LimitExceeded || stream.ReadFailed || e is UpstreamException { UpstreamStatus: < 500 };
+            await SettlePathDeletionAsync(id, path, nothingStored ? null : TimeSpan.FromSeconds(o.OrphanSearchDelaySeconds));
+            if (stream.LimitExceeded)
+            {
+                refusal = TooLarge(max);
+                return null;
+            }
             // Our client's body broke off (gone, or bad framing), not ImageKit: report it as such, not as a 503.
-            throw new IOException("The request body could not be read while forwarding it to ImageKit.", e);
+            if (stream.ReadFailed && e is UpstreamException) throw new IOException("The request body could not be read while forwarding it to ImageKit.", e);
+            throw;
         }
         var url = file.Url!.TrimEnd('/');
         return new StoredVideo(StorageProviders.ImageKit, file.FileId!, file.FilePath, null, url, url + "/ik-thumbnail.jpg",
-            url + StreamSuffix, container, stream.BytesRead, new VideoInfo(file.Duration, file.Width, file.Height).Sane());
+            url + StreamSuffix, container, stream.BytesRead, new VideoInfo(file.Duration, file.Width, file.Height).Sane(), path);
     }
 
     private static void DeleteQuietly(string path)
@@ -329,7 +345,7 @@ public sealed partial class UploadVideoEndpoint(
             await using (var conn = await db.OpenConnectionAsync(ct))
             {
                 if (await conn.ExecuteScalarAsync<bool>(new CommandDefinition(UploadVideoSql.IsQueuedForDeletion,
-                        new { Provider = stored.Provider, stored.Key }, cancellationToken: ct)))
+                        new { Provider = stored.Provider, Keys = new[] { stored.Key, stored.Path }.OfType<string>().ToArray() }, cancellationToken: ct)))
                 {
                     await Send.ResultAsync(ProblemsExtensions.Problem(409, "This ImageKit file belongs to a deleted video and is being deleted.", "Being deleted"));
                     return;
@@ -360,7 +376,7 @@ public sealed partial class UploadVideoEndpoint(
         {
             Id = id, UserId = User.UserId(), f.Title, f.Description, f.Tags, s.Provider, s.Key, s.Path, s.ThumbnailKey,
             s.VideoUrl, s.ThumbnailUrl, s.StreamUrl, s.Container.ContentType, s.SizeBytes, s.Info.DurationSeconds,
-            s.Info.Width, s.Info.Height, Now = now, ExpiresAt = expiresAt,
+            s.Info.Width, s.Info.Height, Now = now, ExpiresAt = expiresAt, s.PendingPath,
         }));
         return new VideoDto
         {
@@ -402,11 +418,44 @@ public sealed partial class UploadVideoEndpoint(
         }
     }
 
+    /// <summary>Queues the deletion by path of the file an ImageKit upload is about to create, due after <paramref name="delay"/>.</summary>
+    private async Task QueuePathDeletionAsync(Guid id, string path, TimeSpan delay)
+    {
+        var now = clock.GetUtcNow();
+        await using var conn = await db.OpenConnectionAsync(CancellationToken.None);
+        await conn.ExecuteAsync(new CommandDefinition(UploadVideoSql.EnqueuePathDeletion, new
+        {
+            Provider = StorageProviders.ImageKit, Path = path, VideoId = id, Now = now, NotBefore = now + delay,
+        }));
+    }
+
+    /// <summary>
+    /// After a failed ImageKit upload: removes its queued path when nothing was stored (<paramref name="searchAfter"/>
+    /// null), else marks it ambiguous and due after <paramref name="searchAfter"/> (ImageKit may still be finishing the
+    /// file). Best effort: if the database fails here, the row simply stays due at its original, later time.
+    /// </summary>
+    private async Task SettlePathDeletionAsync(Guid id, string path, TimeSpan? searchAfter)
+    {
+        try
+        {
+            var now = clock.GetUtcNow();
+            await using var conn = await db.OpenConnectionAsync(CancellationToken.None);
+            await conn.ExecuteAsync(new CommandDefinition(searchAfter is null ? UploadVideoSql.DropPathDeletion : UploadVideoSql.MarkPathAmbiguous,
+                new { Provider = StorageProviders.ImageKit, Path = path, NotBefore = now + (searchAfter ?? TimeSpan.Zero) }));
+            if (searchAfter is not null) Log.QueuedByPath(log, id, path);
+        }
+        catch (Exception e)
+        {
+            Log.SettleFailed(log, e, id, path);
+        }
+    }
+
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex FileIdPattern();
 
+    // PendingPath: the by-path deletion queued before an ImageKit upload, removed by the statement that inserts the row.
     private sealed record StoredVideo(string Provider, string Key, string? Path, string? ThumbnailKey, string VideoUrl,
-        string? ThumbnailUrl, string? StreamUrl, VideoContainer Container, long SizeBytes, VideoInfo Info);
+        string? ThumbnailUrl, string? StreamUrl, VideoContainer Container, long SizeBytes, VideoInfo Info, string? PendingPath = null);
 
     private static partial class Log
     {
@@ -419,7 +468,13 @@ public sealed partial class UploadVideoEndpoint(
         [LoggerMessage(LogLevel.Information, "Upload {VideoId} failed; its stored {Provider} file is queued for deletion")]
         public static partial void Queued(ILogger logger, Guid videoId, string provider);
 
-        [LoggerMessage(LogLevel.Error, "Upload {VideoId} failed and its {Provider} file {FileId} could be neither queued nor deleted: orphaned")]
-        public static partial void Orphaned(ILogger logger, Exception e, Guid videoId, string provider, string? fileId);
+        [LoggerMessage(LogLevel.Warning, "Upload {VideoId} to ImageKit failed ambiguously; whatever ImageKit stored at {Path} is queued for deletion")]
+        public static partial void QueuedByPath(ILogger logger, Guid videoId, string path);
+
+        [LoggerMessage(LogLevel.Warning, "Upload {VideoId} to ImageKit failed and its queued path {Path} could not be updated; it stays queued and is searched for later")]
+        public static partial void SettleFailed(ILogger logger, Exception e, Guid videoId, string path);
+
+        [LoggerMessage(LogLevel.Error, "Upload {VideoId} failed and its {Provider} file {File} could be neither queued nor deleted: orphaned")]
+        public static partial void Orphaned(ILogger logger, Exception e, Guid videoId, string provider, string? file);
     }
 }

@@ -3,8 +3,13 @@ namespace IgLive.Service.Features.UploadVideo;
 internal static class UploadVideoSql
 {
     // Inserts the video and returns its author; videos_pkey and videos_storage_key (unique: a file is registered once).
+    // In the same statement, removes the by-path deletion queued before an ImageKit upload (@PendingPath, if any;
+    // storage_deletions_object_key): the file is now owned by the row, atomically.
     public const string Insert = """
-        WITH v AS (
+        WITH pending AS (
+            DELETE FROM storage_deletions
+            WHERE @PendingPath::text IS NOT NULL AND provider = @Provider AND storage_key = @PendingPath::text AND kind = 'path'),
+        v AS (
             INSERT INTO videos (id, user_id, title, description, tags, storage_provider, storage_key, storage_path,
                                 thumbnail_key, video_url, thumbnail_url, stream_url, content_type, size_bytes,
                                 duration_seconds, width, height, created_at, expires_at)
@@ -15,9 +20,10 @@ internal static class UploadVideoSql
         SELECT p.id, p.username, p.display_name, p.avatar_url FROM v JOIN profiles p ON p.id = v.user_id
         """;
 
-    // Whether a stored object waits in the deletion queue; storage_deletions_object_key.
+    // Whether a stored object waits in the deletion queue, by its key or by its path (a by-path row deletes whatever
+    // is found there); storage_deletions_object_key.
     public const string IsQueuedForDeletion =
-        "SELECT EXISTS (SELECT 1 FROM storage_deletions WHERE provider = @Provider AND storage_key = @Key)";
+        "SELECT EXISTS (SELECT 1 FROM storage_deletions WHERE provider = @Provider AND storage_key = ANY(@Keys))";
 
     // Queues stored objects of a failed upload for deletion; storage_deletions_object_key makes it idempotent.
     public const string EnqueueDeletion = """
@@ -25,4 +31,23 @@ internal static class UploadVideoSql
         SELECT @Provider, key, @VideoId, 'upload_failed', @Now, @Now FROM unnest(@Keys::text[]) AS key
         ON CONFLICT (provider, storage_key) DO NOTHING
         """;
+
+    // Queues, before an ImageKit upload starts, the deletion of whatever may end up at its path (the fileId is not
+    // known yet), first due at @NotBefore; storage_deletions_object_key makes it idempotent.
+    public const string EnqueuePathDeletion = """
+        INSERT INTO storage_deletions (provider, storage_key, kind, video_id, reason, enqueued_at, next_attempt_at)
+        VALUES (@Provider, @Path, 'path', @VideoId, 'upload_unconfirmed', @Now, @NotBefore)
+        ON CONFLICT (provider, storage_key) DO NOTHING
+        """;
+
+    // The upload failed without telling whether ImageKit kept the file: search for it from @NotBefore
+    // (storage_deletions_object_key).
+    public const string MarkPathAmbiguous = """
+        UPDATE storage_deletions SET reason = 'upload_ambiguous', next_attempt_at = @NotBefore
+        WHERE provider = @Provider AND storage_key = @Path AND kind = 'path'
+        """;
+
+    // The upload failed in a way that proves nothing was stored: nothing to search for (storage_deletions_object_key).
+    public const string DropPathDeletion =
+        "DELETE FROM storage_deletions WHERE provider = @Provider AND storage_key = @Path AND kind = 'path'";
 }

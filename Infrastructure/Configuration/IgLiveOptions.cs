@@ -53,6 +53,12 @@ public sealed class StorageOptions
 {
     public StorageProvider Provider { get; set; } = StorageProvider.Local;
     public string LocalPath { get; set; } = "./data/media";
+    /// <summary>
+    /// Age (since its last write) from which an upload's <c>.incoming/*.part</c> file counts as abandoned by a process
+    /// that died mid-upload and is removed by the sweep (at start-up and with every cleanup run), in minutes. An upload
+    /// in flight writes its part file continuously, so it never gets this old.
+    /// </summary>
+    public int IncomingMaxAgeMinutes { get; set; } = 60;
 }
 
 /// <summary>Section <c>ImageKit</c>.</summary>
@@ -70,6 +76,12 @@ public sealed class ImageKitOptions
     public int ApiRetries { get; set; } = 3;
     /// <summary>Total timeout of one streamed upload, in seconds (a large video on a slow link takes long).</summary>
     public double UploadTimeoutSeconds { get; set; } = 3600;
+    /// <summary>
+    /// After an upload failed ambiguously (timeout, reset, 5xx, unreadable answer) the file may exist without our knowing
+    /// its fileId; its path is queued for deletion and first searched for this many seconds later, so that an upload
+    /// ImageKit was still finishing (and indexing) is found.
+    /// </summary>
+    public int OrphanSearchDelaySeconds { get; set; } = 300;
 
     /// <summary>Whether the server-side keys are present (the ImageKit store can be used).</summary>
     public bool IsConfigured => !string.IsNullOrWhiteSpace(PrivateKey) && !string.IsNullOrWhiteSpace(PublicKey);
@@ -161,6 +173,8 @@ public static class ConfigurationValidator
         }
 
         var storage = Bind<StorageOptions>("Storage");
+        if (storage.IncomingMaxAgeMinutes is < 1 or > 10_080)
+            problems.Add("Storage__IncomingMaxAgeMinutes must be between 1 and 10080 (a week).");
         if (storage.Provider == StorageProvider.ImageKit)
         {
             var ik = Bind<ImageKitOptions>("ImageKit");
@@ -173,6 +187,7 @@ public static class ConfigurationValidator
             if (ik.ApiTimeoutSeconds is <= 0 or > 300) problems.Add("ImageKit__ApiTimeoutSeconds must be between 0 and 300.");
             if (ik.ApiRetries is < 0 or > 10) problems.Add("ImageKit__ApiRetries must be between 0 and 10.");
             if (ik.UploadTimeoutSeconds <= 0) problems.Add("ImageKit__UploadTimeoutSeconds must be positive.");
+            if (ik.OrphanSearchDelaySeconds is < 0 or > 86_400) problems.Add("ImageKit__OrphanSearchDelaySeconds must be between 0 and 86400.");
         }
 
         var upload = Bind<UploadOptions>("Upload");

@@ -14,7 +14,7 @@ namespace IgLive.Service.Infrastructure.ImageKit;
 
 /// <summary>
 /// Thin client of ImageKit's server APIs: streamed upload (upload host, never retried: the body is the
-/// caller's request stream and cannot be replayed) and file details / delete / bulk delete (API host, retried on
+/// caller's request stream and cannot be replayed) and file details / search / delete / bulk delete (API host, retried on
 /// 429/5xx/timeouts by the resilience pipeline, see <see cref="ImageKitExtensions"/>). Failures become
 /// <see cref="UpstreamException"/>: 401/403 → 502, 429/5xx/timeout/unreachable → 503 with Retry-After.
 /// </summary>
@@ -51,6 +51,32 @@ public sealed partial class ImageKitClient(IHttpClientFactory factory, IOptions<
             throw UpstreamException.BadGateway(Upstream, "ImageKit upload answered without fileId or url.");
         activity?.SetTag("imagekit.file_id", uploaded.FileId);
         return uploaded;
+    }
+
+    /// <summary>The path ImageKit gives a file uploaded as <paramref name="fileName"/> into <paramref name="folder"/> (no unique suffix).</summary>
+    public static string FilePath(string folder, string fileName) => folder.TrimEnd('/') + "/" + fileName;
+
+    /// <summary>
+    /// The files stored at exactly <paramref name="filePath"/>, through the list and search files API
+    /// (<c>GET /v1/files?path={folder}/&amp;searchQuery=name = "{name}"</c>): how a file whose upload failed ambiguously,
+    /// and whose fileId we therefore never learnt, is found. Empty when there is none (also when the folder is unknown).
+    /// </summary>
+    public async Task<IReadOnlyList<ImageKitFile>> FindByPathAsync(string filePath, CancellationToken ct)
+    {
+        var slash = filePath.LastIndexOf('/');
+        var folder = filePath[..(slash + 1)];
+        var name = filePath[(slash + 1)..];
+        if (slash < 0 || name.Length == 0 || name.Contains('"') || name.Contains('\\'))
+            throw new ArgumentException($"not a searchable file path: {filePath}", nameof(filePath));
+        using var activity = IgLiveTelemetry.Source.StartActivity("imagekit.search", ActivityKind.Client);
+        activity?.SetTag("imagekit.file_path", filePath);
+        var query = $"v1/files?path={Uri.EscapeDataString(folder)}&searchQuery={Uri.EscapeDataString($"name = \"{name}\"")}&type=file&limit=100";
+        using var rsp = await SendAsync(ApiClientName, new HttpRequestMessage(HttpMethod.Get, query), "search", ct);
+        if (rsp.StatusCode == HttpStatusCode.NotFound) return [];
+        if (!rsp.IsSuccessStatusCode) throw await FailureAsync(rsp, "search", ct);
+        var files = await ReadBodyAsync<ImageKitFile[]>(rsp, "search", ct) ?? [];
+        // The search matches names; only a file at exactly this path is the one we uploaded (folders have no fileId).
+        return files.Where(f => f.FileId is { Length: > 0 } && string.Equals(f.FilePath, filePath, StringComparison.Ordinal)).ToArray();
     }
 
     /// <summary>The file's current details, or null when ImageKit does not know the id.</summary>
@@ -168,6 +194,13 @@ public sealed partial class ImageKitClient(IHttpClientFactory factory, IOptions<
     private async Task<UpstreamException> FailureAsync(HttpResponseMessage rsp, string operation, CancellationToken ct)
     {
         var status = (int)rsp.StatusCode;
+        var e = await FailureAsync(rsp, status, operation, ct);
+        e.UpstreamStatus = status;
+        return e;
+    }
+
+    private async Task<UpstreamException> FailureAsync(HttpResponseMessage rsp, int status, string operation, CancellationToken ct)
+    {
         var error = await ReadErrorAsync(rsp, ct);
         switch (status)
         {

@@ -12,6 +12,11 @@ public class UpstreamException(string upstream, int statusCode, string message, 
     /// <summary>502 or 503.</summary>
     public int StatusCode { get; } = statusCode;
     public TimeSpan? RetryAfter { get; } = retryAfter;
+    /// <summary>
+    /// The HTTP status the upstream answered, when it answered one (null: timeout, connection failure, unreadable
+    /// answer). Lets a caller tell "refused, did nothing" (4xx) from "may or may not have done it".
+    /// </summary>
+    public int? UpstreamStatus { get; internal set; }
 
     public static UpstreamException Unavailable(string upstream, string message, TimeSpan? retryAfter = null, Exception? inner = null)
         => new(upstream, StatusCodes.Status503ServiceUnavailable, message, retryAfter ?? TimeSpan.FromSeconds(5), inner);

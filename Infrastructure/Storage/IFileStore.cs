@@ -20,6 +20,22 @@ public interface IFileStore
     /// <see cref="Problems.UpstreamException"/> when the store itself fails (auth, rate limit, 5xx, timeout).
     /// </summary>
     Task<IReadOnlyCollection<string>> DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken ct);
+
+    /// <summary>
+    /// The keys of the objects stored at <paramref name="path"/>, for deletions queued by path (<c>kind = 'path'</c>):
+    /// objects whose key was never learnt. Empty when there is none. Throws <see cref="Problems.UpstreamException"/>
+    /// when the store fails.
+    /// </summary>
+    Task<IReadOnlyCollection<string>> FindByPathAsync(string path, CancellationToken ct);
+}
+
+/// <summary>What <c>storage_deletions.storage_key</c> holds (column <c>kind</c>).</summary>
+public static class StorageKeyKinds
+{
+    /// <summary>The store's key: an ImageKit fileId, a local relative path.</summary>
+    public const string Key = "key";
+    /// <summary>A path the store is searched for (<see cref="IFileStore.FindByPathAsync"/>).</summary>
+    public const string Path = "path";
 }
 
 public static class StorageProviders

@@ -4,7 +4,8 @@ namespace IgLive.Service.Infrastructure.Storage;
 
 /// <summary>
 /// Videos kept in ImageKit, addressed by ImageKit <c>fileId</c> (the value in <c>videos.storage_key</c>).
-/// Uploads go through <see cref="ImageKitClient.UploadAsync"/>; this type is the deletion side.
+/// Uploads go through <see cref="ImageKitClient.UploadAsync"/>; this type is the deletion side, including finding
+/// by path the files of uploads that failed before their fileId was known.
 /// </summary>
 public sealed class ImageKitFileStore(ImageKitClient client) : IFileStore
 {
@@ -13,6 +14,9 @@ public sealed class ImageKitFileStore(ImageKitClient client) : IFileStore
 
     /// <summary>The client, for uploads and file details.</summary>
     public ImageKitClient Client => client;
+
+    public async Task<IReadOnlyCollection<string>> FindByPathAsync(string path, CancellationToken ct)
+        => (await client.FindByPathAsync(path, ct)).Select(f => f.FileId!).ToArray();
 
     public async Task<IReadOnlyCollection<string>> DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken ct)
     {

@@ -9,6 +9,7 @@ public static class StorageExtensions
     public static WebApplicationBuilder AddIgLiveStorage(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<LocalFileStore>();
+        builder.Services.AddHostedService<IncomingSweepAtStartup>();
         builder.Services.AddKeyedSingleton<IFileStore>(StorageProviders.Local, (sp, _) => sp.GetRequiredService<LocalFileStore>());
         // The ImageKit store exists whenever its keys are configured (also with Local uploads), so that files stored
         // there earlier can still be deleted.
@@ -23,4 +24,19 @@ public static class StorageExtensions
         builder.Services.AddSingleton(sp => sp.GetRequiredKeyedService<IFileStore>(key));
         return builder;
     }
+}
+
+/// <summary>
+/// Sweeps the local store's abandoned upload part files once when the service starts (a crash is typically followed
+/// by a restart); the cleanup run sweeps again on its schedule. Synchronous and cheap: one directory listing.
+/// </summary>
+internal sealed class IncomingSweepAtStartup(LocalFileStore local) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        local.SweepIncoming();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

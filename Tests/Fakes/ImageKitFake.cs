@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using WireMock;
@@ -16,10 +17,11 @@ namespace IgLive.Service.Tests.Fakes;
 /// <summary>
 /// A WireMock.Net server speaking the parts of ImageKit's documented API the service uses, over real HTTP:
 /// <c>POST /api/v1/files/upload</c> (multipart), <c>GET /v1/files/{id}/details</c>, <c>DELETE /v1/files/{id}</c>
-/// (204 / 404) and <c>POST /v1/files/batch/deleteByFileIds</c> (200, or 404 with <c>missingFileIds</c> and nothing
-/// deleted). It keeps the files it holds in <see cref="Files"/>; <see cref="Fault"/> makes every call fail a given way.
+/// (204 / 404), <c>POST /v1/files/batch/deleteByFileIds</c> (200, or 404 with <c>missingFileIds</c> and nothing
+/// deleted) and <c>GET /v1/files?path=&amp;searchQuery=name = "…"</c> (list and search: a JSON array of file details).
+/// It keeps the files it holds in <see cref="Files"/>; <see cref="Fault"/> makes every call fail a given way.
 /// </summary>
-public sealed class ImageKitFake : IDisposable
+public sealed partial class ImageKitFake : IDisposable
 {
     public const string PrivateKey = "private_test_key";
     public const string PublicKey = "public_test_key";
@@ -68,6 +70,8 @@ public sealed class ImageKitFake : IDisposable
             .RespondWith(Response.Create().WithCallback(req => Handle(req, Delete)));
         server.Given(Request.Create().WithPath("/v1/files/batch/deleteByFileIds").UsingPost())
             .RespondWith(Response.Create().WithCallback(req => Handle(req, BulkDelete)));
+        server.Given(Request.Create().WithPath("/v1/files").UsingGet())
+            .RespondWith(Response.Create().WithCallback(req => Handle(req, List)));
     }
 
     /// <summary>Adds a file as if a client had uploaded it directly.</summary>
@@ -83,24 +87,22 @@ public sealed class ImageKitFake : IDisposable
     {
         Requests.Enqueue($"{req.Method} {req.Path}");
         if (!IsAuthorized(req)) return Json(401, new { message = "Your request does not contain private API key.", help = "" });
-        if (Fault is { } fault && (FaultCount is null || FaultCount > 0))
+        FakeFault? fault = null;
+        if (Fault is { } always && (FaultCount is null || FaultCount > 0))
         {
             if (FaultCount is { } n) FaultCount = n - 1;
-            if (fault.Hang)
-            {
-                try { await Task.Delay(TimeSpan.FromSeconds(30), stopping.Token); } catch (OperationCanceledException) { }
-            }
-            var rsp = Json(fault.Status, new { message = "fault injected by the test", help = "" });
-            foreach (var (k, v) in fault.Headers) rsp.AddHeader(k, v);
-            return rsp;
+            fault = always;
         }
-        if (FaultWhen?.Invoke(req) is { } when)
+        fault ??= FaultWhen?.Invoke(req);
+        if (fault is null) return normal(req);
+        if (fault.AfterHandling) normal(req); // ImageKit did the work (an upload is stored), then the answer goes wrong
+        if (fault.Hang)
         {
-            var rsp = Json(when.Status, new { message = "fault injected by the test", help = "" });
-            foreach (var (k, v) in when.Headers) rsp.AddHeader(k, v);
-            return rsp;
+            try { await Task.Delay(TimeSpan.FromSeconds(30), stopping.Token); } catch (OperationCanceledException) { }
         }
-        return normal(req);
+        var rsp = Json(fault.Status, new { message = "fault injected by the test", help = "" });
+        foreach (var (k, v) in fault.Headers) rsp.AddHeader(k, v);
+        return rsp;
     }
 
     private static bool IsAuthorized(IRequestMessage req)
@@ -153,6 +155,30 @@ public sealed class ImageKitFake : IDisposable
         });
     }
 
+    /// <summary>
+    /// List and search: the files in the <c>path</c> folder (not its subfolders) whose name is the one in a
+    /// <c>searchQuery</c> of the form <c>name = "…"</c>, the only query the service sends.
+    /// </summary>
+    private ResponseMessage List(IRequestMessage req)
+    {
+        var query = QueryHelpers.ParseQuery(req.RawQuery);
+        var folder = query.TryGetValue("path", out var p) ? p.ToString().TrimEnd('/') : "";
+        var search = query.TryGetValue("searchQuery", out var q) ? q.ToString() : "";
+        var name = NameQuery().Match(search);
+        if (search.Length > 0 && !name.Success) return Json(400, new { message = "Your searchQuery is invalid.", help = "" });
+        var files = Files.Values
+            .Where(f => f.FilePath[..f.FilePath.LastIndexOf('/')] == folder && (!name.Success || f.Name == name.Groups[1].Value))
+            .Select(f => new
+            {
+                fileId = f.FileId, name = f.Name, filePath = f.FilePath, url = f.Url, fileType = f.FileType, mime = f.Mime,
+                size = f.Size, type = "file", createdAt = "2026-11-25T10:00:00.000Z", updatedAt = "2026-11-25T10:00:00.000Z",
+            }).ToArray();
+        return Json(200, files);
+    }
+
+    [GeneratedRegex("""^\s*name\s*=\s*"([^"]*)"\s*$""")]
+    private static partial Regex NameQuery();
+
     private ResponseMessage Delete(IRequestMessage req)
     {
         var id = req.PathSegments[2];
@@ -196,8 +222,12 @@ public sealed class ImageKitFake : IDisposable
 
 public sealed record FakeFile(string FileId, string Name, string FilePath, string Url, string FileType, string Mime, long Size, byte[] Content);
 
-/// <summary>An injected failure: a status with headers, or a hang (no answer for 30 s) when <see cref="Hang"/>.</summary>
-public sealed record FakeFault(int Status, Dictionary<string, string> Headers, bool Hang = false)
+/// <summary>
+/// An injected failure: a status with headers, or a hang (no answer for 30 s) when <see cref="Hang"/>. With
+/// <see cref="AfterHandling"/> the request is first handled normally (an upload is stored) and only the answer fails:
+/// the ambiguous outcome of a timeout or 5xx after ImageKit received the whole file.
+/// </summary>
+public sealed record FakeFault(int Status, Dictionary<string, string> Headers, bool Hang = false, bool AfterHandling = false)
 {
     public static FakeFault Of(int status, params (string Name, string Value)[] headers)
         => new(status, headers.ToDictionary(h => h.Name, h => h.Value));
