@@ -19,13 +19,15 @@ public static class AuthExtensions
     /// <c>authenticated</c>; <c>alg: none</c> never passes, nor does a <c>kid</c> we do not know. Local mode trusts its
     /// own HS256 key and issuer; Supabase mode trusts the project's JWKS (ES256/RS256, <see cref="SupabaseJwks"/>) and,
     /// when <c>Supabase:JwtSecret</c> is set, the legacy HS256 secret, with issuer <c>{Supabase:Url}/auth/v1</c>.
-    /// Failures answer 401 problem+json with WWW-Authenticate. Also registers the <see cref="IAuthProvider"/> of the
+    /// Failures answer 401 problem+json with WWW-Authenticate. Validated tokens are remembered for a while
+    /// (<see cref="ValidatedTokenCache"/>), still bound to their expiry. Also registers the <see cref="IAuthProvider"/> of the
     /// mode and the sign-up/login rate limits.
     /// </summary>
     public static WebApplicationBuilder AddIgLiveAuth(this WebApplicationBuilder builder)
     {
         var mode = builder.Configuration.GetValue("Auth:Mode", AuthMode.Local);
         builder.Services.AddSingleton<LocalSigningKey>();
+        builder.Services.AddSingleton<ValidatedTokenCache>();
         builder.Services.AddSingleton<LocalTokenIssuer>();
         builder.Services.AddSingleton<LocalPasswordHasher>();
         builder.Services.AddIgLiveAuthRateLimiting();
@@ -61,6 +63,7 @@ public static class AuthExtensions
                 o.Events = new JwtBearerEvents { OnChallenge = WriteChallengeProblemAsync };
                 if (auth.Value.Mode == AuthMode.Supabase) ConfigureSupabase(o, supabase.Value, services.GetRequiredService<SupabaseJwks>());
                 else ConfigureLocal(o, auth.Value, services.GetRequiredService<LocalSigningKey>());
+                services.GetRequiredService<ValidatedTokenCache>().Attach(o);
             });
         builder.Services.AddAuthorization();
         return builder;

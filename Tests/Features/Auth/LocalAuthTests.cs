@@ -287,6 +287,37 @@ public sealed class LocalAuthTests
     }
 
     [Test]
+    public async Task A_token_accepted_before_still_stops_working_when_it_expires()
+    {
+        // Validated tokens are remembered (ValidatedTokenCache); the memory must not outlive the token.
+        var user = await app.CreateUserAsync();
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var client = app.CreateClient(Sign(user.Id, expires: now.AddMinutes(2)));
+        Assert.That((await client.GetAsync("/api/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await client.GetAsync("/api/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "second use, remembered");
+
+        app.Clock.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(31)); // past expiry + the 30 s skew
+
+        var rsp = await client.GetAsync("/api/me");
+        await rsp.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.That(rsp.Headers.WwwAuthenticate.ToString(), Does.Contain("invalid_token"));
+    }
+
+    [Test]
+    public async Task A_remembered_token_with_a_tampered_signature_is_a_401()
+    {
+        var user = await app.CreateUserAsync();
+        var token = Sign(user.Id);
+        Assert.That((await app.CreateClient(token).GetAsync("/api/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var last = token[^2] == 'A' ? 'B' : 'A';
+        var tampered = token[..^2] + last + token[^1];
+
+        var rsp = await app.CreateClient(tampered).GetAsync("/api/me");
+
+        await rsp.AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Test]
     public async Task A_correctly_signed_test_token_is_accepted()
     {
         // The control for the forgeries above: same helper, nothing wrong with it.
