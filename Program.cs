@@ -6,6 +6,7 @@ using IgLive.Service.Infrastructure.Auth;
 using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.Database;
 using IgLive.Service.Infrastructure.Problems;
+using IgLive.Service.Infrastructure.Server;
 using IgLive.Service.Infrastructure.Storage;
 using IgLive.Service.Infrastructure.Telemetry;
 
@@ -23,6 +24,7 @@ catch (InvalidConfigurationException e)
     return 2;
 }
 
+builder.AddIgLiveServer();
 builder.AddIgLiveTelemetry();
 builder.AddIgLiveProblems();
 builder.AddIgLiveDatabase();

@@ -52,6 +52,8 @@ public sealed class ConfigurationTests
     [TestCase("Storage:Provider", "Dropbox", "Storage")]
     [TestCase("Auth:JwtSecret", "short", "Auth__JwtSecret")]
     [TestCase("Upload:MaxBytes", "0", "Upload__MaxBytes")]
+    [TestCase("Server:SocketBlockBytes", "1000", "Server__SocketBlockBytes")]
+    [TestCase("Server:SocketBlockBytes", "4194304", "Server__SocketBlockBytes")]
     [TestCase("Cleanup:BatchSize", "0", "Cleanup__BatchSize")]
     [TestCase("Cleanup:RetentionDays", "-1", "Cleanup__RetentionDays")]
     public void Each_bad_setting_is_named(string key, string value, string expected)

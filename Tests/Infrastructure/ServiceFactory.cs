@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using IgLive.Service.Tests;
@@ -27,6 +28,7 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
     public const string JwtSecret = "test-secret-test-secret-test-secret-0123456789";
     private readonly Dictionary<string, string?> settings;
     private readonly Action<IServiceCollection>? services;
+    private Action<IServiceCollection>? lateServices;
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
     public string ConnectionString { get; }
@@ -71,9 +73,10 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>Starts a service on a real Kestrel port (for a browser); <see cref="BaseAddress"/> is where it listens.</summary>
-    public static async Task<ServiceFactory> CreateOnKestrelAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="lateServices">Service registrations applied after the factory's own <c>UseKestrel</c> ones.</param>
+    public static async Task<ServiceFactory> CreateOnKestrelAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? lateServices = null)
     {
-        var factory = new ServiceFactory(await PostgresFixture.CreateDatabaseAsync(), settings, null);
+        var factory = new ServiceFactory(await PostgresFixture.CreateDatabaseAsync(), settings, null) { lateServices = lateServices };
         factory.UseKestrel(0);
         factory.StartServer();
         factory.BaseAddress = factory.ClientOptions.BaseAddress;
@@ -83,6 +86,12 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
 
     /// <summary>The Kestrel address when started with <see cref="CreateOnKestrelAsync"/>.</summary>
     public Uri? BaseAddress { get; private set; }
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        if (lateServices is not null) builder.ConfigureServices(lateServices);
+        return base.CreateHost(builder);
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
