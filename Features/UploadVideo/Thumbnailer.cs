@@ -26,12 +26,14 @@ public static partial class Thumbnailer
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(jpegPath)!);
-            // A video shorter than the seek point yields no frame: then take the first one.
+            // A video shorter than the seek point yields no frame (ffmpeg still exits 0): then take the first one. A
+            // failed run means ffmpeg could not read the file at all, which another seek point does not change.
             foreach (var seek in new[] { "1", "0" })
             {
-                if (await RunAsync(ffmpeg, ["-nostdin", "-v", "error", "-y", "-ss", seek, "-i", videoPath,
-                        "-frames:v", "1", "-vf", "scale='min(640,iw)':-2", "-f", "image2", "-c:v", "mjpeg", part], ct)
-                    && new FileInfo(part) is { Exists: true, Length: > 0 })
+                if (!await RunAsync(ffmpeg, ["-nostdin", "-v", "error", "-y", "-ss", seek, "-i", videoPath,
+                        "-frames:v", "1", "-vf", "scale='min(640,iw)':-2", "-f", "image2", "-c:v", "mjpeg", part], ct))
+                    return false;
+                if (new FileInfo(part) is { Exists: true, Length: > 0 })
                 {
                     File.Move(part, jpegPath, overwrite: true);
                     return true;

@@ -75,6 +75,35 @@ public sealed class UploadVideoTests
         Assert.That(await app.StrayFilesAsync(), Is.Empty);
     }
 
+    [Test]
+    public async Task A_video_shorter_than_the_thumbnail_seek_point_gets_its_first_frame()
+    {
+        var user = await app.CreateUserAsync();
+
+        var rsp = await user.Client.PostAsync("/api/videos", UploadHelpers.Form(UploadHelpers.Fixture("short.mp4"))); // 0.4 s
+
+        var thumbnail = (await rsp.JsonAsync(HttpStatusCode.Created)).GetProperty("thumbnail_url");
+        if (Thumbnailer.IsAvailable)
+        {
+            var jpeg = await app.CreateClient().GetAsync(thumbnail.GetString());
+            Assert.That((await jpeg.Content.ReadAsByteArrayAsync())[..2], Is.EqualTo(new byte[] { 0xFF, 0xD8 }));
+        }
+        else Assert.That(thumbnail.ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
+    }
+
+    [Test]
+    public async Task An_unreadable_video_is_stored_without_a_thumbnail_and_leaves_no_partial_jpeg()
+    {
+        var user = await app.CreateUserAsync();
+        var bytes = UploadHelpers.FakeMp4(64 * 1024);
+        Random.Shared.NextBytes(bytes.AsSpan(24)); // a valid ftyp box, then noise: ffmpeg cannot read it
+
+        var rsp = await user.Client.PostAsync("/api/videos", UploadHelpers.Form(bytes));
+
+        Assert.That((await rsp.JsonAsync(HttpStatusCode.Created)).GetProperty("thumbnail_url").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
+        Assert.That(await app.StrayFilesAsync(), Is.Empty);
+    }
+
     [TestCase("tiny.webm", "video/webm", ".webm")]
     [TestCase("tiny.mov", "video/quicktime", ".mov")]
     public async Task Uploads_webm_and_mov_with_the_sniffed_content_type(string fixture, string contentType, string extension)
