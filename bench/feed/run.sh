@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The feed/likes/comments load run, one sitting: starts the service (Release) on the seeded benchmark database,
-# runs wrk (64 connections, 10 s warm-up, then three 15 s runs per scenario), interleaved with pgbench -M prepared
+# runs wrk (64 connections, WARMUP s of warm-up (default 30), then three 15 s runs per scenario), interleaved with pgbench -M prepared
 # on the same SQL (feed at 16 clients, like toggle at 64), then checks that likes_count equals the rows in video_likes for every video.
 # Prerequisites: bench/feed/db.sh start; bench/feed/db.sh psql -f bench/feed/seed.sql; apt-get install -y wrk.
 # Output: bench/results/feed/run-<time>.log with one RESULT line per run.
@@ -38,8 +38,10 @@ pgb_run() { # name script clients run
   log "pgbench $1 ($3 clients) run $4: RESULT tps=$(echo "$out" | grep -o 'tps = [0-9.]*' | grep -o '[0-9.]*$') latency_avg_ms=$(echo "$out" | grep -o 'latency average = [0-9.]*' | grep -o '[0-9.]*$') load=$(cut -d' ' -f1 /proc/loadavg)"
 }
 scenario() { # name script [pgbench-script clients]: warm-up, then three runs, each followed by its pgbench baseline
-  log "== $1: warm-up 10 s"
-  wrk -t2 -c64 -d10s -s "bench/feed/$2" "http://127.0.0.1:$PORT" > /dev/null
+  # 30 s: tiered JIT and PGO keep recompiling the hot path for ~50 s of load after start (docs/benchmarks.md, third
+  # round); each scenario exercises new code, so each gets its own warm-up.
+  log "== $1: warm-up ${WARMUP:-30} s"
+  wrk -t2 -c64 -d"${WARMUP:-30}s" -s "bench/feed/$2" "http://127.0.0.1:$PORT" > /dev/null
   if [ -n "${3:-}" ]; then $PGBENCH -f "bench/feed/$3" -D t0="$T0" -c "$4" -T 5 iglive_bench > /dev/null 2>&1; fi
   for i in 1 2 3; do
     wrk_run "$1" "$2" "$i"
