@@ -17,6 +17,9 @@ public sealed partial class LocalAuthProvider(
     NpgsqlDataSource db, LocalTokenIssuer issuer, LocalPasswordHasher hasher, TimeProvider clock, ILogger<LocalAuthProvider> log)
     : IAuthProvider
 {
+    /// <summary>How long a used refresh token may be used again (GoTrue's default REFRESH_TOKEN_REUSE_INTERVAL).</summary>
+    public static readonly TimeSpan ReuseInterval = TimeSpan.FromSeconds(10);
+
     public async Task<AuthOutcome> SignUpAsync(SignUpCommand command, UserCreatedHook onCreated, CancellationToken ct)
     {
         var userId = Guid.NewGuid();
@@ -71,8 +74,19 @@ public sealed partial class LocalAuthProvider(
             new { TokenHash = HashToken(refreshToken) }, tx, cancellationToken: ct));
         if (token is null || token.RevokedAt is not null) return new AuthRefused(AuthRefusal.InvalidRefreshToken);
 
-        if (token.UsedAt is not null)
+        if (token.UsedAt is { } usedAt)
         {
+            // Supabase's allowance (GoTrue's REFRESH_TOKEN_REUSE_INTERVAL, 10 s): a token used moments ago (concurrent
+            // refreshes from two tabs) or the parent of the active token (the client lost the response) may be used
+            // again. GoTrue hands out the active token; only its hash is stored here, so a sibling of it is issued.
+            if (usedAt >= now - ReuseInterval || !token.ChildUsed)
+            {
+                var sibling = NewRefreshToken();
+                await conn.ExecuteAsync(new CommandDefinition(LocalAuthSql.IssueSibling,
+                    new { token.Id, token.SessionId, TokenHash = HashToken(sibling), Now = now }, tx, cancellationToken: ct));
+                await tx.CommitAsync(ct);
+                return new AuthSessionIssued(Session(new AuthUser(token.UserId, token.Email), token.SessionId, sibling));
+            }
             await conn.ExecuteAsync(new CommandDefinition(LocalAuthSql.RevokeSession,
                 new { Id = token.SessionId, Now = now, Reason = "refresh_token_reuse" }, tx, cancellationToken: ct));
             await tx.CommitAsync(ct);
@@ -128,6 +142,7 @@ public sealed partial class LocalAuthProvider(
         public long Id { get; init; }
         public Guid SessionId { get; init; }
         public DateTimeOffset? UsedAt { get; init; }
+        public bool ChildUsed { get; init; }
         public Guid UserId { get; init; }
         public DateTimeOffset? RevokedAt { get; init; }
         public string Email { get; init; } = "";
@@ -163,9 +178,11 @@ internal static class LocalAuthSql
         UPDATE local_users SET last_sign_in_at = @Now WHERE id = @UserId
         """;
 
-    // The token (locked), its session and user; local_refresh_tokens_hash_key, then primary keys.
+    // The token (locked), its session and user, and whether a child of it was used already; local_refresh_tokens_hash_key,
+    // then primary keys and local_refresh_tokens_parent_idx.
     public const string RefreshTokenForUpdate = """
-        SELECT t.id, t.session_id, t.used_at, s.user_id, s.revoked_at, u.email
+        SELECT t.id, t.session_id, t.used_at, s.user_id, s.revoked_at, u.email,
+               EXISTS (SELECT 1 FROM local_refresh_tokens c WHERE c.parent_id = t.id AND c.used_at IS NOT NULL) AS child_used
         FROM local_refresh_tokens t
         JOIN local_sessions s ON s.id = t.session_id
         JOIN local_users u ON u.id = s.user_id
@@ -177,6 +194,12 @@ internal static class LocalAuthSql
     public const string Rotate = """
         WITH used AS (UPDATE local_refresh_tokens SET used_at = @Now WHERE id = @Id),
              s AS (UPDATE local_sessions SET refreshed_at = @Now WHERE id = @SessionId)
+        INSERT INTO local_refresh_tokens (session_id, token_hash, parent_id, created_at) VALUES (@SessionId, @TokenHash, @Id, @Now)
+        """;
+
+    // Another child of an already used token (the reuse allowance); its used_at stays, so the 10 s do not slide; primary keys.
+    public const string IssueSibling = """
+        WITH s AS (UPDATE local_sessions SET refreshed_at = @Now WHERE id = @SessionId)
         INSERT INTO local_refresh_tokens (session_id, token_hash, parent_id, created_at) VALUES (@SessionId, @TokenHash, @Id, @Now)
         """;
 
