@@ -43,10 +43,14 @@ internal static class CleanupOldVideosSql
         RETURNING id, storage_key, kind, attempts;
         """;
 
-    // Returns which of @Keys a video row owns (videos_storage_key): files found by path are never deleted from under a
-    // live video (a direct upload registered at that path), only the ones nothing references.
-    public const string OwnedKeys =
-        "SELECT storage_key FROM videos WHERE storage_provider = @Provider AND storage_key = ANY(@Keys)";
+    // Returns which of @Keys a video row owns as its file or thumbnail (videos_storage_key, videos_thumbnail_key_idx):
+    // files found by path are never deleted from under a live video (a direct upload registered at that path, a local
+    // upload whose row was written), only the ones nothing references.
+    public const string OwnedKeys = """
+        SELECT storage_key FROM videos WHERE storage_provider = @Provider AND storage_key = ANY(@Keys)
+        UNION ALL
+        SELECT thumbnail_key FROM videos WHERE storage_provider = @Provider AND thumbnail_key = ANY(@Keys)
+        """;
 
     // Returns the failed items that have now failed @WarnAttempts times or more: removes the queue rows of the
     // objects the store confirmed gone and reschedules the rest with exponential back-off and ±20% jitter

@@ -227,12 +227,16 @@ public sealed partial class UploadVideoEndpoint(
                 await stream.CopyToAsync(file, CopyBufferBytes, ct);
             }
             var info = VideoMetadata.Read(temp, container);
+            // From the move on, the video (and then its thumbnail) sits where it is served from, before its row exists:
+            // queue their deletion first, due once the upload must long be over, so a process killed before the insert
+            // leaves no file behind. The insert removes these rows in its own statement.
+            await QueuePathDeletionAsync(id, StorageProviders.Local, [key, thumbnailKey], local.IncomingMaxAge);
             Directory.CreateDirectory(Path.GetDirectoryName(final)!);
             File.Move(temp, final);
             var hasThumbnail = await Thumbnailer.TryCreateAsync(final, thumbnail, log, ct);
             done = true;
             return new StoredVideo(StorageProviders.Local, key, key, hasThumbnail ? thumbnailKey : null, "/media/" + key,
-                hasThumbnail ? "/media/" + thumbnailKey : null, null, container, stream.BytesRead, info);
+                hasThumbnail ? "/media/" + thumbnailKey : null, null, container, stream.BytesRead, info, [key, thumbnailKey]);
         }
         catch (UploadTooLargeException)
         {
@@ -266,7 +270,7 @@ public sealed partial class UploadVideoEndpoint(
         // ImageKit's answer proves nothing was stored.
         var fileName = $"{id:N}.{container.Extension}";
         var path = ImageKitClient.FilePath(o.Folder, fileName);
-        await QueuePathDeletionAsync(id, path, TimeSpan.FromSeconds(o.UploadTimeoutSeconds + o.OrphanSearchDelaySeconds)); // nothing sent if this fails
+        await QueuePathDeletionAsync(id, StorageProviders.ImageKit, [path], TimeSpan.FromSeconds(o.UploadTimeoutSeconds + o.OrphanSearchDelaySeconds)); // nothing sent if this fails
         ImageKitFile file;
         try
         {
@@ -291,7 +295,7 @@ public sealed partial class UploadVideoEndpoint(
         }
         var url = file.Url!.TrimEnd('/');
         return new StoredVideo(StorageProviders.ImageKit, file.FileId!, file.FilePath, null, url, url + "/ik-thumbnail.jpg",
-            url + StreamSuffix, container, stream.BytesRead, new VideoInfo(file.Duration, file.Width, file.Height).Sane(), path);
+            url + StreamSuffix, container, stream.BytesRead, new VideoInfo(file.Duration, file.Width, file.Height).Sane(), [path]);
     }
 
     private static void DeleteQuietly(string path)
@@ -380,7 +384,7 @@ public sealed partial class UploadVideoEndpoint(
         {
             Id = id, UserId = User.UserId(), f.Title, f.Description, f.Tags, s.Provider, s.Key, s.Path, s.ThumbnailKey,
             s.VideoUrl, s.ThumbnailUrl, s.StreamUrl, s.Container.ContentType, s.SizeBytes, s.Info.DurationSeconds,
-            s.Info.Width, s.Info.Height, Now = now, ExpiresAt = expiresAt, s.PendingPath,
+            s.Info.Width, s.Info.Height, Now = now, ExpiresAt = expiresAt, PendingPaths = s.PendingPaths ?? [],
         }));
         return new VideoDto
         {
@@ -404,7 +408,11 @@ public sealed partial class UploadVideoEndpoint(
             {
                 var gone = await local.DeleteAsync(keys, CancellationToken.None);
                 keys = keys.Except(gone).ToArray();
-                if (keys.Length == 0) return;
+                if (keys.Length == 0)
+                {
+                    await DropPendingAsync(s);
+                    return;
+                }
             }
             await using var conn = await db.OpenConnectionAsync(CancellationToken.None);
             await conn.ExecuteAsync(new CommandDefinition(UploadVideoSql.EnqueueDeletion,
@@ -422,14 +430,31 @@ public sealed partial class UploadVideoEndpoint(
         }
     }
 
-    /// <summary>Queues the deletion by path of the file an ImageKit upload is about to create, due after <paramref name="delay"/>.</summary>
-    private async Task QueuePathDeletionAsync(Guid id, string path, TimeSpan delay)
+    /// <summary>
+    /// The local files queued before the move are gone again: their by-path rows have nothing left to do. Best effort:
+    /// if the database is unreachable (often why the insert failed), the rows find nothing when due and complete then.
+    /// </summary>
+    private async Task DropPendingAsync(StoredVideo s)
+    {
+        try
+        {
+            await using var conn = await db.OpenConnectionAsync(CancellationToken.None);
+            await conn.ExecuteAsync(new CommandDefinition(UploadVideoSql.DropPathDeletion, new { s.Provider, Paths = s.PendingPaths ?? [] }));
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            Log.DropPendingFailed(log, e, s.Key);
+        }
+    }
+
+    /// <summary>Queues the deletion by path of the files about to be stored, due after <paramref name="delay"/>.</summary>
+    private async Task QueuePathDeletionAsync(Guid id, string provider, string[] paths, TimeSpan delay)
     {
         var now = clock.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(CancellationToken.None);
         await conn.ExecuteAsync(new CommandDefinition(UploadVideoSql.EnqueuePathDeletion, new
         {
-            Provider = StorageProviders.ImageKit, Path = path, VideoId = id, Now = now, NotBefore = now + delay,
+            Provider = provider, Paths = paths, VideoId = id, Now = now, NotBefore = now + delay,
         }));
     }
 
@@ -445,7 +470,7 @@ public sealed partial class UploadVideoEndpoint(
             var now = clock.GetUtcNow();
             await using var conn = await db.OpenConnectionAsync(CancellationToken.None);
             await conn.ExecuteAsync(new CommandDefinition(searchAfter is null ? UploadVideoSql.DropPathDeletion : UploadVideoSql.MarkPathAmbiguous,
-                new { Provider = StorageProviders.ImageKit, Path = path, NotBefore = now + (searchAfter ?? TimeSpan.Zero) }));
+                new { Provider = StorageProviders.ImageKit, Path = path, Paths = new[] { path }, NotBefore = now + (searchAfter ?? TimeSpan.Zero) }));
             if (searchAfter is not null) Log.QueuedByPath(log, id, path);
         }
         catch (Exception e)
@@ -457,9 +482,9 @@ public sealed partial class UploadVideoEndpoint(
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex FileIdPattern();
 
-    // PendingPath: the by-path deletion queued before an ImageKit upload, removed by the statement that inserts the row.
+    // PendingPaths: the by-path deletions queued before the file was stored, removed by the statement that inserts the row.
     private sealed record StoredVideo(string Provider, string Key, string? Path, string? ThumbnailKey, string VideoUrl,
-        string? ThumbnailUrl, string? StreamUrl, VideoContainer Container, long SizeBytes, VideoInfo Info, string? PendingPath = null);
+        string? ThumbnailUrl, string? StreamUrl, VideoContainer Container, long SizeBytes, VideoInfo Info, string[]? PendingPaths = null);
 
     private static partial class Log
     {
@@ -477,6 +502,9 @@ public sealed partial class UploadVideoEndpoint(
 
         [LoggerMessage(LogLevel.Warning, "Upload {VideoId} to ImageKit failed and its queued path {Path} could not be updated; it stays queued and is searched for later")]
         public static partial void SettleFailed(ILogger logger, Exception e, Guid videoId, string path);
+
+        [LoggerMessage(LogLevel.Warning, "The by-path deletions queued for the removed local file {Key} could not be dropped; they complete when due")]
+        public static partial void DropPendingFailed(ILogger logger, Exception e, string key);
 
         [LoggerMessage(LogLevel.Error, "Upload {VideoId} failed and its {Provider} file {File} could be neither queued nor deleted: orphaned")]
         public static partial void Orphaned(ILogger logger, Exception e, Guid videoId, string provider, string? file);

@@ -3,12 +3,13 @@ namespace IgLive.Service.Features.UploadVideo;
 internal static class UploadVideoSql
 {
     // Inserts the video and returns its author; videos_pkey and videos_storage_key (unique: a file is registered once).
-    // In the same statement, removes the by-path deletion queued before an ImageKit upload (@PendingPath, if any;
-    // storage_deletions_object_key): the file is now owned by the row, atomically.
+    // In the same statement, removes the by-path deletions queued before the file was stored (@PendingPaths: the
+    // ImageKit path, or the local video and thumbnail keys; storage_deletions_object_key): the files are now owned by
+    // the row, atomically.
     public const string Insert = """
         WITH pending AS (
             DELETE FROM storage_deletions
-            WHERE @PendingPath::text IS NOT NULL AND provider = @Provider AND storage_key = @PendingPath::text AND kind = 'path'),
+            WHERE provider = @Provider AND storage_key = ANY(@PendingPaths::text[]) AND kind = 'path'),
         v AS (
             INSERT INTO videos (id, user_id, title, description, tags, storage_provider, storage_key, storage_path,
                                 thumbnail_key, video_url, thumbnail_url, stream_url, content_type, size_bytes,
@@ -32,11 +33,12 @@ internal static class UploadVideoSql
         ON CONFLICT (provider, storage_key) DO NOTHING
         """;
 
-    // Queues, before an ImageKit upload starts, the deletion of whatever may end up at its path (the fileId is not
-    // known yet), first due at @NotBefore; storage_deletions_object_key makes it idempotent.
+    // Queues, before a file is stored (an ImageKit upload starts, a local file is moved into place), the deletion of
+    // whatever may end up at its paths (an ImageKit fileId is not known yet), first due at @NotBefore;
+    // storage_deletions_object_key makes it idempotent.
     public const string EnqueuePathDeletion = """
         INSERT INTO storage_deletions (provider, storage_key, kind, video_id, reason, enqueued_at, next_attempt_at)
-        VALUES (@Provider, @Path, 'path', @VideoId, 'upload_unconfirmed', @Now, @NotBefore)
+        SELECT @Provider, path, 'path', @VideoId, 'upload_unconfirmed', @Now, @NotBefore FROM unnest(@Paths::text[]) AS path
         ON CONFLICT (provider, storage_key) DO NOTHING
         """;
 
@@ -47,7 +49,8 @@ internal static class UploadVideoSql
         WHERE provider = @Provider AND storage_key = @Path AND kind = 'path'
         """;
 
-    // The upload failed in a way that proves nothing was stored: nothing to search for (storage_deletions_object_key).
+    // Nothing is (any longer) stored at these paths: the upload failed in a way that proves it, or the request removed
+    // its local files itself; nothing to search for (storage_deletions_object_key).
     public const string DropPathDeletion =
-        "DELETE FROM storage_deletions WHERE provider = @Provider AND storage_key = @Path AND kind = 'path'";
+        "DELETE FROM storage_deletions WHERE provider = @Provider AND storage_key = ANY(@Paths::text[]) AND kind = 'path'";
 }

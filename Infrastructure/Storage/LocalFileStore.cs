@@ -23,6 +23,9 @@ public sealed partial class LocalFileStore(IOptions<StorageOptions> options, IHo
     /// <summary>Where uploads are written until complete (no key resolves there; nothing serves it).</summary>
     public string IncomingPath => Path.Combine(Root, ".incoming");
 
+    /// <summary>How old an unfinished upload's leftovers must be before they are removed (<c>Storage:IncomingMaxAgeMinutes</c>).</summary>
+    public TimeSpan IncomingMaxAge => TimeSpan.FromMinutes(options.Value.IncomingMaxAgeMinutes);
+
     /// <summary>
     /// Deletes the <c>*.part</c> files in <see cref="IncomingPath"/> not written to for <c>Storage:IncomingMaxAgeMinutes</c>:
     /// what uploads left behind when their process was killed (a live upload removes its own on any failure, and keeps

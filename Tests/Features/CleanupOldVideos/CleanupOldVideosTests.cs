@@ -8,6 +8,7 @@ using Dapper;
 using IgLive.Service.Features.CleanupOldVideos;
 using IgLive.Service.Infrastructure.Storage;
 using IgLive.Service.Tests.Fakes;
+using IgLive.Service.Tests.Features.UploadVideo;
 using IgLive.Service.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -341,6 +342,104 @@ public sealed class CleanupOldVideosTests
     }
 
     [Test]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task A_local_upload_killed_between_moving_the_file_and_writing_its_row_leaves_nothing_after_cleanup()
+    {
+        // A real process, really killed: its "ffmpeg" (the thumbnail step, after the move, before the insert) hangs.
+        // Its own database and clock: the cleanup below runs an hour ahead, which the other tests must not see.
+        await using var own = await ServiceFactory.CreateAsync();
+        var bin = Directory.CreateTempSubdirectory("iglive-fake-ffmpeg").FullName;
+        var fake = Path.Combine(bin, "ffmpeg");
+        await File.WriteAllTextAsync(fake, "#!/bin/sh\nsleep 120\n");
+        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var port = FreePort();
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "IgLive.Service.dll") },
+            WorkingDirectory = own.StoragePath,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["ConnectionStrings__Postgres"] = own.ConnectionString,
+                ["Auth__JwtSecret"] = ServiceFactory.JwtSecret,
+                ["Storage__LocalPath"] = own.StoragePath,
+                ["Cleanup__SchedulerEnabled"] = "false",
+                ["Cleanup__DrainerEnabled"] = "false",
+                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+                ["Logging__LogLevel__Default"] = "Warning",
+                ["PATH"] = bin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+            },
+        };
+        using var process = Process.Start(start)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(150) };
+        await WaitUntilAsync(async () => (await TryGetAsync(http, "/health/ready")) == HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+
+        http.DefaultRequestHeaders.Authorization = new("Bearer", RealTimeUserToken(Guid.NewGuid()));
+        var videos = Path.Combine(own.StoragePath, "videos");
+        string[] Stored() => Directory.Exists(videos) ? Directory.GetFiles(videos, "*.mp4", SearchOption.AllDirectories) : [];
+        var before = Stored();
+        var upload = http.PostAsync("/api/videos", UploadHelpers.Form(UploadHelpers.Fixture("tiny.mp4")));
+        await WaitUntilAsync(() => Task.FromResult(Stored().Except(before).Any()), TimeSpan.FromSeconds(30));
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        Assert.That(async () => await upload, Throws.InstanceOf<HttpRequestException>(), "the process died mid-request");
+
+        var leftover = Stored().Except(before).Single();
+        await using var db = own.OpenConnection();
+        var pending = (await db.QueryAsync<(string Key, DateTime Due)>(
+            "SELECT storage_key, next_attempt_at FROM storage_deletions WHERE provider = 'local' AND kind = 'path'")).ToList();
+        Assert.That(pending.Select(p => p.Key), Has.Some.EndsWith(Path.GetFileName(leftover)), "queued before the move");
+        Assert.That(await db.ExecuteScalarAsync<long>("SELECT count(*) FROM videos WHERE storage_provider = 'local' AND storage_key = @k",
+            new { k = Path.GetRelativePath(own.StoragePath, leftover) }), Is.Zero, "no row was written");
+
+        // Due an hour (Storage:IncomingMaxAgeMinutes) after the move, never while an upload could still be running.
+        var due = pending.Max(p => p.Due);
+        if (own.Clock.GetUtcNow() <= due) own.Clock.Advance(due - own.Clock.GetUtcNow().UtcDateTime + TimeSpan.FromMinutes(1));
+        var body = await (await own.CreateClient(ServiceRoleToken(own)).PostAsync("/api/admin/cleanup", null)).JsonAsync();
+
+        Assert.That(body.GetProperty("failures").GetInt32(), Is.Zero);
+        Assert.That(File.Exists(leftover), Is.False, "the moved file is deleted");
+        Assert.That(await db.ExecuteScalarAsync<long>("SELECT count(*) FROM storage_deletions WHERE provider = 'local' AND kind = 'path'"), Is.Zero);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<HttpStatusCode?> TryGetAsync(HttpClient http, string path)
+    {
+        try { return (await http.GetAsync(path)).StatusCode; }
+        catch (HttpRequestException) { return null; }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"condition not met within {limit}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>A local user token on the real clock (the separate process does not share the fixture's fake clock).</summary>
+    private static string RealTimeUserToken(Guid userId)
+    {
+        var key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(ServiceFactory.JwtSecret));
+        var now = DateTime.UtcNow;
+        var token = new JwtSecurityToken("http://localhost:8080/auth/v1", "authenticated",
+            [new Claim("sub", userId.ToString()), new Claim("email", $"{userId:N}@example.test"), new Claim("role", "authenticated")],
+            now, now.AddHours(1), new SigningCredentials(key, SecurityAlgorithms.HmacSha256));
+        return new JwtSecurityTokenHandler().WriteToken(token);
+    }
+
+    [Test]
     public async Task Changing_the_cron_replaces_the_stored_trigger_at_the_next_start()
     {
         string cs;
@@ -481,10 +580,10 @@ public sealed class CleanupOldVideosTests
         return id;
     }
 
-    private string ServiceRoleToken()
+    private string ServiceRoleToken(ServiceFactory? on = null)
     {
         var key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(ServiceFactory.JwtSecret));
-        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var now = (on ?? app).Clock.GetUtcNow().UtcDateTime;
         var token = new JwtSecurityToken("http://localhost:8080/auth/v1", "authenticated",
             [new Claim("role", CleanupOldVideosEndpoint.ServiceRole)], now, now.AddHours(1),
             new SigningCredentials(key, SecurityAlgorithms.HmacSha256));

@@ -57,6 +57,8 @@ public sealed class UploadVideoTests
                 "SELECT storage_provider, storage_key, content_type FROM videos WHERE id = @id", new { id });
             Assert.That(row.Provider, Is.EqualTo("local"));
             Assert.That(row.Key, Is.EqualTo($"videos/{id.ToString("N")[..2]}/{id:N}.mp4"));
+            Assert.That(await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM storage_deletions WHERE video_id = @id", new { id }), Is.Zero,
+                "the deletions queued before the move went with the row's insert");
         }
 
         var served = await app.CreateClient().GetAsync(video.GetProperty("video_url").GetString());
