@@ -100,7 +100,7 @@ public sealed partial class CleanupOldVideosRunner(
         }
         finally
         {
-            await lockConn.ReleaseSessionLockAsync(CleanupOldVideosSql.Unlock, CleanupOldVideosSql.RunLockKey);
+            await lockConn.ReleaseSessionLockAsync(db, CleanupOldVideosSql.Unlock, CleanupOldVideosSql.RunLockKey);
         }
     }
 

@@ -67,10 +67,11 @@ public static partial class DatabaseExtensions
 
     /// <summary>
     /// Releases a session advisory lock taken on <paramref name="conn"/>. Pooled connections are not reset (see
-    /// <see cref="AddIgLiveDatabase"/>), so if the release fails the pool is cleared: the connection is then closed
-    /// instead of going back to the pool still holding the lock.
+    /// <see cref="AddIgLiveDatabase"/>), so if the release fails the data source's pool is cleared: the connection is
+    /// then closed when it is returned instead of going back to the pool still holding the lock.
+    /// (<c>NpgsqlConnection.ClearPool</c> would not do: it only knows pools made from connection strings.)
     /// </summary>
-    public static async Task ReleaseSessionLockAsync(this NpgsqlConnection conn, string unlockSql, long key)
+    public static async Task ReleaseSessionLockAsync(this NpgsqlConnection conn, NpgsqlDataSource db, string unlockSql, long key)
     {
         try
         {
@@ -80,7 +81,7 @@ public static partial class DatabaseExtensions
         }
         catch
         {
-            NpgsqlConnection.ClearPool(conn);
+            db.Clear();
             throw;
         }
     }

@@ -48,7 +48,7 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource db, ILogger<Databa
         }
         finally
         {
-            await lockConn.ReleaseSessionLockAsync("SELECT pg_advisory_unlock(@Key)", LockKey);
+            await lockConn.ReleaseSessionLockAsync(db, "SELECT pg_advisory_unlock(@Key)", LockKey);
         }
     }
 
