@@ -8,17 +8,21 @@ namespace IgLive.Service.Infrastructure.Auth;
 
 /// <summary>
 /// <c>Auth:Mode=Local</c>: users in <c>local_users</c>, one <c>local_sessions</c> row per login, refresh tokens in
-/// <c>local_refresh_tokens</c> stored only as SHA-256 hashes. A refresh token is single-use: using it marks it used
-/// and issues its child; presenting a used token again is taken as theft and revokes the whole session (its child
-/// too). Unlike Supabase there is no 10-second reuse allowance: the plain child token is never stored, so it could
-/// not be handed out again — a client that refreshes twice concurrently is logged out.
+/// <c>local_refresh_tokens</c> stored only as SHA-256 hashes. A refresh token rotates: using it marks it used and
+/// issues its child, derived from it (<see cref="ChildOf"/>). As in Supabase, a used token presented again within 10 s
+/// of its use, or while it is the parent of the active token, gets the active token (the same one, so there is only
+/// ever one chain); any other reuse is taken as theft and revokes the whole session.
 /// </summary>
 public sealed partial class LocalAuthProvider(
-    NpgsqlDataSource db, LocalTokenIssuer issuer, LocalPasswordHasher hasher, TimeProvider clock, ILogger<LocalAuthProvider> log)
+    NpgsqlDataSource db, LocalTokenIssuer issuer, LocalSigningKey signingKey, LocalPasswordHasher hasher, TimeProvider clock,
+    ILogger<LocalAuthProvider> log)
     : IAuthProvider
 {
     /// <summary>How long a used refresh token may be used again (GoTrue's default REFRESH_TOKEN_REUSE_INTERVAL).</summary>
     public static readonly TimeSpan ReuseInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How far down its chain a reused token's active successor is looked for.</summary>
+    private const int MaxReuseWalk = 16;
 
     public async Task<AuthOutcome> SignUpAsync(SignUpCommand command, UserCreatedHook onCreated, CancellationToken ct)
     {
@@ -77,15 +81,24 @@ public sealed partial class LocalAuthProvider(
         if (token.UsedAt is { } usedAt)
         {
             // Supabase's allowance (GoTrue's REFRESH_TOKEN_REUSE_INTERVAL, 10 s): a token used moments ago (concurrent
-            // refreshes from two tabs) or the parent of the active token (the client lost the response) may be used
-            // again. GoTrue hands out the active token; only its hash is stored here, so a sibling of it is issued.
+            // refreshes from two tabs) or the parent of the active token (the client lost the answer) may be used again,
+            // and gets the session's active token — the same one, never a second chain. Children are derived from their
+            // parent (ChildOf), so the active token is found by walking down the chain from the presented one.
             if (usedAt >= now - ReuseInterval || !token.ChildUsed)
             {
-                var sibling = NewRefreshToken();
-                await conn.ExecuteAsync(new CommandDefinition(LocalAuthSql.IssueSibling,
-                    new { token.Id, token.SessionId, TokenHash = HashToken(sibling), Now = now }, tx, cancellationToken: ct));
-                await tx.CommitAsync(ct);
-                return new AuthSessionIssued(Session(new AuthUser(token.UserId, token.Email), token.SessionId, sibling));
+                var candidate = ChildOf(refreshToken);
+                for (var depth = 0; depth < MaxReuseWalk; depth++)
+                {
+                    var link = await conn.QuerySingleOrDefaultAsync<ChainLink>(new CommandDefinition(LocalAuthSql.TokenInSession,
+                        new { TokenHash = HashToken(candidate), token.SessionId }, tx, cancellationToken: ct));
+                    if (link is null) break; // a child from before derivation: no allowance
+                    if (link.UsedAt is null)
+                    {
+                        await tx.CommitAsync(ct);
+                        return new AuthSessionIssued(Session(new AuthUser(token.UserId, token.Email), token.SessionId, candidate));
+                    }
+                    candidate = ChildOf(candidate);
+                }
             }
             await conn.ExecuteAsync(new CommandDefinition(LocalAuthSql.RevokeSession,
                 new { Id = token.SessionId, Now = now, Reason = "refresh_token_reuse" }, tx, cancellationToken: ct));
@@ -94,7 +107,7 @@ public sealed partial class LocalAuthProvider(
             return new AuthRefused(AuthRefusal.InvalidRefreshToken);
         }
 
-        var child = NewRefreshToken();
+        var child = ChildOf(refreshToken);
         await conn.ExecuteAsync(new CommandDefinition(LocalAuthSql.Rotate,
             new { token.Id, token.SessionId, TokenHash = HashToken(child), Now = now }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
@@ -129,6 +142,21 @@ public sealed partial class LocalAuthProvider(
     private static string NewRefreshToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     private static byte[] HashToken(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    /// <summary>
+    /// The child a refresh token rotates into: HMAC-SHA256 of the parent under a key derived (HKDF) from the signing
+    /// secret. Unguessable without the secret, and the same every time, so a reuse can be given the existing child.
+    /// </summary>
+    private string ChildOf(string parent)
+    {
+        var key = HKDF.DeriveKey(HashAlgorithmName.SHA256, signingKey.Key.Key, 32, info: "iglive local refresh-token chain"u8.ToArray());
+        return Base64Url.EncodeToString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(parent)));
+    }
+
+    private sealed class ChainLink
+    {
+        public DateTimeOffset? UsedAt { get; init; }
+    }
 
     private sealed class LocalUserRow
     {
@@ -197,11 +225,9 @@ internal static class LocalAuthSql
         INSERT INTO local_refresh_tokens (session_id, token_hash, parent_id, created_at) VALUES (@SessionId, @TokenHash, @Id, @Now)
         """;
 
-    // Another child of an already used token (the reuse allowance); its used_at stays, so the 10 s do not slide; primary keys.
-    public const string IssueSibling = """
-        WITH s AS (UPDATE local_sessions SET refreshed_at = @Now WHERE id = @SessionId)
-        INSERT INTO local_refresh_tokens (session_id, token_hash, parent_id, created_at) VALUES (@SessionId, @TokenHash, @Id, @Now)
-        """;
+    // A token of this session by hash, and whether it was used (the reuse allowance's walk); local_refresh_tokens_hash_key.
+    public const string TokenInSession =
+        "SELECT used_at FROM local_refresh_tokens WHERE token_hash = @TokenHash AND session_id = @SessionId";
 
     // Revokes a session (all its refresh tokens stop working: refresh checks revoked_at); local_sessions_pkey.
     public const string RevokeSession = """

@@ -219,13 +219,31 @@ public sealed class LocalAuthTests
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => RefreshAsync(token)));
 
-        foreach (var answer in answers)
+        var sessions = new List<JsonElement>();
+        foreach (var answer in answers) sessions.Add(await answer.JsonAsync());
+        Assert.That(sessions.Select(RefreshToken).Distinct().Count(), Is.EqualTo(1), "one chain: everybody gets the active token");
+        foreach (var next in sessions)
         {
-            var next = await answer.JsonAsync();
             Assert.That(SessionId(next), Is.EqualTo(SessionId(session)));
             Assert.That((await app.CreateClient(AccessToken(next)).GetAsync("/api/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That((await RefreshAsync(RefreshToken(next))).StatusCode, Is.EqualTo(HttpStatusCode.OK), "each new refresh token works");
         }
+        Assert.That((await RefreshAsync(RefreshToken(sessions[0]))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task A_reused_token_gets_the_active_token_so_a_thief_and_the_owner_share_one_chain_and_old_reuse_is_caught()
+    {
+        var (session, _, _, _) = await SignUpAsync();
+        var stolen = RefreshToken(session);
+        var owners = RefreshToken(await (await RefreshAsync(stolen)).JsonAsync());
+
+        var thiefs = RefreshToken(await (await RefreshAsync(stolen)).JsonAsync()); // parent of the active token: allowed
+
+        Assert.That(thiefs, Is.EqualTo(owners), "no second chain");
+        var latest = RefreshToken(await (await RefreshAsync(owners)).JsonAsync());
+        app.Clock.Advance(TimeSpan.FromSeconds(11));
+        await (await RefreshAsync(stolen)).AssertProblemAsync(HttpStatusCode.Unauthorized); // two generations old
+        await (await RefreshAsync(latest)).AssertProblemAsync(HttpStatusCode.Unauthorized);  // the whole session is revoked
     }
 
     [Test]
