@@ -76,7 +76,7 @@ public sealed partial class UploadVideoEndpoint(
             .Accepts<UploadVideoForm>("multipart/form-data", "application/json")
             .Produces<VideoDto>(201, "application/json")
             .ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404).ProducesProblemDetails(409)
-            .ProducesProblemDetails(413).ProducesProblemDetails(415).ProducesProblemDetails(502).ProducesProblemDetails(503));
+            .ProducesProblemDetails(408).ProducesProblemDetails(413).ProducesProblemDetails(415).ProducesProblemDetails(502).ProducesProblemDetails(503));
     }
 
     public override async Task HandleAsync(CancellationToken ct)
@@ -142,7 +142,15 @@ public sealed partial class UploadVideoEndpoint(
             if (stored is null) { AddError(new ValidationFailure("file", "a video file is required")); ThrowIfAnyErrors(); }
             var f = ValidateFields(fields);
 
-            var dto = await InsertAsync(id, f, stored!);
+            if (await InsertAsync(id, f, stored!) is not { } dto)
+            {
+                // The upload outlived the deletion queued for its files (Storage:IncomingMaxAgeMinutes, or ImageKit's
+                // upload timeout plus search delay), which may already have removed them: refuse it; the finally
+                // block removes whatever is left.
+                Log.Outlived(log, id);
+                await Send.ResultAsync(ProblemsExtensions.Problem(408, "The upload took too long to complete and was discarded; send it again.", "Upload too slow"));
+                return;
+            }
             committed = true;
             Uploaded.Add(1, new KeyValuePair<string, object?>("provider", stored!.Provider));
             Log.Uploaded(log, id, dto.Author.Id, stored.Provider, stored.SizeBytes);
@@ -230,13 +238,13 @@ public sealed partial class UploadVideoEndpoint(
             // From the move on, the video (and then its thumbnail) sits where it is served from, before its row exists:
             // queue their deletion first, due once the upload must long be over, so a process killed before the insert
             // leaves no file behind. The insert removes these rows in its own statement.
-            await QueuePathDeletionAsync(id, StorageProviders.Local, [key, thumbnailKey], local.IncomingMaxAge);
+            var pendingUntil = await QueuePathDeletionAsync(id, StorageProviders.Local, [key, thumbnailKey], local.IncomingMaxAge);
             Directory.CreateDirectory(Path.GetDirectoryName(final)!);
             File.Move(temp, final);
             var hasThumbnail = await Thumbnailer.TryCreateAsync(final, thumbnail, log, ct);
             done = true;
             return new StoredVideo(StorageProviders.Local, key, key, hasThumbnail ? thumbnailKey : null, "/media/" + key,
-                hasThumbnail ? "/media/" + thumbnailKey : null, null, container, stream.BytesRead, info, [key, thumbnailKey]);
+                hasThumbnail ? "/media/" + thumbnailKey : null, null, container, stream.BytesRead, info, [key, thumbnailKey], pendingUntil);
         }
         catch (UploadTooLargeException)
         {
@@ -270,7 +278,8 @@ public sealed partial class UploadVideoEndpoint(
         // ImageKit's answer proves nothing was stored.
         var fileName = $"{id:N}.{container.Extension}";
         var path = ImageKitClient.FilePath(o.Folder, fileName);
-        await QueuePathDeletionAsync(id, StorageProviders.ImageKit, [path], TimeSpan.FromSeconds(o.UploadTimeoutSeconds + o.OrphanSearchDelaySeconds)); // nothing sent if this fails
+        var pendingUntil = await QueuePathDeletionAsync(id, StorageProviders.ImageKit, [path],
+            TimeSpan.FromSeconds(o.UploadTimeoutSeconds + o.OrphanSearchDelaySeconds)); // nothing sent if this fails
         ImageKitFile file;
         try
         {
@@ -295,7 +304,7 @@ public sealed partial class UploadVideoEndpoint(
         }
         var url = file.Url!.TrimEnd('/');
         return new StoredVideo(StorageProviders.ImageKit, file.FileId!, file.FilePath, null, url, url + "/ik-thumbnail.jpg",
-            url + StreamSuffix, container, stream.BytesRead, new VideoInfo(file.Duration, file.Width, file.Height).Sane(), [path]);
+            url + StreamSuffix, container, stream.BytesRead, new VideoInfo(file.Duration, file.Width, file.Height).Sane(), [path], pendingUntil);
     }
 
     private static void DeleteQuietly(string path)
@@ -359,7 +368,8 @@ public sealed partial class UploadVideoEndpoint(
                     return;
                 }
             }
-            dto = await InsertAsync(id, fields, stored);
+            dto = await InsertAsync(id, fields, stored)
+                  ?? throw new InvalidOperationException("a registration queues no deletion, so its insert cannot be refused");
         }
         catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "videos_storage_key" })
         {
@@ -374,18 +384,19 @@ public sealed partial class UploadVideoEndpoint(
 
     // ---------------- shared ----------------
 
-    private async Task<VideoDto> InsertAsync(Guid id, VideoFields f, StoredVideo s)
+    private async Task<VideoDto?> InsertAsync(Guid id, VideoFields f, StoredVideo s)
     {
         var now = clock.GetUtcNow();
         var expiresAt = now.AddDays(cleanup.Value.RetentionDays);
         await using var conn = await db.OpenConnectionAsync(CancellationToken.None);
         // Not cancelled by the client going away: once the file is complete the row is written (or the file discarded).
-        var author = await conn.QuerySingleAsync<AuthorDto>(new CommandDefinition(UploadVideoSql.Insert, new
+        var author = await conn.QuerySingleOrDefaultAsync<AuthorDto>(new CommandDefinition(UploadVideoSql.Insert, new
         {
             Id = id, UserId = User.UserId(), f.Title, f.Description, f.Tags, s.Provider, s.Key, s.Path, s.ThumbnailKey,
             s.VideoUrl, s.ThumbnailUrl, s.StreamUrl, s.Container.ContentType, s.SizeBytes, s.Info.DurationSeconds,
-            s.Info.Width, s.Info.Height, Now = now, ExpiresAt = expiresAt, PendingPaths = s.PendingPaths ?? [],
+            s.Info.Width, s.Info.Height, Now = now, ExpiresAt = expiresAt, PendingPaths = s.PendingPaths ?? [], s.PendingNotBefore,
         }));
+        if (author is null) return null; // a queued deletion of its files came due first (see UploadVideoSql.Insert)
         return new VideoDto
         {
             Id = id, Title = f.Title, Description = f.Description, Tags = f.Tags, VideoUrl = s.VideoUrl, ThumbnailUrl = s.ThumbnailUrl,
@@ -448,14 +459,17 @@ public sealed partial class UploadVideoEndpoint(
     }
 
     /// <summary>Queues the deletion by path of the files about to be stored, due after <paramref name="delay"/>.</summary>
-    private async Task QueuePathDeletionAsync(Guid id, string provider, string[] paths, TimeSpan delay)
+    private async Task<DateTimeOffset> QueuePathDeletionAsync(Guid id, string provider, string[] paths, TimeSpan delay)
     {
         var now = clock.GetUtcNow();
+        var notBefore = now + delay;
+        notBefore = notBefore.AddTicks(-(notBefore.UtcTicks % 10)); // PostgreSQL's microseconds: compared for equality later
         await using var conn = await db.OpenConnectionAsync(CancellationToken.None);
         await conn.ExecuteAsync(new CommandDefinition(UploadVideoSql.EnqueuePathDeletion, new
         {
-            Provider = provider, Paths = paths, VideoId = id, Now = now, NotBefore = now + delay,
+            Provider = provider, Paths = paths, VideoId = id, Now = now, NotBefore = notBefore,
         }));
+        return notBefore;
     }
 
     /// <summary>
@@ -484,7 +498,8 @@ public sealed partial class UploadVideoEndpoint(
 
     // PendingPaths: the by-path deletions queued before the file was stored, removed by the statement that inserts the row.
     private sealed record StoredVideo(string Provider, string Key, string? Path, string? ThumbnailKey, string VideoUrl,
-        string? ThumbnailUrl, string? StreamUrl, VideoContainer Container, long SizeBytes, VideoInfo Info, string[]? PendingPaths = null);
+        string? ThumbnailUrl, string? StreamUrl, VideoContainer Container, long SizeBytes, VideoInfo Info, string[]? PendingPaths = null,
+        DateTimeOffset? PendingNotBefore = null);
 
     private static partial class Log
     {
@@ -502,6 +517,9 @@ public sealed partial class UploadVideoEndpoint(
 
         [LoggerMessage(LogLevel.Warning, "Upload {VideoId} to ImageKit failed and its queued path {Path} could not be updated; it stays queued and is searched for later")]
         public static partial void SettleFailed(ILogger logger, Exception e, Guid videoId, string path);
+
+        [LoggerMessage(LogLevel.Warning, "Upload {VideoId} outlived the deletion queued for its files and was refused (408)")]
+        public static partial void Outlived(ILogger logger, Guid videoId);
 
         [LoggerMessage(LogLevel.Warning, "The by-path deletions queued for the removed local file {Key} could not be dropped; they complete when due")]
         public static partial void DropPendingFailed(ILogger logger, Exception e, string key);

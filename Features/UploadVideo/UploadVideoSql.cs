@@ -4,19 +4,23 @@ internal static class UploadVideoSql
 {
     // Inserts the video and returns its author; videos_pkey and videos_storage_key (unique: a file is registered once).
     // In the same statement, removes the by-path deletions queued before the file was stored (@PendingPaths: the
-    // ImageKit path, or the local video and thumbnail keys; storage_deletions_object_key): the files are now owned by
-    // the row, atomically.
+    // ImageKit path, or the local video and thumbnail keys; storage_deletions_object_key), and inserts only if every
+    // one of them was still untouched (due at @PendingNotBefore, as queued): a row the drainer has claimed (its lease
+    // moved next_attempt_at) may be deleting the file right now, so then nothing is inserted and the upload is refused.
     public const string Insert = """
         WITH pending AS (
             DELETE FROM storage_deletions
-            WHERE provider = @Provider AND storage_key = ANY(@PendingPaths::text[]) AND kind = 'path'),
+            WHERE provider = @Provider AND storage_key = ANY(@PendingPaths::text[]) AND kind = 'path'
+              AND next_attempt_at = @PendingNotBefore
+            RETURNING 1),
         v AS (
             INSERT INTO videos (id, user_id, title, description, tags, storage_provider, storage_key, storage_path,
                                 thumbnail_key, video_url, thumbnail_url, stream_url, content_type, size_bytes,
                                 duration_seconds, width, height, created_at, expires_at)
-            VALUES (@Id, @UserId, @Title, @Description, @Tags, @Provider, @Key, @Path,
-                    @ThumbnailKey, @VideoUrl, @ThumbnailUrl, @StreamUrl, @ContentType, @SizeBytes,
-                    @DurationSeconds, @Width, @Height, @Now, @ExpiresAt)
+            SELECT @Id, @UserId, @Title, @Description, @Tags, @Provider, @Key, @Path,
+                   @ThumbnailKey, @VideoUrl, @ThumbnailUrl, @StreamUrl, @ContentType, @SizeBytes,
+                   @DurationSeconds, @Width, @Height, @Now, @ExpiresAt
+            WHERE (SELECT count(*) FROM pending) = cardinality(@PendingPaths::text[])
             RETURNING user_id)
         SELECT p.id, p.username, p.display_name, p.avatar_url FROM v JOIN profiles p ON p.id = v.user_id
         """;

@@ -294,6 +294,32 @@ public sealed class UploadVideoTests
     }
 
     [Test]
+    public async Task An_upload_whose_queued_deletion_was_claimed_before_its_insert_is_refused_and_leaves_nothing()
+    {
+        // A request that outlives Storage:IncomingMaxAgeMinutes (a client dribbling the fields after the file) lets the
+        // drainer claim the deletion queued before the move, i.e. move its next_attempt_at to a lease, and delete the
+        // file. The insert must then refuse, not answer 201 for a video without a file. Here a trigger plays the
+        // drainer's claim on every queued path row, so the insert always finds them touched.
+        await using var own = await ServiceFactory.CreateAsync();
+        await using (var conn = own.OpenConnection())
+            await conn.ExecuteAsync("""
+                CREATE FUNCTION claim_at_once() RETURNS trigger LANGUAGE plpgsql AS $f$
+                BEGIN NEW.next_attempt_at := NEW.next_attempt_at + interval '1 minute'; RETURN NEW; END $f$;
+                CREATE TRIGGER claim_at_once BEFORE INSERT ON storage_deletions FOR EACH ROW WHEN (NEW.kind = 'path')
+                    EXECUTE FUNCTION claim_at_once();
+                """);
+        var user = await own.CreateUserAsync();
+
+        var rsp = await user.Client.PostAsync("/api/videos", UploadHelpers.Form(UploadHelpers.Fixture("tiny.mp4")));
+
+        await rsp.AssertProblemAsync(HttpStatusCode.RequestTimeout);
+        Assert.That(await own.CountVideosAsync(user.Id), Is.Zero);
+        Assert.That(await own.StrayFilesAsync(), Is.Empty);
+        await using (var conn = own.OpenConnection())
+            Assert.That(await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM storage_deletions"), Is.Zero, "the request removed its files and their rows");
+    }
+
+    [Test]
     public async Task Other_content_types_are_415()
     {
         var user = await app.CreateUserAsync();
