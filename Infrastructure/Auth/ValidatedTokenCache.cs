@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace IgLive.Service.Infrastructure.Auth;
 
@@ -42,7 +43,8 @@ public sealed class ValidatedTokenCache(TimeProvider clock) : IDisposable
         o.Events.OnTokenValidated = async ctx =>
         {
             await validated(ctx);
-            if (ctx.Result is null && ctx.Principal is { } principal && BearerToken(ctx.Request) is { } token
+            // Keyed by the token that was validated (not re-read from the request), looked up by the header's.
+            if (ctx.Result is null && ctx.Principal is { } principal && ctx.SecurityToken is JsonWebToken { EncodedToken: var token }
                 && ctx.SecurityToken.ValidTo > DateTime.MinValue)
                 Remember(token, principal, ctx.SecurityToken.ValidTo);
         };
