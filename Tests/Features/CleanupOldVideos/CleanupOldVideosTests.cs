@@ -313,22 +313,7 @@ public sealed class CleanupOldVideosTests
     {
         var owner = await app.CreateUserAsync();
         var video = await SeedLocalVideoAsync(app, owner, app.Clock.GetUtcNow().AddMinutes(-1), withThumbnail: true);
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "IgLive.Service.dll"), "cleanup" },
-            WorkingDirectory = app.StoragePath,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["ConnectionStrings__Postgres"] = app.ConnectionString,
-                ["Auth__JwtSecret"] = ServiceFactory.JwtSecret,
-                ["Storage__LocalPath"] = app.StoragePath,
-                ["Logging__LogLevel__Default"] = "Warning",
-            },
-        };
-
-        using var process = Process.Start(start)!;
+        using var process = StartServiceProcess(app, "cleanup", new Dictionary<string, string>());
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -353,25 +338,13 @@ public sealed class CleanupOldVideosTests
         await File.WriteAllTextAsync(fake, "#!/bin/sh\nsleep 120\n");
         File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var port = FreePort();
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        using var process = StartServiceProcess(own, null, new Dictionary<string, string>
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "IgLive.Service.dll") },
-            WorkingDirectory = own.StoragePath,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["ConnectionStrings__Postgres"] = own.ConnectionString,
-                ["Auth__JwtSecret"] = ServiceFactory.JwtSecret,
-                ["Storage__LocalPath"] = own.StoragePath,
-                ["Cleanup__SchedulerEnabled"] = "false",
-                ["Cleanup__DrainerEnabled"] = "false",
-                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
-                ["Logging__LogLevel__Default"] = "Warning",
-                ["PATH"] = bin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
-            },
-        };
-        using var process = Process.Start(start)!;
+            ["Cleanup__SchedulerEnabled"] = "false",
+            ["Cleanup__DrainerEnabled"] = "false",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["PATH"] = bin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+        });
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(150) };
@@ -403,6 +376,28 @@ public sealed class CleanupOldVideosTests
         Assert.That(body.GetProperty("failures").GetInt32(), Is.Zero);
         Assert.That(File.Exists(leftover), Is.False, "the moved file is deleted");
         Assert.That(await db.ExecuteScalarAsync<long>("SELECT count(*) FROM storage_deletions WHERE provider = 'local' AND kind = 'path'"), Is.Zero);
+    }
+
+    /// <summary>The built service as a separate process on <paramref name="on"/>'s database and storage, with output redirected.</summary>
+    private static Process StartServiceProcess(ServiceFactory on, string? command, Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "IgLive.Service.dll") },
+            WorkingDirectory = on.StoragePath,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["ConnectionStrings__Postgres"] = on.ConnectionString,
+                ["Auth__JwtSecret"] = ServiceFactory.JwtSecret,
+                ["Storage__LocalPath"] = on.StoragePath,
+                ["Logging__LogLevel__Default"] = "Warning",
+            },
+        };
+        if (command is not null) start.ArgumentList.Add(command);
+        foreach (var (k, v) in environment) start.Environment[k] = v;
+        return Process.Start(start)!;
     }
 
     private static int FreePort()
