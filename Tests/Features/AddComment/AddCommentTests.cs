@@ -7,19 +7,11 @@ using IgLive.Service.Tests.Infrastructure;
 namespace IgLive.Service.Tests.Features.AddComment;
 
 [TestFixture]
-public sealed class AddCommentTests
+public sealed class AddCommentTests : ServiceFixture
 {
-    private ServiceFactory app = null!;
-
-    [OneTimeSetUp]
-    public async Task Start() => app = await ServiceFactory.CreateAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop() => await app.DisposeAsync();
-
     private async Task<(long Counter, long Rows)> CountsAsync(Guid id)
     {
-        await using var conn = app.OpenConnection();
+        await using var conn = App.OpenConnection();
         return await conn.QuerySingleAsync<(long, long)>(
             "SELECT comments_count, (SELECT count(*) FROM video_comments WHERE video_id = v.id) FROM videos v WHERE id = @id", new { id });
     }
@@ -32,9 +24,9 @@ public sealed class AddCommentTests
     [TestCase("line one\nline two\ttabbed")]
     public async Task Text_is_stored_and_returned_verbatim(string text)
     {
-        var author = await app.CreateUserAsync();
-        var commenter = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author);
+        var author = await App.CreateUserAsync();
+        var commenter = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author);
 
         var rsp = await commenter.Client.PostAsJsonAsync($"/api/videos/{id}/comments", new { text });
         var comment = await rsp.JsonAsync(HttpStatusCode.Created);
@@ -48,7 +40,7 @@ public sealed class AddCommentTests
             Assert.That(comment.GetProperty("author").GetProperty("username").GetString(), Is.EqualTo(commenter.Username));
             Assert.That(rsp.Headers.Location?.ToString(), Is.EqualTo($"/api/videos/{id}/comments/{commentId}"));
         });
-        await using var conn = app.OpenConnection();
+        await using var conn = App.OpenConnection();
         Assert.That(await conn.ExecuteScalarAsync<string>("SELECT text FROM video_comments WHERE id = @commentId", new { commentId }), Is.EqualTo(text));
         Assert.That(await CountsAsync(id), Is.EqualTo((1L, 1L)));
     }
@@ -56,8 +48,8 @@ public sealed class AddCommentTests
     [Test]
     public async Task Text_is_trimmed()
     {
-        var author = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author);
+        var author = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author);
         var comment = await (await author.Client.PostAsJsonAsync($"/api/videos/{id}/comments", new { text = "  \n hi there \t " })).JsonAsync(HttpStatusCode.Created);
         Assert.That(comment.GetProperty("text").GetString(), Is.EqualTo("hi there"));
     }
@@ -65,8 +57,8 @@ public sealed class AddCommentTests
     [Test]
     public async Task Exactly_1000_characters_pass_and_1001_are_refused()
     {
-        var author = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author);
+        var author = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author);
 
         await (await author.Client.PostAsJsonAsync($"/api/videos/{id}/comments", new { text = new string('a', 1000) })).JsonAsync(HttpStatusCode.Created);
         // Characters are code points: 1000 emoji are 2000 UTF-16 units and still fit, as PostgreSQL counts them.
@@ -89,8 +81,8 @@ public sealed class AddCommentTests
     [TestCase("""{"text": "lone \ud800 surrogate"}""")]
     public async Task Empty_whitespace_null_or_unstorable_text_is_a_400_on_text(string json)
     {
-        var author = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author);
+        var author = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author);
         var rsp = await author.Client.PostAsync($"/api/videos/{id}/comments", new StringContent(json, Encoding.UTF8, "application/json"));
         var problem = await rsp.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.That(problem.FieldErrors("text"), Is.Not.Empty);
@@ -102,8 +94,8 @@ public sealed class AddCommentTests
     [TestCase("""["text"]""")]
     public async Task A_malformed_body_is_a_400(string json)
     {
-        var author = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author);
+        var author = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author);
         var rsp = await author.Client.PostAsync($"/api/videos/{id}/comments", new StringContent(json, Encoding.UTF8, "application/json"));
         await rsp.AssertProblemAsync(HttpStatusCode.BadRequest);
     }
@@ -111,8 +103,8 @@ public sealed class AddCommentTests
     [Test]
     public async Task The_singular_route_of_the_prototype_is_an_alias()
     {
-        var author = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author);
+        var author = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author);
         var comment = await (await author.Client.PostAsJsonAsync($"/api/videos/{id}/comment", new { text = "old client" })).JsonAsync(HttpStatusCode.Created);
         Assert.That(comment.GetProperty("text").GetString(), Is.EqualTo("old client"));
         Assert.That(await CountsAsync(id), Is.EqualTo((1L, 1L)));
@@ -121,8 +113,8 @@ public sealed class AddCommentTests
     [Test]
     public async Task Expired_and_unknown_videos_are_404_and_nothing_is_stored()
     {
-        var author = await app.CreateUserAsync();
-        var expired = await app.SeedVideoAsync(author, expiresAt: app.Clock.GetUtcNow().AddSeconds(-1));
+        var author = await App.CreateUserAsync();
+        var expired = await App.SeedVideoAsync(author, expiresAt: App.Clock.GetUtcNow().AddSeconds(-1));
         await (await author.Client.PostAsJsonAsync($"/api/videos/{expired}/comments", new { text = "late" })).AssertProblemAsync(HttpStatusCode.NotFound);
         await (await author.Client.PostAsJsonAsync($"/api/videos/{Guid.NewGuid()}/comments", new { text = "nowhere" })).AssertProblemAsync(HttpStatusCode.NotFound);
         Assert.That(await CountsAsync(expired), Is.EqualTo((0L, 0L)));
@@ -131,16 +123,16 @@ public sealed class AddCommentTests
     [Test]
     public async Task Commenting_needs_a_token()
     {
-        var author = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author);
-        await (await app.CreateClient().PostAsJsonAsync($"/api/videos/{id}/comments", new { text = "anon" })).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        var author = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author);
+        await (await App.CreateClient().PostAsJsonAsync($"/api/videos/{id}/comments", new { text = "anon" })).AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     [Test]
     public async Task Concurrent_comments_are_all_counted()
     {
-        var author = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author);
+        var author = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author);
         var rsps = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => author.Client.PostAsJsonAsync($"/api/videos/{id}/comments", new { text = $"c{i}" })));
         Assert.That(rsps.Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.Created));
         Assert.That(await CountsAsync(id), Is.EqualTo((40L, 40L)));

@@ -6,23 +6,15 @@ using IgLive.Service.Tests.Infrastructure;
 namespace IgLive.Service.Tests.Features.DeleteComment;
 
 [TestFixture]
-public sealed class DeleteCommentTests
+public sealed class DeleteCommentTests : ServiceFixture
 {
-    private ServiceFactory app = null!;
-
-    [OneTimeSetUp]
-    public async Task Start() => app = await ServiceFactory.CreateAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop() => await app.DisposeAsync();
-
     private static async Task<Guid> CommentAsync(TestUser user, Guid videoId, string text = "hello")
         => (await (await user.Client.PostAsJsonAsync($"/api/videos/{videoId}/comments", new { text })).JsonAsync(HttpStatusCode.Created))
             .GetProperty("id").GetGuid();
 
     private async Task<(long Counter, long Rows)> CountsAsync(Guid id)
     {
-        await using var conn = app.OpenConnection();
+        await using var conn = App.OpenConnection();
         return await conn.QuerySingleAsync<(long, long)>(
             "SELECT comments_count, (SELECT count(*) FROM video_comments WHERE video_id = v.id) FROM videos v WHERE id = @id", new { id });
     }
@@ -30,9 +22,9 @@ public sealed class DeleteCommentTests
     [Test]
     public async Task The_author_of_the_comment_may_delete_it()
     {
-        var owner = await app.CreateUserAsync();
-        var commenter = await app.CreateUserAsync();
-        var video = await app.SeedVideoAsync(owner);
+        var owner = await App.CreateUserAsync();
+        var commenter = await App.CreateUserAsync();
+        var video = await App.SeedVideoAsync(owner);
         var comment = await CommentAsync(commenter, video);
         await CommentAsync(commenter, video, "stays");
 
@@ -47,9 +39,9 @@ public sealed class DeleteCommentTests
     [Test]
     public async Task The_owner_of_the_video_may_delete_any_comment_on_it()
     {
-        var owner = await app.CreateUserAsync();
-        var commenter = await app.CreateUserAsync();
-        var video = await app.SeedVideoAsync(owner);
+        var owner = await App.CreateUserAsync();
+        var commenter = await App.CreateUserAsync();
+        var video = await App.SeedVideoAsync(owner);
         var comment = await CommentAsync(commenter, video);
 
         Assert.That((await owner.Client.DeleteAsync($"/api/videos/{video}/comments/{comment}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
@@ -59,28 +51,28 @@ public sealed class DeleteCommentTests
     [Test]
     public async Task Anyone_else_gets_a_403_and_the_comment_stays()
     {
-        var owner = await app.CreateUserAsync();
-        var commenter = await app.CreateUserAsync();
-        var stranger = await app.CreateUserAsync();
-        var video = await app.SeedVideoAsync(owner);
+        var owner = await App.CreateUserAsync();
+        var commenter = await App.CreateUserAsync();
+        var stranger = await App.CreateUserAsync();
+        var video = await App.SeedVideoAsync(owner);
         var comment = await CommentAsync(commenter, video);
 
         await (await stranger.Client.DeleteAsync($"/api/videos/{video}/comments/{comment}")).AssertProblemAsync(HttpStatusCode.Forbidden);
-        await (await app.CreateClient().DeleteAsync($"/api/videos/{video}/comments/{comment}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await (await App.CreateClient().DeleteAsync($"/api/videos/{video}/comments/{comment}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
         Assert.That(await CountsAsync(video), Is.EqualTo((1L, 1L)));
     }
 
     [Test]
     public async Task Unknown_comments_comments_of_another_video_and_expired_videos_are_404()
     {
-        var owner = await app.CreateUserAsync();
-        var video = await app.SeedVideoAsync(owner);
-        var otherVideo = await app.SeedVideoAsync(owner);
+        var owner = await App.CreateUserAsync();
+        var video = await App.SeedVideoAsync(owner);
+        var otherVideo = await App.SeedVideoAsync(owner);
         var comment = await CommentAsync(owner, video);
-        var expiring = await app.SeedVideoAsync(owner, expiresAt: app.Clock.GetUtcNow().AddMinutes(1));
+        var expiring = await App.SeedVideoAsync(owner, expiresAt: App.Clock.GetUtcNow().AddMinutes(1));
         var onExpiring = await CommentAsync(owner, expiring);
-        await using (var conn = app.OpenConnection())
-            await conn.ExecuteAsync("UPDATE videos SET expires_at = @t WHERE id = @expiring", new { t = app.Clock.GetUtcNow().AddSeconds(-1), expiring });
+        await using (var conn = App.OpenConnection())
+            await conn.ExecuteAsync("UPDATE videos SET expires_at = @t WHERE id = @expiring", new { t = App.Clock.GetUtcNow().AddSeconds(-1), expiring });
 
         await (await owner.Client.DeleteAsync($"/api/videos/{video}/comments/{Guid.NewGuid()}")).AssertProblemAsync(HttpStatusCode.NotFound);
         await (await owner.Client.DeleteAsync($"/api/videos/{otherVideo}/comments/{comment}")).AssertProblemAsync(HttpStatusCode.NotFound);
@@ -96,8 +88,8 @@ public sealed class DeleteCommentTests
     [Test]
     public async Task Concurrent_deletes_of_one_comment_decrement_once()
     {
-        var owner = await app.CreateUserAsync();
-        var video = await app.SeedVideoAsync(owner);
+        var owner = await App.CreateUserAsync();
+        var video = await App.SeedVideoAsync(owner);
         var comment = await CommentAsync(owner, video);
         await CommentAsync(owner, video, "keep");
 

@@ -5,23 +5,15 @@ using IgLive.Service.Tests.Infrastructure;
 namespace IgLive.Service.Tests.Features.DeleteVideo;
 
 [TestFixture]
-public sealed class DeleteVideoTests
+public sealed class DeleteVideoTests : ServiceFixture
 {
-    private ServiceFactory app = null!;
-
-    [OneTimeSetUp]
-    public async Task Start() => app = await ServiceFactory.CreateAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop() => await app.DisposeAsync();
-
     [Test]
     public async Task The_owner_deletes_the_row_and_the_stored_objects_are_queued_in_the_same_statement()
     {
-        var owner = await app.CreateUserAsync();
-        var fan = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(owner);
-        await using var conn = app.OpenConnection();
+        var owner = await App.CreateUserAsync();
+        var fan = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(owner);
+        await using var conn = App.OpenConnection();
         await conn.ExecuteAsync("""
             UPDATE videos SET thumbnail_key = 'thumbnails/' || left(replace(id::text, '-', ''), 2) || '/x.jpg' WHERE id = @id;
             INSERT INTO video_likes (video_id, user_id) VALUES (@id, @fan);
@@ -43,13 +35,13 @@ public sealed class DeleteVideoTests
     [Test]
     public async Task Someone_elses_video_is_403_and_stays()
     {
-        var owner = await app.CreateUserAsync();
-        var other = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(owner);
+        var owner = await App.CreateUserAsync();
+        var other = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(owner);
 
         await (await other.Client.DeleteAsync($"/api/videos/{id}")).AssertProblemAsync(HttpStatusCode.Forbidden);
 
-        await using var conn = app.OpenConnection();
+        await using var conn = App.OpenConnection();
         Assert.That(await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM videos WHERE id = @id", new { id }), Is.EqualTo(1));
         Assert.That(await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM storage_deletions WHERE video_id = @id", new { id }), Is.Zero);
     }
@@ -57,8 +49,8 @@ public sealed class DeleteVideoTests
     [Test]
     public async Task Unknown_expired_and_malformed_ids_are_404()
     {
-        var owner = await app.CreateUserAsync();
-        var expired = await app.SeedVideoAsync(owner, expiresAt: app.Clock.GetUtcNow().AddMinutes(-1));
+        var owner = await App.CreateUserAsync();
+        var expired = await App.SeedVideoAsync(owner, expiresAt: App.Clock.GetUtcNow().AddMinutes(-1));
         await (await owner.Client.DeleteAsync($"/api/videos/{Guid.NewGuid()}")).AssertProblemAsync(HttpStatusCode.NotFound);
         await (await owner.Client.DeleteAsync($"/api/videos/{expired}")).AssertProblemAsync(HttpStatusCode.NotFound);
         await (await owner.Client.DeleteAsync("/api/videos/not-a-uuid")).AssertProblemAsync(HttpStatusCode.NotFound);
@@ -67,8 +59,8 @@ public sealed class DeleteVideoTests
     [Test]
     public async Task Deleting_twice_is_404_the_second_time()
     {
-        var owner = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(owner);
+        var owner = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(owner);
         Assert.That((await owner.Client.DeleteAsync($"/api/videos/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         await (await owner.Client.DeleteAsync($"/api/videos/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
     }
@@ -76,8 +68,8 @@ public sealed class DeleteVideoTests
     [Test]
     public async Task Requires_authentication()
     {
-        var owner = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(owner);
-        await (await app.CreateClient().DeleteAsync($"/api/videos/{id}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        var owner = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(owner);
+        await (await App.CreateClient().DeleteAsync($"/api/videos/{id}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 }

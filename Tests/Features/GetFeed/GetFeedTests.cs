@@ -7,17 +7,10 @@ using IgLive.Service.Tests.Infrastructure;
 namespace IgLive.Service.Tests.Features.GetFeed;
 
 [TestFixture]
-public sealed class GetFeedTests
+public sealed class GetFeedTests : ServiceFixture
 {
-    private ServiceFactory app = null!;
     private static readonly string[] PagingParameters = ["limit", "cursor"];
     private static readonly string[] CommentParameters = ["id", "limit", "cursor"];
-
-    [OneTimeSetUp]
-    public async Task Start() => app = await ServiceFactory.CreateAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop() => await app.DisposeAsync();
 
     /// <summary>Walks the whole feed; between pages the callback may insert videos.</summary>
     private static async Task<List<JsonElement>> WalkAsync(HttpClient client, int limit, Func<Task>? betweenPages = null)
@@ -43,12 +36,12 @@ public sealed class GetFeedTests
     [Test]
     public async Task Pages_are_newest_first_and_end_with_a_null_cursor()
     {
-        var user = await app.CreateUserAsync();
-        var baseTime = app.Clock.GetUtcNow().AddHours(-3);
+        var user = await App.CreateUserAsync();
+        var baseTime = App.Clock.GetUtcNow().AddHours(-3);
         var mine = new List<Guid>();
-        for (var i = 0; i < 12; i++) mine.Add(await app.SeedVideoAsync(user, createdAt: baseTime.AddSeconds(i)));
+        for (var i = 0; i < 12; i++) mine.Add(await App.SeedVideoAsync(user, createdAt: baseTime.AddSeconds(i)));
 
-        var walked = await WalkAsync(app.CreateClient(), limit: 5);
+        var walked = await WalkAsync(App.CreateClient(), limit: 5);
 
         var ids = Ids(walked);
         Assert.That(ids, Is.Unique);
@@ -60,22 +53,22 @@ public sealed class GetFeedTests
     [Test]
     public async Task Paging_while_new_videos_arrive_neither_repeats_nor_skips()
     {
-        var user = await app.CreateUserAsync();
-        var baseTime = app.Clock.GetUtcNow().AddHours(-2);
+        var user = await App.CreateUserAsync();
+        var baseTime = App.Clock.GetUtcNow().AddHours(-2);
         var existing = new List<Guid>();
-        for (var i = 0; i < 40; i++) existing.Add(await app.SeedVideoAsync(user, createdAt: baseTime.AddSeconds(i)));
+        for (var i = 0; i < 40; i++) existing.Add(await App.SeedVideoAsync(user, createdAt: baseTime.AddSeconds(i)));
 
         using var stop = new CancellationTokenSource();
         var inserted = new ConcurrentBag<Guid>();
         var inserter = Task.Run(async () =>
         {
-            while (!stop.IsCancellationRequested) inserted.Add(await app.SeedVideoAsync(user));
+            while (!stop.IsCancellationRequested) inserted.Add(await App.SeedVideoAsync(user));
         });
         List<JsonElement> walked;
         try
         {
             // Newer videos also land deterministically between every two pages, so the interleaving is guaranteed.
-            walked = await WalkAsync(app.CreateClient(), limit: 7, async () => inserted.Add(await app.SeedVideoAsync(user)));
+            walked = await WalkAsync(App.CreateClient(), limit: 7, async () => inserted.Add(await App.SeedVideoAsync(user)));
         }
         finally
         {
@@ -93,12 +86,12 @@ public sealed class GetFeedTests
     [Test]
     public async Task Videos_with_the_same_timestamp_are_paged_by_id_without_loss()
     {
-        var user = await app.CreateUserAsync();
-        var same = app.Clock.GetUtcNow().AddHours(-1).AddTicks(-7); // sub-microsecond part: truncated by PostgreSQL
+        var user = await App.CreateUserAsync();
+        var same = App.Clock.GetUtcNow().AddHours(-1).AddTicks(-7); // sub-microsecond part: truncated by PostgreSQL
         var mine = new List<Guid>();
-        for (var i = 0; i < 10; i++) mine.Add(await app.SeedVideoAsync(user, createdAt: same));
+        for (var i = 0; i < 10; i++) mine.Add(await App.SeedVideoAsync(user, createdAt: same));
 
-        var ids = Ids(await WalkAsync(app.CreateClient(), limit: 3));
+        var ids = Ids(await WalkAsync(App.CreateClient(), limit: 3));
 
         Assert.That(ids, Is.Unique);
         Assert.That(ids.Where(mine.Contains).ToList(), Is.EquivalentTo(mine));
@@ -107,34 +100,34 @@ public sealed class GetFeedTests
     [Test]
     public async Task Expired_videos_never_appear()
     {
-        var user = await app.CreateUserAsync();
-        var now = app.Clock.GetUtcNow();
-        var live = await app.SeedVideoAsync(user, createdAt: now.AddDays(-13), expiresAt: now.AddMinutes(5));
-        var expired = await app.SeedVideoAsync(user, createdAt: now.AddDays(-13), expiresAt: now.AddSeconds(-1));
-        var expiresSoon = await app.SeedVideoAsync(user, createdAt: now.AddDays(-13), expiresAt: now.AddMinutes(1));
+        var user = await App.CreateUserAsync();
+        var now = App.Clock.GetUtcNow();
+        var live = await App.SeedVideoAsync(user, createdAt: now.AddDays(-13), expiresAt: now.AddMinutes(5));
+        var expired = await App.SeedVideoAsync(user, createdAt: now.AddDays(-13), expiresAt: now.AddSeconds(-1));
+        var expiresSoon = await App.SeedVideoAsync(user, createdAt: now.AddDays(-13), expiresAt: now.AddMinutes(1));
 
-        var before = Ids(await WalkAsync(app.CreateClient(), limit: 50));
+        var before = Ids(await WalkAsync(App.CreateClient(), limit: 50));
         Assert.That(before, Does.Contain(live).And.Contain(expiresSoon).And.Not.Contain(expired));
 
         // An operator ending a video's life is honoured at once, before any cleanup.
-        await using (var conn = app.OpenConnection())
+        await using (var conn = App.OpenConnection())
             await conn.ExecuteAsync("UPDATE videos SET expires_at = @t WHERE id = @id", new { t = now.AddDays(-1), id = live });
-        var after = Ids(await WalkAsync(app.CreateClient(), limit: 50));
+        var after = Ids(await WalkAsync(App.CreateClient(), limit: 50));
         Assert.That(after, Does.Contain(expiresSoon).And.Not.Contain(live).And.Not.Contain(expired));
     }
 
     [Test]
     public async Task Items_embed_the_author_and_liked_by_me_only_for_a_signed_in_viewer()
     {
-        var author = await app.CreateUserAsync();
-        var viewer = await app.CreateUserAsync();
-        var liked = await app.SeedVideoAsync(author, createdAt: app.Clock.GetUtcNow().AddMinutes(10));
-        var notLiked = await app.SeedVideoAsync(author, createdAt: app.Clock.GetUtcNow().AddMinutes(9));
+        var author = await App.CreateUserAsync();
+        var viewer = await App.CreateUserAsync();
+        var liked = await App.SeedVideoAsync(author, createdAt: App.Clock.GetUtcNow().AddMinutes(10));
+        var notLiked = await App.SeedVideoAsync(author, createdAt: App.Clock.GetUtcNow().AddMinutes(9));
         Assert.That((await viewer.Client.PutAsync($"/api/videos/{liked}/like", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
         var signedIn = (await WalkAsync(viewer.Client, 50)).ToDictionary(i => i.GetProperty("id").GetGuid());
-        var anonymous = (await WalkAsync(app.CreateClient(), 50)).ToDictionary(i => i.GetProperty("id").GetGuid());
-        var badToken = (await WalkAsync(app.CreateClient("not-a-jwt"), 50)).ToDictionary(i => i.GetProperty("id").GetGuid());
+        var anonymous = (await WalkAsync(App.CreateClient(), 50)).ToDictionary(i => i.GetProperty("id").GetGuid());
+        var badToken = (await WalkAsync(App.CreateClient("not-a-jwt"), 50)).ToDictionary(i => i.GetProperty("id").GetGuid());
 
         Assert.Multiple(() =>
         {
@@ -161,7 +154,7 @@ public sealed class GetFeedTests
     [TestCase("")]
     public async Task A_malformed_cursor_is_a_400_with_a_cursor_error(string cursor)
     {
-        var rsp = await app.CreateClient().GetAsync($"/api/videos/feed?cursor={Uri.EscapeDataString(cursor)}");
+        var rsp = await App.CreateClient().GetAsync($"/api/videos/feed?cursor={Uri.EscapeDataString(cursor)}");
         var problem = await rsp.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.That(problem.FieldErrors("cursor"), Is.Not.Empty);
     }
@@ -169,16 +162,16 @@ public sealed class GetFeedTests
     [Test]
     public async Task Truncated_tampered_and_oversized_cursors_are_400_never_500()
     {
-        var user = await app.CreateUserAsync();
-        for (var i = 0; i < 3; i++) await app.SeedVideoAsync(user);
-        var page = await (await app.CreateClient().GetAsync("/api/videos/feed?limit=1")).JsonAsync();
+        var user = await App.CreateUserAsync();
+        for (var i = 0; i < 3; i++) await App.SeedVideoAsync(user);
+        var page = await (await App.CreateClient().GetAsync("/api/videos/feed?limit=1")).JsonAsync();
         var cursor = page.GetProperty("next_cursor").GetString()!;
         Assert.That(cursor, Has.Length.LessThanOrEqualTo(100));
 
         var outOfRange = "f" + new string('_', 10) + cursor[11..]; // first byte 0x7f…: a timestamp past year 9999
         foreach (var bad in new[] { cursor[..^1], cursor + "A", cursor + cursor, new string('A', 5000), outOfRange })
         {
-            var rsp = await app.CreateClient().GetAsync($"/api/videos/feed?cursor={Uri.EscapeDataString(bad)}");
+            var rsp = await App.CreateClient().GetAsync($"/api/videos/feed?cursor={Uri.EscapeDataString(bad)}");
             var problem = await rsp.AssertProblemAsync(HttpStatusCode.BadRequest);
             Assert.That(problem.FieldErrors("cursor"), Is.Not.Empty, bad);
         }
@@ -186,7 +179,7 @@ public sealed class GetFeedTests
         // A cursor that decodes is only a position: a tampered but well-formed one is harmless.
         var flipped = (cursor[^2] == 'A' ? 'B' : 'A') + "";
         var tampered = cursor[..^2] + flipped + cursor[^1];
-        Assert.That((await app.CreateClient().GetAsync($"/api/videos/feed?cursor={tampered}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await App.CreateClient().GetAsync($"/api/videos/feed?cursor={tampered}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     [TestCase("0")]
@@ -196,7 +189,7 @@ public sealed class GetFeedTests
     [TestCase("99999999999999")]
     public async Task Limit_outside_1_to_50_or_not_a_number_is_a_400(string limit)
     {
-        var rsp = await app.CreateClient().GetAsync($"/api/videos/feed?limit={limit}");
+        var rsp = await App.CreateClient().GetAsync($"/api/videos/feed?limit={limit}");
         var problem = await rsp.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.That(problem.FieldErrors("limit"), Is.Not.Empty);
     }
@@ -204,9 +197,9 @@ public sealed class GetFeedTests
     [Test]
     public async Task Default_page_size_is_20()
     {
-        var user = await app.CreateUserAsync();
-        for (var i = 0; i < 21; i++) await app.SeedVideoAsync(user);
-        var page = await (await app.CreateClient().GetAsync("/api/videos/feed")).JsonAsync();
+        var user = await App.CreateUserAsync();
+        for (var i = 0; i < 21; i++) await App.SeedVideoAsync(user);
+        var page = await (await App.CreateClient().GetAsync("/api/videos/feed")).JsonAsync();
         Assert.That(page.GetProperty("items").GetArrayLength(), Is.EqualTo(20));
         Assert.That(page.GetProperty("next_cursor").GetString(), Is.Not.Empty);
     }
@@ -214,7 +207,7 @@ public sealed class GetFeedTests
     [Test]
     public async Task OpenApi_documents_limit_and_cursor_as_query_parameters()
     {
-        var doc = await (await app.CreateClient().GetAsync("/openapi/v1.json")).JsonAsync();
+        var doc = await (await App.CreateClient().GetAsync("/openapi/v1.json")).JsonAsync();
         var feed = doc.GetProperty("paths").GetProperty("/api/videos/feed").GetProperty("get");
         var query = feed.GetProperty("parameters").EnumerateArray()
             .Where(p => p.GetProperty("in").GetString() == "query")

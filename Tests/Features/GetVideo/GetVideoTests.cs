@@ -6,24 +6,17 @@ using IgLive.Service.Tests.Infrastructure;
 namespace IgLive.Service.Tests.Features.GetVideo;
 
 [TestFixture]
-public sealed class GetVideoTests
+public sealed class GetVideoTests : ServiceFixture
 {
-    private ServiceFactory app = null!;
     private static readonly string[] Tags = ["cats", "dogs"];
-
-    [OneTimeSetUp]
-    public async Task Start() => app = await ServiceFactory.CreateAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop() => await app.DisposeAsync();
 
     [Test]
     public async Task A_live_video_is_returned_with_its_author_and_counters()
     {
-        var author = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author, title: "hello <b>world</b>", tags: Tags);
+        var author = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author, title: "hello <b>world</b>", tags: Tags);
 
-        var video = await (await app.CreateClient().GetAsync($"/api/videos/{id}")).JsonAsync();
+        var video = await (await App.CreateClient().GetAsync($"/api/videos/{id}")).JsonAsync();
 
         Assert.Multiple(() =>
         {
@@ -45,11 +38,11 @@ public sealed class GetVideoTests
     [TestCase("2026-12-31T00:00:00+00:00", "2026-12-31T00:00:00.000000Z")]
     public async Task Timestamps_are_written_in_utc_with_microseconds_and_a_z(string stored, string expected)
     {
-        var author = await app.CreateUserAsync();
+        var author = await App.CreateUserAsync();
         var createdAt = DateTimeOffset.Parse(stored, System.Globalization.CultureInfo.InvariantCulture);
-        var id = await app.SeedVideoAsync(author, createdAt: createdAt, expiresAt: DateTimeOffset.UtcNow.AddDays(1));
+        var id = await App.SeedVideoAsync(author, createdAt: createdAt, expiresAt: DateTimeOffset.UtcNow.AddDays(1));
 
-        var body = await (await app.CreateClient().GetAsync($"/api/videos/{id}")).Content.ReadAsStringAsync();
+        var body = await (await App.CreateClient().GetAsync($"/api/videos/{id}")).Content.ReadAsStringAsync();
 
         Assert.That(body, Does.Contain($"\"created_at\":\"{expected}\""));
     }
@@ -57,9 +50,9 @@ public sealed class GetVideoTests
     [Test]
     public async Task Liked_by_me_reflects_the_signed_in_caller()
     {
-        var author = await app.CreateUserAsync();
-        var fan = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author);
+        var author = await App.CreateUserAsync();
+        var fan = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author);
         await fan.Client.PutAsync($"/api/videos/{id}/like", null);
 
         var asFan = await (await fan.Client.GetAsync($"/api/videos/{id}")).JsonAsync();
@@ -73,33 +66,33 @@ public sealed class GetVideoTests
     [Test]
     public async Task An_expired_video_is_a_404_even_before_cleanup()
     {
-        var author = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author, expiresAt: app.Clock.GetUtcNow().AddSeconds(-1));
-        await (await app.CreateClient().GetAsync($"/api/videos/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        var author = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author, expiresAt: App.Clock.GetUtcNow().AddSeconds(-1));
+        await (await App.CreateClient().GetAsync($"/api/videos/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
         await (await author.Client.GetAsync($"/api/videos/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Test]
     public async Task A_video_expires_when_the_clock_passes_expires_at()
     {
-        var author = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author, expiresAt: app.Clock.GetUtcNow().AddMinutes(1));
-        Assert.That((await app.CreateClient().GetAsync($"/api/videos/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        await using (var conn = app.OpenConnection())
-            await conn.ExecuteAsync("UPDATE videos SET expires_at = @t WHERE id = @id", new { t = app.Clock.GetUtcNow().AddSeconds(-1), id });
-        await (await app.CreateClient().GetAsync($"/api/videos/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        var author = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author, expiresAt: App.Clock.GetUtcNow().AddMinutes(1));
+        Assert.That((await App.CreateClient().GetAsync($"/api/videos/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await using (var conn = App.OpenConnection())
+            await conn.ExecuteAsync("UPDATE videos SET expires_at = @t WHERE id = @id", new { t = App.Clock.GetUtcNow().AddSeconds(-1), id });
+        await (await App.CreateClient().GetAsync($"/api/videos/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Test]
     public async Task An_unknown_video_is_a_404()
-        => await (await app.CreateClient().GetAsync($"/api/videos/{Guid.NewGuid()}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        => await (await App.CreateClient().GetAsync($"/api/videos/{Guid.NewGuid()}")).AssertProblemAsync(HttpStatusCode.NotFound);
 
     [TestCase("not-a-uuid")]
     [TestCase("123")]
     [TestCase("00000000-0000-0000-0000-00000000000g")]
     public async Task A_malformed_id_is_a_client_error_problem_not_a_500(string id)
     {
-        var rsp = await app.CreateClient().GetAsync($"/api/videos/{id}");
+        var rsp = await App.CreateClient().GetAsync($"/api/videos/{id}");
         Assert.That(rsp.StatusCode, Is.AnyOf(HttpStatusCode.BadRequest, HttpStatusCode.NotFound));
         await rsp.AssertProblemAsync(rsp.StatusCode);
     }
@@ -107,14 +100,14 @@ public sealed class GetVideoTests
     [Test]
     public async Task Get_never_changes_state()
     {
-        var author = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author);
+        var author = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author);
         for (var i = 0; i < 3; i++)
         {
-            await (await app.CreateClient().GetAsync($"/api/videos/{id}")).JsonAsync();
+            await (await App.CreateClient().GetAsync($"/api/videos/{id}")).JsonAsync();
             await (await author.Client.GetAsync($"/api/videos/{id}")).JsonAsync();
         }
-        await using var conn = app.OpenConnection();
+        await using var conn = App.OpenConnection();
         var row = await conn.QuerySingleAsync<(long Views, long Likes, long Comments)>(
             "SELECT views_count, likes_count, comments_count FROM videos WHERE id = @id", new { id });
         Assert.That(row, Is.EqualTo((0L, 0L, 0L)));

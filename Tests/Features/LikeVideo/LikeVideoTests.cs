@@ -6,16 +6,8 @@ using IgLive.Service.Tests.Infrastructure;
 namespace IgLive.Service.Tests.Features.LikeVideo;
 
 [TestFixture]
-public sealed class LikeVideoTests
+public sealed class LikeVideoTests : ServiceFixture
 {
-    private ServiceFactory app = null!;
-
-    [OneTimeSetUp]
-    public async Task Start() => app = await ServiceFactory.CreateAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop() => await app.DisposeAsync();
-
     private static async Task<(bool Liked, long Count)> CallAsync(HttpClient client, HttpMethod method, Guid id)
     {
         var body = await (await client.SendAsync(new HttpRequestMessage(method, $"/api/videos/{id}/like"))).JsonAsync();
@@ -24,7 +16,7 @@ public sealed class LikeVideoTests
 
     private async Task<(long Counter, long Rows)> CountsAsync(Guid id)
     {
-        await using var conn = app.OpenConnection();
+        await using var conn = App.OpenConnection();
         return await conn.QuerySingleAsync<(long, long)>(
             "SELECT likes_count, (SELECT count(*) FROM video_likes WHERE video_id = v.id) FROM videos v WHERE id = @id", new { id });
     }
@@ -32,9 +24,9 @@ public sealed class LikeVideoTests
     [Test]
     public async Task Put_is_idempotent()
     {
-        var author = await app.CreateUserAsync();
-        var fan = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author);
+        var author = await App.CreateUserAsync();
+        var fan = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author);
 
         Assert.That(await CallAsync(fan.Client, HttpMethod.Put, id), Is.EqualTo((true, 1L)));
         Assert.That(await CallAsync(fan.Client, HttpMethod.Put, id), Is.EqualTo((true, 1L)));
@@ -44,9 +36,9 @@ public sealed class LikeVideoTests
     [Test]
     public async Task Delete_is_idempotent_and_never_goes_negative()
     {
-        var author = await app.CreateUserAsync();
-        var fan = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author);
+        var author = await App.CreateUserAsync();
+        var fan = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author);
 
         Assert.That(await CallAsync(fan.Client, HttpMethod.Delete, id), Is.EqualTo((false, 0L)));
         await CallAsync(fan.Client, HttpMethod.Put, id);
@@ -58,10 +50,10 @@ public sealed class LikeVideoTests
     [Test]
     public async Task Post_toggles()
     {
-        var author = await app.CreateUserAsync();
-        var fan = await app.CreateUserAsync();
-        var other = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author);
+        var author = await App.CreateUserAsync();
+        var fan = await App.CreateUserAsync();
+        var other = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author);
         await CallAsync(other.Client, HttpMethod.Put, id);
 
         Assert.That(await CallAsync(fan.Client, HttpMethod.Post, id), Is.EqualTo((true, 2L)));
@@ -73,21 +65,21 @@ public sealed class LikeVideoTests
     [Test]
     public async Task Liking_needs_a_token()
     {
-        var author = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author);
+        var author = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author);
         foreach (var method in new[] { HttpMethod.Put, HttpMethod.Delete, HttpMethod.Post })
-            await (await app.CreateClient().SendAsync(new HttpRequestMessage(method, $"/api/videos/{id}/like"))).AssertProblemAsync(HttpStatusCode.Unauthorized);
+            await (await App.CreateClient().SendAsync(new HttpRequestMessage(method, $"/api/videos/{id}/like"))).AssertProblemAsync(HttpStatusCode.Unauthorized);
         Assert.That(await CountsAsync(id), Is.EqualTo((0L, 0L)));
     }
 
     [Test]
     public async Task Unknown_expired_and_malformed_videos_are_refused_and_nothing_changes()
     {
-        var author = await app.CreateUserAsync();
-        var fan = await app.CreateUserAsync();
-        var expired = await app.SeedVideoAsync(author, expiresAt: app.Clock.GetUtcNow().AddSeconds(-1));
+        var author = await App.CreateUserAsync();
+        var fan = await App.CreateUserAsync();
+        var expired = await App.SeedVideoAsync(author, expiresAt: App.Clock.GetUtcNow().AddSeconds(-1));
         // A like left over from before the video expired must not be removable (the counter would drift from nothing).
-        await using (var conn = app.OpenConnection())
+        await using (var conn = App.OpenConnection())
             await conn.ExecuteAsync("""
                 INSERT INTO video_likes (video_id, user_id) VALUES (@expired, @fan);
                 UPDATE videos SET likes_count = 1 WHERE id = @expired
@@ -107,9 +99,9 @@ public sealed class LikeVideoTests
     [Test]
     public async Task Like_storm_keeps_the_counter_exact()
     {
-        var author = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author);
-        var users = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => app.CreateUserAsync()));
+        var author = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author);
+        var users = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => App.CreateUserAsync()));
         var methods = new[] { HttpMethod.Put, HttpMethod.Delete, HttpMethod.Post };
 
         // Users act in parallel; each user's calls are in sequence so "their last answer" is well defined.
@@ -128,7 +120,7 @@ public sealed class LikeVideoTests
         var (counter, rows) = await CountsAsync(id);
         Assert.That(counter, Is.EqualTo(last.Count(l => l)));
         Assert.That(rows, Is.EqualTo(counter));
-        var body = await (await app.CreateClient().GetAsync($"/api/videos/{id}")).JsonAsync();
+        var body = await (await App.CreateClient().GetAsync($"/api/videos/{id}")).JsonAsync();
         Assert.That(body.GetProperty("likes_count").GetInt64(), Is.EqualTo(counter));
     }
 
@@ -136,13 +128,13 @@ public sealed class LikeVideoTests
     [TestCase(15)]
     public async Task Concurrent_toggles_by_the_same_user_alternate(int toggles)
     {
-        var author = await app.CreateUserAsync();
-        var fan = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author);
+        var author = await App.CreateUserAsync();
+        var fan = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, toggles).Select(async _ =>
         {
-            using var client = app.CreateClient(fan.AccessToken);
+            using var client = App.CreateClient(fan.AccessToken);
             return await CallAsync(client, HttpMethod.Post, id);
         }));
 
@@ -157,9 +149,9 @@ public sealed class LikeVideoTests
     [Test]
     public async Task Concurrent_mixed_calls_by_many_users_on_one_video_keep_rows_and_counter_equal()
     {
-        var author = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author);
-        var users = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => app.CreateUserAsync()));
+        var author = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author);
+        var users = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => App.CreateUserAsync()));
         var methods = new[] { HttpMethod.Put, HttpMethod.Delete, HttpMethod.Post };
         var random = new Random(42);
         var calls = Enumerable.Range(0, 120).Select(_ => (users[random.Next(users.Length)], methods[random.Next(3)])).ToList();

@@ -6,22 +6,14 @@ using IgLive.Service.Tests.Infrastructure;
 namespace IgLive.Service.Tests.Features.ListComments;
 
 [TestFixture]
-public sealed class ListCommentsTests
+public sealed class ListCommentsTests : ServiceFixture
 {
-    private ServiceFactory app = null!;
-
-    [OneTimeSetUp]
-    public async Task Start() => app = await ServiceFactory.CreateAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop() => await app.DisposeAsync();
-
     [Test]
     public async Task Comments_are_paged_newest_first_without_repeats_or_gaps()
     {
-        var author = await app.CreateUserAsync();
-        var commenter = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author);
+        var author = await App.CreateUserAsync();
+        var commenter = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author);
         var posted = new List<Guid>();
         for (var i = 0; i < 23; i++)
             posted.Add((await (await commenter.Client.PostAsJsonAsync($"/api/videos/{id}/comments", new { text = $"comment {i}" }))
@@ -33,7 +25,7 @@ public sealed class ListCommentsTests
         do
         {
             var url = $"/api/videos/{id}/comments?limit=10" + (cursor is null ? "" : $"&cursor={cursor}");
-            var page = await (await app.CreateClient().GetAsync(url)).JsonAsync();
+            var page = await (await App.CreateClient().GetAsync(url)).JsonAsync();
             seen.AddRange(page.GetProperty("items").EnumerateArray());
             cursor = page.GetProperty("next_cursor").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next_cursor").GetString();
             pages++;
@@ -50,9 +42,9 @@ public sealed class ListCommentsTests
     [Test]
     public async Task A_video_without_comments_has_an_empty_last_page()
     {
-        var author = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author);
-        var page = await (await app.CreateClient().GetAsync($"/api/videos/{id}/comments")).JsonAsync();
+        var author = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author);
+        var page = await (await App.CreateClient().GetAsync($"/api/videos/{id}/comments")).JsonAsync();
         Assert.That(page.GetProperty("items").GetArrayLength(), Is.Zero);
         Assert.That(page.GetProperty("next_cursor").ValueKind, Is.EqualTo(JsonValueKind.Null));
     }
@@ -60,12 +52,12 @@ public sealed class ListCommentsTests
     [Test]
     public async Task Comments_of_expired_or_unknown_videos_are_404()
     {
-        var author = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author, expiresAt: app.Clock.GetUtcNow().AddMinutes(1));
+        var author = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author, expiresAt: App.Clock.GetUtcNow().AddMinutes(1));
         await author.Client.PostAsJsonAsync($"/api/videos/{id}/comments", new { text = "before expiry" });
-        app.Clock.Advance(TimeSpan.FromMinutes(2));
-        await (await app.CreateClient().GetAsync($"/api/videos/{id}/comments")).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await app.CreateClient().GetAsync($"/api/videos/{Guid.NewGuid()}/comments")).AssertProblemAsync(HttpStatusCode.NotFound);
+        App.Clock.Advance(TimeSpan.FromMinutes(2));
+        await (await App.CreateClient().GetAsync($"/api/videos/{id}/comments")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await App.CreateClient().GetAsync($"/api/videos/{Guid.NewGuid()}/comments")).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     [TestCase("cursor=garbage", "cursor")]
@@ -74,9 +66,9 @@ public sealed class ListCommentsTests
     [TestCase("limit=x", "limit")]
     public async Task Bad_paging_parameters_are_400(string query, string field)
     {
-        var author = await app.CreateUserAsync();
-        var id = await app.SeedVideoAsync(author);
-        var problem = await (await app.CreateClient().GetAsync($"/api/videos/{id}/comments?{query}")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        var author = await App.CreateUserAsync();
+        var id = await App.SeedVideoAsync(author);
+        var problem = await (await App.CreateClient().GetAsync($"/api/videos/{id}/comments?{query}")).AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.That(problem.FieldErrors(field), Is.Not.Empty);
     }
 }

@@ -10,37 +10,29 @@ using Microsoft.IdentityModel.Tokens;
 namespace IgLive.Service.Tests.Features.Profiles;
 
 [TestFixture]
-public sealed class ProfilesTests
+public sealed class ProfilesTests : ServiceFixture
 {
-    private ServiceFactory app = null!;
-
-    [OneTimeSetUp]
-    public async Task Start() => app = await ServiceFactory.CreateAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop() => await app.DisposeAsync();
-
     [Test]
     public async Task First_authenticated_call_creates_a_profile_from_the_token()
     {
         var id = Guid.NewGuid();
         var email = $"Maria.Lopez+{id.ToString("N")[..6]}@Example.test";
-        var client = app.CreateClient(LocalToken(id, email));
+        var client = App.CreateClient(LocalToken(id, email));
 
         var me = await (await client.GetAsync("/api/me")).JsonAsync();
 
         Assert.That(me.GetProperty("id").GetGuid(), Is.EqualTo(id));
         Assert.That(me.GetProperty("username").GetString(), Does.Match("^[a-z0-9_.]{3,30}$").And.StartWith("maria.lopez"));
         Assert.That(me.GetProperty("videos_count").GetInt64(), Is.Zero);
-        await using var conn = app.OpenConnection();
+        await using var conn = App.OpenConnection();
         Assert.That(await conn.ExecuteScalarAsync<int>("SELECT count(*) FROM profiles WHERE id = @id", new { id }), Is.EqualTo(1));
     }
 
     [Test]
     public async Task Derived_usernames_stay_unique()
     {
-        var a = app.CreateClient(LocalToken(Guid.NewGuid(), "same.name@a.test"));
-        var b = app.CreateClient(LocalToken(Guid.NewGuid(), "same.name@b.test"));
+        var a = App.CreateClient(LocalToken(Guid.NewGuid(), "same.name@a.test"));
+        var b = App.CreateClient(LocalToken(Guid.NewGuid(), "same.name@b.test"));
         var first = (await (await a.GetAsync("/api/me")).JsonAsync()).GetProperty("username").GetString();
         var second = (await (await b.GetAsync("/api/me")).JsonAsync()).GetProperty("username").GetString();
         Assert.That(second, Is.Not.EqualTo(first));
@@ -49,7 +41,7 @@ public sealed class ProfilesTests
     [Test]
     public async Task Patch_changes_the_given_fields_verbatim()
     {
-        var user = await app.CreateUserAsync();
+        var user = await App.CreateUserAsync();
         var bio = "<b>hi</b> & 'quotes' 🎬";
         var me = await (await user.Client.PatchAsJsonAsync("/api/me", new { display_name = "Ana", bio })).JsonAsync();
         Assert.Multiple(() =>
@@ -63,8 +55,8 @@ public sealed class ProfilesTests
     [Test]
     public async Task Taken_username_is_a_409()
     {
-        var taken = await app.CreateUserAsync();
-        var user = await app.CreateUserAsync();
+        var taken = await App.CreateUserAsync();
+        var user = await App.CreateUserAsync();
         var rsp = await user.Client.PatchAsJsonAsync("/api/me", new { username = taken.Username });
         await rsp.AssertProblemAsync(HttpStatusCode.Conflict);
     }
@@ -72,24 +64,24 @@ public sealed class ProfilesTests
     [Test]
     public async Task Public_profile_counts_live_videos_only()
     {
-        var user = await app.CreateUserAsync();
-        await app.SeedVideoAsync(user);
-        await app.SeedVideoAsync(user, expiresAt: app.Clock.GetUtcNow().AddMinutes(-1));
-        var profile = await (await app.CreateClient().GetAsync($"/api/users/{user.Username.ToUpperInvariant()}")).JsonAsync();
+        var user = await App.CreateUserAsync();
+        await App.SeedVideoAsync(user);
+        await App.SeedVideoAsync(user, expiresAt: App.Clock.GetUtcNow().AddMinutes(-1));
+        var profile = await (await App.CreateClient().GetAsync($"/api/users/{user.Username.ToUpperInvariant()}")).JsonAsync();
         Assert.That(profile.GetProperty("videos_count").GetInt64(), Is.EqualTo(1));
     }
 
     [Test]
     public async Task Unknown_user_is_a_404()
     {
-        var rsp = await app.CreateClient().GetAsync("/api/users/nobody_here_x");
+        var rsp = await App.CreateClient().GetAsync("/api/users/nobody_here_x");
         await rsp.AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     private string LocalToken(Guid id, string email)
     {
         var key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(ServiceFactory.JwtSecret));
-        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var now = App.Clock.GetUtcNow().UtcDateTime;
         var token = new JwtSecurityToken("http://localhost:8080/auth/v1", "authenticated",
             [new Claim("sub", id.ToString()), new Claim("email", email), new Claim("role", "authenticated")],
             now, now.AddHours(1), new SigningCredentials(key, SecurityAlgorithms.HmacSha256));
