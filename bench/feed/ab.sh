@@ -11,25 +11,16 @@ cd "$(dirname "$0")/../.."
 LABEL=$1; shift; SCRIPTS=("${@:-feed_auth.lua}")
 [ $# -eq 0 ] && SCRIPTS=(feed_auth.lua like_toggle.lua)
 DUR=${DUR:-10}
-SECRET=bench-secret-bench-secret-bench-secret-0123
-CS0="Host=127.0.0.1;Port=${PGPORT:-54340};Database=iglive_bench;Username=iglive"
-OUT=bench/results/feed; mkdir -p "$OUT"
+source bench/feed/service.sh
 LOG="$OUT/ab-$(date +%Y%m%dT%H%M%S).log"
 log() { echo "[$(date +%T)] $*" | tee -a "$LOG"; }
 [ -s "$OUT/tokens.txt" ] || python3 bench/feed/mint_tokens.py "$SECRET" 2000 "http://127.0.0.1:5080/auth/v1" > "$OUT/tokens.txt"
 [ -s "$OUT/cursors.txt" ] || bench/feed/db.sh psql -tA -f bench/feed/cursors.sql > "$OUT/cursors.txt"
 
-start() { # variant port bin cs env
-  env ConnectionStrings__Postgres="$4" Auth__JwtSecret="$SECRET" Auth__PublicBaseUrl="http://127.0.0.1:5080" \
-    ASPNETCORE_URLS="http://127.0.0.1:$2" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-    Cleanup__SchedulerEnabled=false Storage__LocalPath=/tmp/iglive-feed-media $5 \
-    dotnet "$3/IgLive.Service.dll" > "$OUT/service-$1.log" 2>&1 &
-  echo $!
-}
-PA=$(start A 5081 "${A_BIN:-/tmp/iglive-feed-bin}" "${A_CS:-$CS0}" "${A_ENV:-}")
-PB=$(start B 5082 "${B_BIN:-/tmp/iglive-feed-bin}" "${B_CS:-$CS0}" "${B_ENV:-}")
+PA=$(start_service A 5081 "${A_BIN:-/tmp/iglive-feed-bin}" "${A_CS:-$CS0}" "${A_ENV:-}")
+PB=$(start_service B 5082 "${B_BIN:-/tmp/iglive-feed-bin}" "${B_CS:-$CS0}" "${B_ENV:-}")
 trap 'kill $PA $PB 2>/dev/null || true' EXIT
-for p in 5081 5082; do for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$p/health/ready" >/dev/null && break; sleep 1; done; done
+wait_ready 5081 5082
 log "== $LABEL: A=[${A_BIN:-default bin} ${A_ENV:-} ${A_CS:-}] B=[${B_BIN:-default bin} ${B_ENV:-} ${B_CS:-}] load: $(cut -d' ' -f1-3 /proc/loadavg)"
 run() { # variant port script round
   local line; line=$(wrk -t2 -c64 -d"${DUR}s" --latency -s "bench/feed/$3" "http://127.0.0.1:$2" | grep '^RESULT')

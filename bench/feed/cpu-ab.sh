@@ -8,21 +8,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 S=${1:-feed_auth.lua}
-SECRET=bench-secret-bench-secret-bench-secret-0123
-CS="Host=127.0.0.1;Port=${PGPORT:-54340};Database=iglive_bench;Username=iglive"
+source bench/feed/service.sh
 PGDATA=${PGDATA:-/tmp/iglive-feed-pg}
-OUT=bench/results/feed; mkdir -p "$OUT"
-start() { # port bin env
-  env ConnectionStrings__Postgres="$CS" Auth__JwtSecret="$SECRET" Auth__PublicBaseUrl="http://127.0.0.1:5080" \
-    ASPNETCORE_URLS="http://127.0.0.1:$1" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-    Cleanup__SchedulerEnabled=false Storage__LocalPath=/tmp/iglive-feed-media $3 \
-    dotnet "$2/IgLive.Service.dll" > "$OUT/cpu-ab-$1.log" 2>&1 &
-  echo $!
-}
-PA=$(start 5091 "${A_BIN:-/tmp/iglive-feed-bin}" "${A_ENV:-}")
-PB=$(start 5092 "${B_BIN:-/tmp/iglive-feed-bin}" "${B_ENV:-}")
+PA=$(start_service cpu-ab-A 5091 "${A_BIN:-/tmp/iglive-feed-bin}" "$CS0" "${A_ENV:-}")
+PB=$(start_service cpu-ab-B 5092 "${B_BIN:-/tmp/iglive-feed-bin}" "$CS0" "${B_ENV:-}")
 trap 'kill $PA $PB 2>/dev/null || true' EXIT
-for p in 5091 5092; do for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$p/health/ready" >/dev/null && break; sleep 1; done; done
+wait_ready 5091 5092
 TICK=$(getconf CLK_TCK)
 pg_cpu() {
   local t=0 p pm
