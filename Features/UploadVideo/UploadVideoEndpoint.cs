@@ -484,7 +484,7 @@ public sealed partial class UploadVideoEndpoint(
             var now = clock.GetUtcNow();
             await using var conn = await db.OpenConnectionAsync(CancellationToken.None);
             await conn.ExecuteAsync(new CommandDefinition(searchAfter is null ? UploadVideoSql.DropPathDeletion : UploadVideoSql.MarkPathAmbiguous,
-                new { Provider = StorageProviders.ImageKit, Path = path, Paths = new[] { path }, NotBefore = now + (searchAfter ?? TimeSpan.Zero) }));
+                new { Provider = StorageProviders.ImageKit, Paths = new[] { path }, NotBefore = now + (searchAfter ?? TimeSpan.Zero) }));
             if (searchAfter is not null) Log.QueuedByPath(log, id, path);
         }
         catch (Exception e)

@@ -50,7 +50,7 @@ internal static class UploadVideoSql
     // (storage_deletions_object_key).
     public const string MarkPathAmbiguous = """
         UPDATE storage_deletions SET reason = 'upload_ambiguous', next_attempt_at = @NotBefore
-        WHERE provider = @Provider AND storage_key = @Path AND kind = 'path'
+        WHERE provider = @Provider AND storage_key = ANY(@Paths::text[]) AND kind = 'path'
         """;
 
     // Nothing is (any longer) stored at these paths: the upload failed in a way that proves it, or the request removed

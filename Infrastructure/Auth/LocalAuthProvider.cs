@@ -148,10 +148,7 @@ public sealed partial class LocalAuthProvider(
     /// secret. Unguessable without the secret, and the same every time, so a reuse can be given the existing child.
     /// </summary>
     private string ChildOf(string parent)
-    {
-        var key = HKDF.DeriveKey(HashAlgorithmName.SHA256, signingKey.Key.Key, 32, info: "iglive local refresh-token chain"u8.ToArray());
-        return Base64Url.EncodeToString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(parent)));
-    }
+        => Base64Url.EncodeToString(HMACSHA256.HashData(signingKey.RefreshChainKey, Encoding.UTF8.GetBytes(parent)));
 
     private sealed class ChainLink
     {

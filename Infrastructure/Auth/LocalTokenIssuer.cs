@@ -59,6 +59,9 @@ public sealed class LocalSigningKey
 {
     public SymmetricSecurityKey Key { get; }
 
+    /// <summary>Key for deriving a refresh token's child from it (HKDF of the secret, so the secret itself signs only JWTs).</summary>
+    public byte[] RefreshChainKey { get; }
+
     public LocalSigningKey(IOptions<AuthOptions> options, IHostEnvironment env)
     {
         var secret = options.Value.JwtSecret;
@@ -75,6 +78,7 @@ public sealed class LocalSigningKey
             }
         }
         Key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)) { KeyId = null };
+        RefreshChainKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, Key.Key, 32, info: "iglive local refresh-token chain"u8.ToArray());
     }
 }
 
