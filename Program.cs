@@ -1,6 +1,6 @@
 using FastEndpoints;
-using IgLive.Service.Features.CleanupOldVideos;
-using IgLive.Service.Features.EnsureProfile;
+using IgLive.Service.Features.Housekeeping.CleanupOldVideos;
+using IgLive.Service.Features.Profiles.EnsureProfile;
 using IgLive.Service.Infrastructure.Api;
 using IgLive.Service.Infrastructure.Auth;
 using IgLive.Service.Infrastructure.Configuration;

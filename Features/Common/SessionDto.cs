@@ -1,6 +1,3 @@
-using IgLive.Service.Infrastructure.Auth;
-using IgLive.Service.Infrastructure.Problems;
-
 namespace IgLive.Service.Features.Common;
 
 /// <summary>A session, shaped as Supabase Auth returns it (supabase-js clients read it unchanged).</summary>

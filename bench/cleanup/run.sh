@@ -60,7 +60,7 @@ before=$(stat)
 if [ -n "${BENCH_PAUSE:-}" ]; then log "paused: $ConnectionStrings__Postgres (container $CID)"; sleep "$BENCH_PAUSE"; fi
 log "cleanup run"
 start=$(date +%s.%N)
-/usr/bin/time -v -o "$OUT/time.txt" env "Logging__LogLevel__IgLive.Service.Features.CleanupOldVideos=Information" \
+/usr/bin/time -v -o "$OUT/time.txt" env "Logging__LogLevel__IgLive.Service.Features.Housekeeping.CleanupOldVideos=Information" \
   dotnet "$OUT/bin/IgLive.Service.dll" cleanup | tee "$OUT/run.txt" >&2
 wall=$(echo "$(date +%s.%N) - $start" | bc)
 sleep 1

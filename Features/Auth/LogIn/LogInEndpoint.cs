@@ -1,0 +1,45 @@
+namespace IgLive.Service.Features.Auth.LogIn;
+
+public sealed record LogInRequest
+{
+    public string Email { get; init; } = "";
+    public string Password { get; init; } = "";
+}
+
+public sealed class LogInValidator : Validator<LogInRequest>
+{
+    public LogInValidator()
+    {
+        RuleFor(r => r.Email).NotEmpty().WithMessage("email is required").MaximumLength(320);
+        // No length policy here: the policy applies at sign-up; a login only has to match.
+        RuleFor(r => r.Password).NotEmpty().WithMessage("password is required").MaximumLength(1024);
+    }
+}
+
+public sealed class LogInEndpoint(IAuthProvider auth, AuthAttemptLimiter attempts) : Endpoint<LogInRequest, SessionDto>
+{
+    public override void Configure()
+    {
+        Post("/api/auth/login");
+        AllowAnonymous();
+        Options(b => b.RequireRateLimiting(AuthRateLimiting.PerAddressPolicy));
+        Summary(s =>
+        {
+            s.Summary = "Log in with e-mail and password";
+            s.Description = "200 with a session. 401 with one message for an unknown e-mail and a wrong password alike. "
+                            + "429 (with Retry-After) when too many attempts come from one address or for one e-mail.";
+        });
+        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403)
+            .ProducesProblemDetails(429).ProducesProblemDetails(502).ProducesProblemDetails(503));
+    }
+
+    public override async Task HandleAsync(LogInRequest r, CancellationToken ct)
+    {
+        if (attempts.TryAcquire(r.Email) is { } wait) { await Send.ResultAsync(AuthRefusalProblems.TooManyAttempts(HttpContext, wait)); return; }
+        switch (await auth.LogInAsync(r.Email, r.Password, ct))
+        {
+            case AuthSessionIssued issued: await Send.OkAsync(SessionDto.From(issued.Session), ct); break;
+            case AuthRefused refused: await Send.ResultAsync(AuthRefusalProblems.For(refused, HttpContext)); break;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace IgLive.Service.Features.Auth.LogOut;
+
+public sealed class LogOutEndpoint(IAuthProvider auth) : EndpointWithoutRequest
+{
+    public override void Configure()
+    {
+        Post("/api/auth/logout");
+        Summary(s =>
+        {
+            s.Summary = "Log out: revoke the caller's session";
+            s.Description = "The session's refresh tokens stop working. As with Supabase, access tokens already issued stay "
+                            + "valid until they expire (at most Auth:AccessTokenSeconds); clients drop them.";
+        });
+        Description(b => b.Produces(204).ProducesProblemDetails(401).ProducesProblemDetails(502).ProducesProblemDetails(503));
+    }
+
+    public override async Task HandleAsync(CancellationToken ct)
+    {
+        var header = HttpContext.Request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
+        var sessionId = Guid.TryParse(User.FindFirst("session_id")?.Value, out var sid) ? sid : (Guid?)null;
+        if (await auth.LogOutAsync(new AuthCaller(User.UserId()!.Value, sessionId, token), ct) is { } refused)
+        {
+            await Send.ResultAsync(AuthRefusalProblems.For(refused, HttpContext));
+            return;
+        }
+        await Send.NoContentAsync(ct);
+    }
+}

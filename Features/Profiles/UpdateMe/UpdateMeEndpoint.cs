@@ -1,0 +1,71 @@
+namespace IgLive.Service.Features.Profiles.UpdateMe;
+
+/// <summary>Fields to change; an absent or null field is left as it is. Text is stored verbatim.</summary>
+public sealed record UpdateMeRequest
+{
+    /// <summary>New username, <c>^[a-z0-9_.]{3,30}$</c>; 409 when taken.</summary>
+    public string? Username { get; init; }
+    /// <summary>Up to 100 characters.</summary>
+    public string? DisplayName { get; init; }
+    /// <summary>Up to 500 characters.</summary>
+    public string? Bio { get; init; }
+    /// <summary>An absolute http(s) URL, up to 2048 characters.</summary>
+    public string? AvatarUrl { get; init; }
+}
+
+public sealed class UpdateMeValidator : Validator<UpdateMeRequest>
+{
+    public UpdateMeValidator()
+    {
+        RuleFor(r => r.Username).Matches("^[a-z0-9_.]{3,30}$").When(r => r.Username is not null)
+            .WithMessage("username must be 3 to 30 characters of a-z, 0-9, '_' or '.'");
+        RuleFor(r => r.DisplayName).MaximumLength(100);
+        RuleFor(r => r.Bio).MaximumLength(500);
+        RuleFor(r => r.AvatarUrl).MaximumLength(2048)
+            .Must(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+            .When(r => r.AvatarUrl is not null).WithMessage("avatar_url must be an absolute http(s) URL");
+    }
+}
+
+public sealed class UpdateMeEndpoint(NpgsqlDataSource db, TimeProvider clock) : Endpoint<UpdateMeRequest, ProfileDto>
+{
+    public override void Configure()
+    {
+        Patch("/api/me");
+        Summary(s => s.Summary = "Change the caller's profile");
+        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(409));
+    }
+
+    public override async Task HandleAsync(UpdateMeRequest r, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        try
+        {
+            var profile = await conn.QuerySingleOrDefaultAsync<ProfileDto>(new CommandDefinition(UpdateMeSql.Update,
+                new { Id = User.UserId(), r.Username, r.DisplayName, r.Bio, r.AvatarUrl, Now = now }, cancellationToken: ct));
+            if (profile is null) { await Send.ResultAsync(ProblemsExtensions.Problem(404, "No profile exists for this user.")); return; }
+            await Send.OkAsync(profile, ct);
+        }
+        catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "profiles_username_key" })
+        {
+            await Send.ResultAsync(ProblemsExtensions.Problem(409, "That username is taken.", "Username taken"));
+        }
+    }
+}
+
+internal static class UpdateMeSql
+{
+    // Updates the given fields (null = unchanged) and returns the profile; profiles_pkey, videos_user_idx.
+    public const string Update = """
+        WITH p AS (
+            UPDATE profiles SET username     = COALESCE(@Username, username),
+                                display_name = COALESCE(@DisplayName, display_name),
+                                bio          = COALESCE(@Bio, bio),
+                                avatar_url   = COALESCE(@AvatarUrl, avatar_url),
+                                updated_at   = @Now
+            WHERE id = @Id
+            RETURNING id, username, display_name, avatar_url, bio, created_at)
+        SELECT p.*, (SELECT count(*) FROM videos v WHERE v.user_id = p.id AND v.expires_at > @Now) AS videos_count FROM p
+        """;
+}

@@ -1,0 +1,83 @@
+namespace IgLive.Service.Features.Social.LikeVideo;
+
+/// <summary>PUT: like, idempotent.</summary>
+public sealed class LikeVideoEndpoint(NpgsqlDataSource db, TimeProvider clock) : LikeVideoEndpointBase(db, clock)
+{
+    public override void Configure()
+    {
+        Put("/api/videos/{id}/like");
+        Summary(s => s.Summary = "Like a live video (idempotent)");
+        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404));
+    }
+
+    protected override string Operation => LikeVideoSql.Like;
+}
+
+/// <summary>DELETE: unlike, idempotent.</summary>
+public sealed class UnlikeVideoEndpoint(NpgsqlDataSource db, TimeProvider clock) : LikeVideoEndpointBase(db, clock)
+{
+    public override void Configure()
+    {
+        Delete("/api/videos/{id}/like");
+        Summary(s => s.Summary = "Remove the caller's like (idempotent)");
+        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404));
+    }
+
+    protected override string Operation => LikeVideoSql.Unlike;
+}
+
+/// <summary>POST: toggle, as the prototype did.</summary>
+public sealed class ToggleLikeVideoEndpoint(NpgsqlDataSource db, TimeProvider clock) : LikeVideoEndpointBase(db, clock)
+{
+    public override void Configure()
+    {
+        Post("/api/videos/{id}/like");
+        Summary(s => s.Summary = "Toggle the caller's like (the prototype's behaviour)");
+        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404));
+    }
+
+    protected override string Operation => LikeVideoSql.Toggle;
+}
+
+/// <summary>
+/// The three like endpoints differ only in route and operation: each sends lock + operation as one batch
+/// (see <see cref="LikeVideoSql"/>) and answers 200 or 404.
+/// </summary>
+public abstract class LikeVideoEndpointBase(NpgsqlDataSource db, TimeProvider clock) : Endpoint<LikeVideoRequest, LikeVideoResponse>
+{
+    protected abstract string Operation { get; }
+
+    public override async Task HandleAsync(LikeVideoRequest r, CancellationToken ct)
+    {
+        var userId = User.UserId() ?? throw new InvalidOperationException("like endpoints require an authenticated user");
+        var now = clock.GetUtcNow();
+        LikeVideoResponse? result = null;
+        await using (var conn = await db.OpenConnectionAsync(ct))
+        await using (var batch = new NpgsqlBatch(conn))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(LikeVideoSql.LockVideo)
+            {
+                Parameters = { new NpgsqlParameter<Guid> { TypedValue = r.VideoId }, new NpgsqlParameter<DateTimeOffset> { TypedValue = now } },
+            });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(Operation)
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter<Guid> { TypedValue = r.VideoId },
+                    new NpgsqlParameter<Guid> { TypedValue = userId },
+                    new NpgsqlParameter<DateTimeOffset> { TypedValue = now },
+                },
+            });
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            if (await reader.NextResultAsync(ct) && await reader.ReadAsync(ct))
+                result = new LikeVideoResponse { Liked = reader.GetBoolean(0), LikesCount = reader.GetInt64(1) };
+        }
+
+        if (result is null)
+        {
+            await Send.ResultAsync(ProblemsExtensions.Problem(404, "No live video has this id."));
+            return;
+        }
+        await Send.OkAsync(result, ct);
+    }
+}

@@ -1,0 +1,81 @@
+namespace IgLive.Service.Features.Social.ListComments;
+
+public sealed record ListCommentsRequest
+{
+    /// <summary>The video's id.</summary>
+    [BindFrom("id")] public Guid VideoId { get; init; }
+    /// <summary>Page size, 1..50 (default 20).</summary>
+    [QueryParam] public int Limit { get; init; } = 20;
+    /// <summary>The previous page's <c>next_cursor</c>; absent for the first page.</summary>
+    [QueryParam] public string? Cursor { get; init; }
+}
+
+public sealed class ListCommentsValidator : Validator<ListCommentsRequest>
+{
+    public ListCommentsValidator()
+    {
+        RuleFor(r => r.Limit).InclusiveBetween(1, 50).WithMessage("limit must be between 1 and 50");
+        RuleFor(r => r.Cursor).Must(c => Common.Cursor.TryDecode(c, out _)).When(r => r.Cursor is not null)
+            .WithMessage(Common.Cursor.Invalid);
+    }
+}
+
+public sealed class ListCommentsEndpoint(NpgsqlDataSource db, TimeProvider clock) : Endpoint<ListCommentsRequest, Page<CommentDto>>
+{
+    public override void Configure()
+    {
+        Get("/api/videos/{id}/comments");
+        AllowAnonymous();
+        Summary(s => s.Summary = "Comments of a live video, newest first");
+        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(404));
+    }
+
+    public override async Task HandleAsync(ListCommentsRequest r, CancellationToken ct)
+    {
+        var (at, id) = Cursor.Parameters(r.Cursor);
+        var now = clock.GetUtcNow();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = (await conn.QueryAsync<CommentDto, AuthorDto, CommentDto>(new CommandDefinition(
+            at is null ? ListCommentsSql.First : ListCommentsSql.Next,
+            new { r.VideoId, Now = now, CursorAt = at, CursorId = id, Take = r.Limit + 1 }, cancellationToken: ct),
+            static (c, a) => c with { Author = a }, splitOn: "id")).AsList();
+        // An empty page is either the end of a live video's comments or an unknown/expired video: ask which.
+        if (rows.Count == 0 && !await conn.ExecuteScalarAsync<bool>(new CommandDefinition(ListCommentsSql.Live,
+                new { r.VideoId, Now = now }, cancellationToken: ct)))
+        {
+            await Send.ResultAsync(ProblemsExtensions.Problem(404, "No live video has this id."));
+            return;
+        }
+        var page = rows.Count <= r.Limit
+            ? new Page<CommentDto> { Items = rows, NextCursor = null }
+            : new Page<CommentDto> { Items = rows[..r.Limit], NextCursor = new Cursor(rows[r.Limit - 1].CreatedAt, rows[r.Limit - 1].Id).Encode() };
+        await Send.OkAsync(page, ct);
+    }
+}
+
+internal static class ListCommentsSql
+{
+    // Whether the video is live; videos_pkey.
+    public const string Live = "SELECT EXISTS (SELECT 1 FROM videos WHERE id = @VideoId AND expires_at > @Now)";
+
+    private const string Select = """
+        SELECT c.id, c.video_id, c.text, c.created_at, p.id, p.username, p.display_name, p.avatar_url
+        FROM (SELECT id, video_id, user_id, text, created_at FROM video_comments
+              WHERE video_id = @VideoId
+        """;
+
+    private const string Tail = """
+              ORDER BY created_at DESC, id DESC LIMIT 51) c
+        CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = c.user_id OFFSET 0) p
+        WHERE EXISTS (SELECT 1 FROM videos WHERE id = @VideoId AND expires_at > @Now)
+        ORDER BY c.created_at DESC, c.id DESC
+        LIMIT @Take
+        """;
+
+    // The newest comments + 1 with authors, none unless the video is live (a one-time videos_pkey check);
+    // video_comments_video_idx, profiles_pkey per row; constant inner LIMIT 51 and the OFFSET 0 fence keep generic
+    // plans O(page), see GetFeedSql.
+    public const string First = Select + Tail;
+    // Same after a cursor: video_comments_video_idx from the (created_at, id) position.
+    public const string Next = Select + "  AND (created_at, id) < (@CursorAt, @CursorId)\n" + Tail;
+}

@@ -1,0 +1,62 @@
+namespace IgLive.Service.Features.Videos.RecordView;
+
+public sealed record RecordViewRequest
+{
+    /// <summary>The video's id.</summary>
+    [BindFrom("id")] public Guid VideoId { get; init; }
+}
+
+public sealed class RecordViewEndpoint(NpgsqlDataSource db, TimeProvider clock) : Endpoint<RecordViewRequest>
+{
+    public override void Configure()
+    {
+        Post("/api/videos/{id}/views");
+        AllowAnonymous();
+        Summary(s =>
+        {
+            s.Summary = "Playback started";
+            s.Description = "202. Counted at most once per viewer (the user, else the client address) per video per 30 minutes.";
+        });
+        Description(b => b.Produces(202).ProducesProblemDetails(400).ProducesProblemDetails(404));
+    }
+
+    public override async Task HandleAsync(RecordViewRequest r, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var found = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(RecordViewSql.Record,
+            new { r.VideoId, ViewerKey = ViewerKey(HttpContext), Now = clock.GetUtcNow() }, cancellationToken: ct));
+        if (!found)
+        {
+            await Send.ResultAsync(ProblemsExtensions.Problem(404, "No live video has this id."));
+            return;
+        }
+        await Send.ResultAsync(TypedResults.Accepted((string?)null));
+    }
+
+    /// <summary>
+    /// "u:{user id}" for a signed-in viewer, else "a:{client address}". Behind a reverse proxy the connection's address
+    /// is the proxy's: configure ForwardedHeaders (KnownProxies/KnownNetworks) there, or every anonymous viewer becomes
+    /// one. A missing address (in-memory test servers, some transports) is the single viewer "a:unknown".
+    /// </summary>
+    internal static string ViewerKey(HttpContext ctx)
+        => ctx.User.UserId() is { } id ? $"u:{id:N}"
+            : "a:" + (ctx.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : "unknown");
+}
+
+internal static class RecordViewSql
+{
+    // True when the video is live; counts the view only when this viewer's row is new or older than 30 minutes.
+    // The conflict arm re-checks the latest row version under its lock, so concurrent duplicates count once;
+    // video_views_pkey, videos_pkey. (A data-modifying CTE always runs to completion, read or not.)
+    public const string Record = """
+        WITH v AS (SELECT id FROM videos WHERE id = @VideoId AND expires_at > @Now),
+             counted AS (
+                 INSERT INTO video_views AS vv (video_id, viewer_key, last_counted_at)
+                 SELECT id, @ViewerKey, @Now FROM v
+                 ON CONFLICT (video_id, viewer_key) DO UPDATE SET last_counted_at = EXCLUDED.last_counted_at
+                 WHERE vv.last_counted_at <= EXCLUDED.last_counted_at - interval '30 minutes'
+                 RETURNING vv.video_id),
+             bumped AS (UPDATE videos SET views_count = views_count + 1 WHERE id IN (SELECT video_id FROM counted))
+        SELECT EXISTS (SELECT 1 FROM v)
+        """;
+}
