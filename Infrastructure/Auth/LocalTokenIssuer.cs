@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using IgLive.Service.Infrastructure.Configuration;
+using IgLive.Service.Infrastructure.Secrets;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -67,15 +68,8 @@ public sealed class LocalSigningKey
         var secret = options.Value.JwtSecret;
         if (string.IsNullOrEmpty(secret))
         {
-            var path = Path.Combine(env.ContentRootPath, "data", "jwt-secret");
-            if (File.Exists(path)) secret = File.ReadAllText(path).Trim();
-            else
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
-                File.WriteAllText(path, secret);
-                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
+            secret = SecretFile.ReadOrCreate(Path.Combine(env.ContentRootPath, "data", "jwt-secret"),
+                () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)));
         }
         Key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)) { KeyId = null };
         RefreshChainKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, Key.Key, 32, info: "iglive local refresh-token chain"u8.ToArray());

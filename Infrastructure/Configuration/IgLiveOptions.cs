@@ -165,8 +165,7 @@ public static class ConfigurationValidator
 
         var auth = Bind<AuthOptions>("Auth");
         var supabase = Bind<SupabaseOptions>("Supabase");
-        if (auth.JwtSecret is { Length: > 0 } s && System.Text.Encoding.UTF8.GetByteCount(s) < 32)
-            problems.Add("Auth__JwtSecret must be at least 32 bytes.");
+        SecretRules.Check(config, problems);
         if (!Uri.TryCreate(auth.PublicBaseUrl, UriKind.Absolute, out _))
             problems.Add("Auth__PublicBaseUrl must be an absolute URL.");
         if (auth.PasswordHashIterations is < 10_000 or > 10_000_000)
