@@ -1,6 +1,7 @@
 using FastEndpoints;
 using IgLive.Service.Features.Housekeeping.CleanupOldVideos;
 using IgLive.Service.Features.Profiles.EnsureProfile;
+using IgLive.Service.Features.Videos;
 using IgLive.Service.Infrastructure.Api;
 using IgLive.Service.Infrastructure.Auth;
 using IgLive.Service.Infrastructure.Configuration;
@@ -32,6 +33,7 @@ builder.AddIgLiveAuth();
 builder.AddIgLiveStorage();
 builder.AddIgLiveApi();
 builder.AddIgLiveCleanup();
+builder.AddIgLiveVideos();
 builder.Services.AddMemoryCache(o => o.SizeLimit = 100_000);
 
 var app = builder.Build();

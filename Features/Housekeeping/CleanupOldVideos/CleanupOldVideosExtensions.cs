@@ -1,3 +1,4 @@
+using IgLive.Service.Features.Housekeeping.StorageDeletions;
 using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.Database;
 using Microsoft.Extensions.Options;
@@ -11,16 +12,14 @@ public static class CleanupOldVideosExtensions
     public const string SchedulerName = "iglive";
 
     /// <summary>
-    /// The cleanup: runner and queue stats always (admin endpoint, CLI); the periodic drainer when
-    /// <c>Cleanup:DrainerEnabled</c>; the clustered Quartz scheduler when <c>Cleanup:SchedulerEnabled</c>.
+    /// The cleanup: the deletion queue and the runner always (admin endpoint, CLI); the clustered Quartz scheduler
+    /// when <c>Cleanup:SchedulerEnabled</c>.
     /// </summary>
     public static WebApplicationBuilder AddIgLiveCleanup(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection("Cleanup").Get<CleanupOptions>() ?? new CleanupOptions();
+        builder.Services.AddIgLiveStorageDeletions(options);
         builder.Services.AddSingleton<CleanupOldVideosRunner>();
-        builder.Services.AddSingleton<DeletionQueueStats>();
-        builder.Services.AddHostedService<CleanupMetricsRegistration>();
-        if (options.DrainerEnabled) builder.Services.AddHostedService<StorageDeletionDrainer>();
         if (!options.SchedulerEnabled) return builder;
 
         var connectionString = builder.Configuration.GetConnectionString("Postgres")!;
@@ -51,23 +50,6 @@ public static class CleanupOldVideosExtensions
         // this process has applied the migrations that create them.
         builder.Services.AddHostedService<CleanupSchedulerService>();
         return builder;
-    }
-}
-
-/// <summary>Points the process-wide queue gauges at this host's stats.</summary>
-internal sealed class CleanupMetricsRegistration(DeletionQueueStats stats) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        CleanupMetrics.Current = stats;
-        CleanupMetrics.EnsureCreated();
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        Interlocked.CompareExchange(ref CleanupMetrics.Current, null, stats);
-        return Task.CompletedTask;
     }
 }
 

@@ -1,3 +1,5 @@
+using IgLive.Service.Features.Housekeeping.StorageDeletions;
+
 namespace IgLive.Service.Features.Videos.DeleteVideo;
 
 /// <summary>
@@ -41,7 +43,7 @@ internal static class DeleteVideoSql
 {
     // Deletes the caller's live video and queues its stored objects in one statement; returns 'deleted', 'forbidden'
     // or 'missing'. videos_pkey; storage_deletions_object_key makes a repeated enqueue a no-op.
-    public const string Delete = """
+    public const string Delete = $"""
         WITH target AS (
             SELECT id, user_id, storage_provider, storage_key, thumbnail_key FROM videos
             WHERE id = @Id AND expires_at > @Now
@@ -49,12 +51,13 @@ internal static class DeleteVideoSql
         gone AS (
             DELETE FROM videos v USING target t WHERE v.id = t.id AND t.user_id = @UserId
             RETURNING t.id, t.storage_provider, t.storage_key, t.thumbnail_key),
-        queued AS (
-            INSERT INTO storage_deletions (provider, storage_key, video_id, reason, enqueued_at, next_attempt_at)
-            SELECT g.storage_provider, k.key, g.id, 'video_deleted', @Now, @Now
+        to_delete AS (
+            SELECT g.storage_provider AS provider, k.key AS storage_key, 'key' AS kind, g.id AS video_id,
+                   'video_deleted' AS reason, @Now AS next_attempt_at
             FROM gone g CROSS JOIN LATERAL (VALUES (g.storage_key), (g.thumbnail_key)) AS k(key)
-            WHERE k.key IS NOT NULL
-            ON CONFLICT (provider, storage_key) DO NOTHING
+            WHERE k.key IS NOT NULL),
+        queued AS (
+            {StorageDeletionSql.Enqueue}
             RETURNING 1)
         SELECT CASE WHEN EXISTS (SELECT 1 FROM gone) THEN 'deleted'
                     WHEN EXISTS (SELECT 1 FROM target) THEN 'forbidden'

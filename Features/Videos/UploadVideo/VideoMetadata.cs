@@ -1,18 +1,8 @@
 using System.Buffers.Binary;
 
+using IgLive.Service.Features.Videos.Publishing;
+
 namespace IgLive.Service.Features.Videos.UploadVideo;
-
-/// <summary>What the container says about the video; any part may be unknown.</summary>
-public sealed record VideoInfo(double? DurationSeconds, int? Width, int? Height)
-{
-    public static readonly VideoInfo Unknown = new(null, null, null);
-
-    /// <summary>Drops values the schema would refuse (negative, zero, NaN).</summary>
-    public VideoInfo Sane() => new(
-        DurationSeconds is { } d && double.IsFinite(d) && d >= 0 ? d : null,
-        Width is > 0 and < 100_000 ? Width : null,
-        Height is > 0 and < 100_000 ? Height : null);
-}
 
 /// <summary>
 /// Duration and frame size from the container headers of a stored file: MP4/MOV <c>moov/mvhd</c> and the video

@@ -1,9 +1,7 @@
 using System.Buffers.Binary;
+using IgLive.Service.Features.Videos.Publishing;
 
 namespace IgLive.Service.Features.Videos.UploadVideo;
-
-/// <summary>A container the service accepts: the stored content type and file extension.</summary>
-public sealed record VideoContainer(string ContentType, string Extension, bool IsIsoBmff);
 
 /// <summary>
 /// Recognises MP4/MOV (an ISO-BMFF <c>ftyp</c> box at offset 4 with a video brand) and WebM/Matroska (EBML magic

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Dapper;
-using IgLive.Service.Features.Housekeeping.CleanupOldVideos;
+using IgLive.Service.Features.Housekeeping.StorageDeletions;
 using IgLive.Service.Infrastructure.ImageKit;
 using IgLive.Service.Tests.Fakes;
 using IgLive.Service.Tests.Infrastructure;
@@ -168,7 +168,7 @@ public sealed class UploadVideoImageKitTests
         Assert.That(stored.FilePath, Does.Match("^/iglive-test/[0-9a-f]{32}\\.mp4$"), "the path the service chose");
         await AssertQueuedByPathAsync(app, stored.FilePath);
 
-        await Runner(app).DrainAsync(CancellationToken.None);
+        await Deletions(app).DrainAsync(CancellationToken.None);
         Assert.That(imageKit.Files.ContainsKey(stored.FileId), Is.True, "not searched for before ImageKit:OrphanSearchDelaySeconds");
 
         await DrainAfterTheSearchDelayAsync(app);
@@ -215,7 +215,7 @@ public sealed class UploadVideoImageKitTests
 
         imageKit.FaultWhen = null;
         app.Clock.Advance(TimeSpan.FromHours(2)); // past the back-off
-        await Runner(app).DrainAsync(CancellationToken.None);
+        await Deletions(app).DrainAsync(CancellationToken.None);
         Assert.That(imageKit.Files.Values.Any(f => f.FilePath == path), Is.False);
         Assert.That(await QueuedAsync(app, path), Is.Zero);
     }
@@ -239,7 +239,7 @@ public sealed class UploadVideoImageKitTests
         var again = await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = queued.FileId, title = "being deleted" });
         await again.AssertProblemAsync(HttpStatusCode.Conflict);
 
-        await Runner(app).DrainAsync(CancellationToken.None);
+        await Deletions(app).DrainAsync(CancellationToken.None);
         Assert.That(imageKit.Files.ContainsKey(owned.FileId), Is.True, "a live video's file is kept");
         Assert.That(imageKit.Files.ContainsKey(queued.FileId), Is.False);
         Assert.That(await QueuedAsync(app, owned.FilePath) + await QueuedAsync(app, queued.FilePath), Is.Zero, "both entries done");
@@ -247,13 +247,13 @@ public sealed class UploadVideoImageKitTests
 
     private const string UploadPath = "/api/v1/files/upload";
 
-    private static CleanupOldVideosRunner Runner(ServiceFactory on) => on.Services.GetRequiredService<CleanupOldVideosRunner>();
+    private static StorageDeletionQueue Deletions(ServiceFactory on) => on.Services.GetRequiredService<StorageDeletionQueue>();
 
     /// <summary>Drains the deletion queue once the by-path search delay (default 300 s) has passed on the service's clock.</summary>
     private static async Task DrainAfterTheSearchDelayAsync(ServiceFactory on)
     {
         on.Clock.Advance(TimeSpan.FromSeconds(301));
-        await Runner(on).DrainAsync(CancellationToken.None);
+        await Deletions(on).DrainAsync(CancellationToken.None);
     }
 
     /// <summary>Search requests the fake received for <paramref name="fileName"/>.</summary>

@@ -3,20 +3,18 @@ using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.Telemetry;
 using Microsoft.Extensions.Options;
 
-namespace IgLive.Service.Features.Housekeeping.CleanupOldVideos;
+namespace IgLive.Service.Features.Housekeeping.StorageDeletions;
 
-/// <summary>The cleanup's instruments on the service's meter.</summary>
-internal static class CleanupMetrics
+/// <summary>The queue's instruments on the service's meter.</summary>
+internal static class StorageDeletionMetrics
 {
-    public static readonly Counter<long> Expired = IgLiveTelemetry.Meter.CreateCounter<long>(
-        "iglive.cleanup.expired", "{video}", "Videos deleted because they expired");
     public static readonly Counter<long> Deleted = IgLiveTelemetry.Meter.CreateCounter<long>(
         "iglive.cleanup.deleted", "{file}", "Stored files whose deletion the store confirmed");
     public static readonly Counter<long> Failed = IgLiveTelemetry.Meter.CreateCounter<long>(
         "iglive.cleanup.failed", "{file}", "File deletions the store failed or did not confirm (retried later)");
 
     /// <summary>The stats of the most recently started host; one per process outside tests.</summary>
-    public static volatile DeletionQueueStats? Current;
+    public static volatile StorageDeletionStats? Current;
 
     // Observable instruments are created once per process: callbacks read the cached snapshot, never the database.
     private static readonly ObservableGauge<long> Depth = IgLiveTelemetry.Meter.CreateObservableGauge(
@@ -34,7 +32,7 @@ internal static class CleanupMetrics
 /// Depth, oldest age and stuck count of the deletion queue, read from PostgreSQL at most every 30 s: gauges are
 /// observed by exporters on their own schedule and must not turn each scrape into a query.
 /// </summary>
-public sealed class DeletionQueueStats(NpgsqlDataSource db, TimeProvider clock, IOptions<CleanupOptions> options)
+public sealed class StorageDeletionStats(NpgsqlDataSource db, TimeProvider clock, IOptions<CleanupOptions> options)
 {
     public sealed record Snapshot(long Depth, double OldestAgeSeconds, long Stuck);
 
@@ -64,10 +62,27 @@ public sealed class DeletionQueueStats(NpgsqlDataSource db, TimeProvider clock, 
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         var now = clock.GetUtcNow();
-        var s = await conn.QuerySingleAsync<Snapshot>(new CommandDefinition(CleanupOldVideosSql.Stats,
+        var s = await conn.QuerySingleAsync<Snapshot>(new CommandDefinition(StorageDeletionSql.Stats,
             new { Now = now, options.Value.WarnAttempts }, cancellationToken: ct));
         Volatile.Write(ref last, s);
         Interlocked.Exchange(ref lastAtTicks, now.UtcTicks);
         return s;
+    }
+}
+
+/// <summary>Points the process-wide queue gauges at this host's stats.</summary>
+internal sealed class StorageDeletionMetricsRegistration(StorageDeletionStats stats) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        StorageDeletionMetrics.Current = stats;
+        StorageDeletionMetrics.EnsureCreated();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.CompareExchange(ref StorageDeletionMetrics.Current, null, stats);
+        return Task.CompletedTask;
     }
 }

@@ -2,7 +2,7 @@ using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.Database;
 using Microsoft.Extensions.Options;
 
-namespace IgLive.Service.Features.Housekeeping.CleanupOldVideos;
+namespace IgLive.Service.Features.Housekeeping.StorageDeletions;
 
 /// <summary>
 /// Drains the deletion queue every <c>Cleanup:DrainIntervalSeconds</c>, so the files of videos deleted by their
@@ -11,7 +11,7 @@ namespace IgLive.Service.Features.Housekeeping.CleanupOldVideos;
 /// Uses real time between drains (not <see cref="TimeProvider"/>): it is a polling interval, not business time.
 /// </summary>
 internal sealed partial class StorageDeletionDrainer(
-    CleanupOldVideosRunner runner, MigrationState migrations, IOptions<CleanupOptions> options, ILogger<StorageDeletionDrainer> log)
+    StorageDeletionQueue queue, MigrationState migrations, IOptions<CleanupOptions> options, ILogger<StorageDeletionDrainer> log)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -22,7 +22,7 @@ internal sealed partial class StorageDeletionDrainer(
         {
             try
             {
-                var result = await runner.DrainAsync(stoppingToken);
+                var result = await queue.DrainAsync(stoppingToken);
                 if (result.Deleted + result.Failed > 0) Log.Drained(log, result.Deleted, result.Failed);
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)

@@ -1,0 +1,17 @@
+using IgLive.Service.Infrastructure.Configuration;
+
+namespace IgLive.Service.Features.Housekeeping.StorageDeletions;
+
+public static class StorageDeletionsExtensions
+{
+    /// <summary>The queue, its drain and stats always; the periodic drainer when <c>Cleanup:DrainerEnabled</c>.</summary>
+    public static IServiceCollection AddIgLiveStorageDeletions(this IServiceCollection services, CleanupOptions options)
+    {
+        services.AddSingleton<StorageDeletionDrain>();
+        services.AddSingleton<StorageDeletionQueue>();
+        services.AddSingleton<StorageDeletionStats>();
+        services.AddHostedService<StorageDeletionMetricsRegistration>();
+        if (options.DrainerEnabled) services.AddHostedService<StorageDeletionDrainer>();
+        return services;
+    }
+}

@@ -1,0 +1,72 @@
+using IgLive.Service.Features.Housekeeping.StorageDeletions;
+using IgLive.Service.Features.Videos.Publishing;
+using IgLive.Service.Infrastructure.Storage;
+
+namespace IgLive.Service.Features.Videos.UploadVideo;
+
+/// <summary>
+/// Stores an upload on local disk: written under a name nothing serves, then moved into place in one step, so a
+/// reader never sees half a file. A process killed mid-write leaves the part file behind for
+/// <see cref="LocalFileStore.SweepIncoming"/>; one killed after the move leaves a queued by-path deletion.
+/// </summary>
+public sealed class LocalUploadStore(LocalFileStore local, StorageDeletionQueue deletions, UploadPostProcessing processing)
+{
+    // Each read of the part goes straight to one write of an unbuffered file (docs/benchmarks.md, "Upload").
+    private const int CopyBufferBytes = 256 * 1024;
+
+    public async Task<Outcome<StoredVideo>> StoreAsync(Guid id, VideoContainer container, ReplayingLimitedStream stream, long max, CancellationToken ct)
+    {
+        var hex = id.ToString("N");
+        var key = $"videos/{hex[..2]}/{hex}.{container.Extension}";
+        var thumbnailKey = $"thumbnails/{hex[..2]}/{hex}.jpg";
+        var final = local.Resolve(key)!;
+        var thumbnail = local.Resolve(thumbnailKey)!;
+        Directory.CreateDirectory(local.IncomingPath);
+        var temp = Path.Combine(local.IncomingPath, hex + LocalFileStore.PartSuffix);
+        var done = false;
+        try
+        {
+            await using (var file = new FileStream(temp, new FileStreamOptions
+                         { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 }))
+            {
+                await stream.CopyToAsync(file, CopyBufferBytes, ct);
+            }
+            // From the move on, the video (and then its thumbnail) sits where it is served from, before its row exists:
+            // queue their deletion first, due once the upload must long be over, so a process killed before the insert
+            // leaves no file behind. The insert takes these rows back in its own statement.
+            var pendingUntil = await deletions.EnqueuePathsAsync(StorageProviders.Local, [key, thumbnailKey], id,
+                DeletionReasons.UploadUnconfirmed, local.IncomingMaxAge, CancellationToken.None);
+            Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+            File.Move(temp, final);
+            var media = await processing.ProcessAsync(final, container, thumbnail, ct);
+            done = true;
+            return new StoredVideo(StorageProviders.Local, key, key, media.HasThumbnail ? thumbnailKey : null, "/media/" + key,
+                media.HasThumbnail ? "/media/" + thumbnailKey : null, null, container, stream.BytesRead, media.Info,
+                [key, thumbnailKey], pendingUntil);
+        }
+        catch (UploadTooLargeException)
+        {
+            return UploadStorage.TooLarge(max);
+        }
+        catch (IOException e) when (!stream.ReadFailed)
+        {
+            // The disk, not the request: a 500 with the cause logged, never mistaken for a malformed body.
+            throw new InvalidOperationException("Writing the upload to local storage failed.", e);
+        }
+        finally
+        {
+            if (!done)
+            {
+                DeleteQuietly(temp);
+                DeleteQuietly(final);
+                DeleteQuietly(thumbnail);
+            }
+        }
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        try { File.Delete(path); }
+        catch (DirectoryNotFoundException) { } // never created
+    }
+}
