@@ -1,5 +1,7 @@
 using FastEndpoints;
 using IgLive.Service.Features.Housekeeping.CleanupOldVideos;
+using IgLive.Service.Features.Moderation.Moderators;
+using IgLive.Service.Features.Moderation.Suspension;
 using IgLive.Service.Features.Profiles.EnsureProfile;
 using IgLive.Service.Features.Videos;
 using IgLive.Service.Infrastructure.Api;
@@ -11,8 +13,8 @@ using IgLive.Service.Infrastructure.Server;
 using IgLive.Service.Infrastructure.Storage;
 using IgLive.Service.Infrastructure.Telemetry;
 
-// `dotnet IgLive.Service.dll [migrate|cleanup]`: no command serves HTTP; `migrate` applies migrations and exits,
-// `cleanup` runs the cleanup once and exits.
+// `dotnet IgLive.Service.dll [migrate|cleanup|moderators …]`: no command serves HTTP; `migrate` applies migrations and
+// exits, `cleanup` runs the cleanup once and exits, `moderators add|remove|list` manages moderators.
 var command = args is [var first, ..] && !first.StartsWith('-') && !first.Contains('=') ? first : null;
 var builder = WebApplication.CreateBuilder(command is null ? args : args[1..]);
 try
@@ -44,13 +46,18 @@ switch (command)
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
         return 0;
     case "cleanup": return await CleanupOldVideosRunner.RunOnceAsync(app.Services, CancellationToken.None);
+    case "moderators": return await ModeratorsCommand.RunAsync(app.Services, args[1..], Console.Out, Console.Error, CancellationToken.None);
     default:
-        Console.Error.WriteLine($"unknown command '{command}'; known: migrate, cleanup");
+        Console.Error.WriteLine($"unknown command '{command}'; known: migrate, cleanup, moderators");
         return 2;
 }
 
 app.UseIgLiveProblems();
-app.UseIgLiveApi(c => c.Endpoints.Configurator = ep => ep.PreProcessor<EnsureProfileProcessor>(Order.Before));
+app.UseIgLiveApi(c => c.Endpoints.Configurator = ep =>
+{
+    ep.PreProcessor<EnsureProfileProcessor>(Order.Before);
+    ep.PreProcessor<SuspensionGate>(Order.Before);
+});
 await app.RunAsync();
 return 0;
 

@@ -1,5 +1,9 @@
+using IgLive.Service.Features.Moderation.Suspension;
+
 namespace IgLive.Service.Features.Auth.LogOut;
 
+// Ending a session is not a write a suspension refuses.
+[AllowedWhileSuspended]
 public sealed class LogOutEndpoint(IAuthProvider auth) : EndpointWithoutRequest
 {
     public override void Configure()

@@ -1,3 +1,5 @@
+using IgLive.Service.Features.Moderation.Suspension;
+
 namespace IgLive.Service.Features.Auth.RefreshSession;
 
 public sealed record RefreshSessionRequest
@@ -12,6 +14,8 @@ public sealed class RefreshSessionValidator : Validator<RefreshSessionRequest>
         RuleFor(r => r.RefreshToken).NotEmpty().WithMessage("refresh_token is required").MaximumLength(1024);
 }
 
+// A suspended user keeps reading, so keeps their session.
+[AllowedWhileSuspended]
 public sealed class RefreshSessionEndpoint(IAuthProvider auth) : Endpoint<RefreshSessionRequest, SessionDto>
 {
     public override void Configure()

@@ -1,3 +1,5 @@
+using IgLive.Service.Features.Moderation.Suspension;
+
 namespace IgLive.Service.Features.Videos.RecordView;
 
 public sealed record RecordViewRequest
@@ -6,6 +8,8 @@ public sealed record RecordViewRequest
     [BindFrom("id")] public Guid VideoId { get; init; }
 }
 
+// Watching is reading: a suspended viewer's views still count.
+[AllowedWhileSuspended]
 public sealed class RecordViewEndpoint(NpgsqlDataSource db, TimeProvider clock) : Endpoint<RecordViewRequest>
 {
     public override void Configure()
