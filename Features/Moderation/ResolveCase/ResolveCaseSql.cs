@@ -1,3 +1,5 @@
+using IgLive.Service.Features.Housekeeping.StorageDeletions;
+
 namespace IgLive.Service.Features.Moderation.ResolveCase;
 
 internal static class ResolveCaseSql
@@ -6,20 +8,21 @@ internal static class ResolveCaseSql
     public const string Lock = "SELECT id, target_type, target_id, author_id, status FROM moderation_cases WHERE id = @Id FOR UPDATE";
 
     // Removes the video: removed_at hides it from every read at once (the visibility rule), and in the same statement
-    // queues its stored file and local thumbnail for deletion; the row itself goes at expiry as usual. Returns whether
-    // it was removed now (false when already removed, deleted or expired). videos_pkey, storage_deletions_object_key.
-    // TODO(#12): enqueue through Features/Housekeeping/StorageDeletions once it is on main.
-    public const string RemoveVideo = """
+    // queues its stored file and local thumbnail for deletion (the storage-deletion queue's Enqueue); the row itself goes
+    // at expiry as usual. Returns whether it was removed now (false when already removed or deleted). videos_pkey,
+    // storage_deletions_object_key.
+    public const string RemoveVideo = $"""
         WITH removed AS (
             UPDATE videos SET removed_at = @Now
             WHERE id = @TargetId AND removed_at IS NULL
             RETURNING id, storage_provider, storage_key, thumbnail_key),
-        queued AS (
-            INSERT INTO storage_deletions (provider, storage_key, video_id, reason, enqueued_at, next_attempt_at)
-            SELECT r.storage_provider, k.key, r.id, 'moderator_removed', @Now, @Now
+        to_delete AS (
+            SELECT r.storage_provider AS provider, k.key AS storage_key, 'key' AS kind, r.id AS video_id,
+                   'moderator_removed' AS reason, @Now AS next_attempt_at
             FROM removed r CROSS JOIN LATERAL (VALUES (r.storage_key), (r.thumbnail_key)) AS k(key)
-            WHERE k.key IS NOT NULL
-            ON CONFLICT (provider, storage_key) DO NOTHING
+            WHERE k.key IS NOT NULL),
+        queued AS (
+            {StorageDeletionSql.Enqueue}
             RETURNING 1)
         SELECT EXISTS (SELECT 1 FROM removed)
         """;
