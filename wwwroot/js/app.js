@@ -1,6 +1,7 @@
-// IgLive web client: hash routes (#/feed, #/login, #/signup, #/upload, #/me, #/u/<username>).
+// IgLive web client: hash routes (#/feed, #/login, #/signup, #/upload, #/me, #/u/<username>, #/moderation).
 // Everything the API returns is inserted with textContent/attributes, never as HTML.
 import { api, uploadVideo, signUp, logIn, logOut, refresh, session, ApiError } from "./api.js";
+import { initModeration, isModerator, moderationPage, reportButton } from "./moderation.js";
 
 const main = document.getElementById("main");
 const toastEl = document.getElementById("toast");
@@ -28,6 +29,8 @@ function toast(message, kind = "info") {
   toast.timer = setTimeout(() => { toastEl.hidden = true; }, 6000);
 }
 const fail = e => toast(e instanceof ApiError ? e.message : "Something went wrong.", "error");
+initModeration({ h, toast, fail });
+const notMine = authorId => session.loggedIn && me?.id !== authorId; // reports are for other people's content
 
 const fmtCount = n => new Intl.NumberFormat(undefined, { notation: "compact" }).format(n ?? 0);
 function fmtWhen(iso) {
@@ -165,7 +168,8 @@ function videoCard(v) {
       v.tags?.length ? h("p.tags", {}, v.tags.map(t => h("span.tag", {}, `#${t}`))) : null,
       h("div.actions", {}, likeButton, commentsButton,
         h("span.muted", { "data-testid": "views-count" }, `${fmtCount(v.views_count)} views`),
-        h("span.muted", {}, `expires ${fmtWhen(v.expires_at)}`))),
+        h("span.muted", {}, `expires ${fmtWhen(v.expires_at)}`),
+        notMine(v.author?.id) ? reportButton("video", v.id) : null)),
     commentsPanel);
 }
 
@@ -182,7 +186,8 @@ function comments(panel, video, onCount) {
       mayDelete ? h("button.link.danger", { type: "button", "data-testid": "comment-delete", onclick: async () => {
         try { await api(`/api/videos/${video.id}/comments/${c.id}`, { method: "DELETE" }); li.remove(); onCount(-1); }
         catch (e) { fail(e); }
-      } }, "Delete") : null);
+      } }, "Delete") : null,
+      notMine(c.author?.id) ? reportButton("comment", c.id) : null);
     return li;
   };
 
@@ -311,7 +316,10 @@ function profileCard(p) {
 }
 
 async function userPage(username) {
-  try { return profileCard(await api(`/api/users/${encodeURIComponent(username)}`)); }
+  try {
+    const p = await api(`/api/users/${encodeURIComponent(username)}`);
+    return [profileCard(p), notMine(p.id) ? reportButton("user", p.username) : null].filter(Boolean);
+  }
   catch (e) { return h("p.card", { role: "alert", "data-testid": "page-error" }, e instanceof ApiError ? e.message : "Could not load the profile."); }
 }
 
@@ -361,6 +369,7 @@ function renderNav() {
     h("a", { href: "#/feed", "data-testid": "nav-feed" }, "Feed"),
     ...(session.loggedIn
       ? [h("a", { href: "#/upload", "data-testid": "nav-upload" }, "Upload"),
+         moderationLink(),
          h("a", { href: "#/me", "data-testid": "nav-profile" }, h("span", { "data-testid": "current-user" }, me ? `@${me.username}` : "Profile")),
          h("button.link", { type: "button", "data-testid": "logout-button", onclick: async () => {
            await logOut(); me = null; location.hash = "#/feed"; route();
@@ -369,12 +378,19 @@ function renderNav() {
          h("a.button", { href: "#/signup", "data-testid": "nav-signup" }, "Sign up")]));
 }
 
+// Shown once the moderation queue answers this user (moderators and the service role only).
+function moderationLink() {
+  const link = h("a", { href: "#/moderation", "data-testid": "nav-moderation", hidden: true }, "Moderation");
+  isModerator().then(ok => { link.hidden = !ok; });
+  return link;
+}
+
 async function route() {
   cleanup(); cleanup = () => {};
   const [, page = "feed", arg] = location.hash.replace(/^#\/?/, "/").split("/");
   const content = await ({
     feed: feedPage, login: () => authPage("login"), signup: () => authPage("signup"),
-    upload: uploadPage, me: mePage, u: () => userPage(decodeURIComponent(arg ?? "")),
+    upload: uploadPage, me: mePage, u: () => userPage(decodeURIComponent(arg ?? "")), moderation: () => moderationPage(arg),
   }[page] ?? feedPage)();
   main.replaceChildren(...[content].flat());
   main.focus({ preventScroll: true });
