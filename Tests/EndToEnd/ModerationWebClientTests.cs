@@ -1,5 +1,4 @@
 using Dapper;
-using IgLive.Service.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace IgLive.Service.Tests.EndToEnd;
@@ -10,42 +9,14 @@ namespace IgLive.Service.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class ModerationWebClientTests
+public sealed class ModerationWebClientTests : BrowserFixture
 {
-    private const string Chromium = "/usr/bin/chromium";
-    private ServiceFactory app = null!;
-    private IPlaywright playwright = null!;
-    private IBrowser browser = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        Assert.That(File.Exists(Chromium), Is.True, $"{Chromium} is required (apt-get install chromium; test.sh installs it)");
-        app = await ServiceFactory.CreateOnKestrelAsync();
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync"],
-        });
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        if (browser is not null) await browser.DisposeAsync();
-        playwright?.Dispose();
-        if (app is not null) await app.DisposeAsync();
-    }
-
     [Test]
     public async Task A_reported_video_reaches_the_moderation_page_and_a_moderator_removes_it()
     {
-        var author = await app.CreateUserAsync();
+        var author = await App.CreateUserAsync();
         var title = "reported clip " + Guid.NewGuid().ToString("N")[..6];
-        var video = await app.SeedVideoAsync(author, title: title);
+        var video = await App.SeedVideoAsync(author, title: title);
 
         // A user reports the video from the feed.
         var reporter = await SignUpAsync("rep");
@@ -63,7 +34,7 @@ public sealed class ModerationWebClientTests
         var (moderator, username) = await SignUpWithNameAsync("mod");
         await moderator.GotoAsync("/#/moderation");
         await Assertions.Expect(moderator.GetByTestId("page-error")).ToBeVisibleAsync();
-        await using (var conn = app.OpenConnection())
+        await using (var conn = App.OpenConnection())
             await conn.ExecuteAsync("INSERT INTO moderators (user_id) SELECT id FROM profiles WHERE username = @username", new { username });
         await moderator.ReloadAsync();
         await Assertions.Expect(moderator.GetByTestId("nav-moderation")).ToBeVisibleAsync();
@@ -79,7 +50,7 @@ public sealed class ModerationWebClientTests
         await Assertions.Expect(moderator.Locator($"[data-testid=case-item][data-target-id='{video}']").GetByTestId("case-resolution"))
             .ToContainTextAsync("Remove by " + username);
 
-        await using var db = app.OpenConnection();
+        await using var db = App.OpenConnection();
         Assert.That(await db.ExecuteScalarAsync<bool>("SELECT removed_at IS NOT NULL FROM videos WHERE id = @video", new { video }), Is.True);
         Assert.That(await db.ExecuteScalarAsync<string>("SELECT note FROM reports WHERE target_id = @video", new { video }), Is.EqualTo("slurs in the title"));
     }
@@ -89,9 +60,7 @@ public sealed class ModerationWebClientTests
     /// <summary>A fresh browser context with a new account signed up through the web client.</summary>
     private async Task<(IPage Page, string Username)> SignUpWithNameAsync(string prefix)
     {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress!.ToString() });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(20_000);
+        var page = await NewPageAsync();
         var username = prefix + Guid.NewGuid().ToString("N")[..10];
         await page.GotoAsync("/#/signup");
         await page.GetByTestId("signup-email").FillAsync($"{username}@example.test");

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Dapper;
-using IgLive.Service.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace IgLive.Service.Tests.EndToEnd;
@@ -11,41 +10,12 @@ namespace IgLive.Service.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class WebClientTests
+public sealed class WebClientTests : BrowserFixture
 {
-    private const string Chromium = "/usr/bin/chromium";
-    private ServiceFactory app = null!;
-    private IPlaywright playwright = null!;
-    private IBrowser browser = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        Assert.That(File.Exists(Chromium), Is.True, $"{Chromium} is required (apt-get install chromium; test.sh installs it)");
-        app = await ServiceFactory.CreateOnKestrelAsync();
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"],
-        });
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        if (browser is not null) await browser.DisposeAsync();
-        playwright?.Dispose();
-        if (app is not null) await app.DisposeAsync();
-    }
-
     [Test]
     public async Task Sign_up_upload_like_comment_and_everything_persists_after_reload()
     {
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = app.BaseAddress!.ToString() });
-        page.SetDefaultTimeout(20_000);
+        var page = await NewPageAsync();
         var username = "e2e" + Guid.NewGuid().ToString("N")[..10];
 
         await page.GotoAsync("/#/signup");
@@ -103,7 +73,7 @@ public sealed class WebClientTests
         await again.GetByTestId("comments-toggle").ClickAsync();
         await Assertions.Expect(again.GetByTestId("comment-text").First).ToHaveTextAsync("Nice <b>clip</b> 🎬");
 
-        await using var conn = app.OpenConnection();
+        await using var conn = App.OpenConnection();
         var row = await conn.QuerySingleAsync<(long Likes, long Comments, string Title)>(
             "SELECT likes_count, comments_count, title FROM videos WHERE id = @videoId", new { videoId });
         Assert.That(row, Is.EqualTo((1L, 1L, "My first clip")));
