@@ -1,4 +1,3 @@
-using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.Problems;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using ProblemDetails = Microsoft.AspNetCore.Mvc.ProblemDetails;

@@ -1,4 +1,3 @@
-using IgLive.Service.Infrastructure.Configuration;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.Problems;
 using IgLive.Service.Infrastructure.Telemetry;
 using Microsoft.Extensions.Options;

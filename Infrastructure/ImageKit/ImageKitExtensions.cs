@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using IgLive.Service.Infrastructure.Configuration;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;

@@ -1,4 +1,3 @@
-using IgLive.Service.Infrastructure.Configuration;
 using Microsoft.AspNetCore.Connections;
 
 namespace IgLive.Service.Infrastructure.Server;

@@ -1,4 +1,3 @@
-using IgLive.Service.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace IgLive.Service.Infrastructure.Storage;

@@ -1,4 +1,3 @@
-using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.ImageKit;
 
 namespace IgLive.Service.Infrastructure.Storage;

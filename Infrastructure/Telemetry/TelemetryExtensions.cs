@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using IgLive.Service.Infrastructure.Configuration;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Logs;

@@ -1,4 +1,4 @@
-using IgLive.Service.Infrastructure.Configuration;
+using IgLive.Service.Features.Housekeeping.CleanupOldVideos;
 using YamlDotNet.RepresentationModel;
 
 namespace IgLive.Service.Tests.Infrastructure;

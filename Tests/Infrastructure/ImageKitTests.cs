@@ -1,5 +1,4 @@
 using System.Text;
-using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.ImageKit;
 using IgLive.Service.Infrastructure.Problems;
 using IgLive.Service.Infrastructure.Storage;

@@ -1,4 +1,3 @@
-using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.ImageKit;
 using IgLive.Service.Infrastructure.Problems;
 using Microsoft.Extensions.DependencyInjection;

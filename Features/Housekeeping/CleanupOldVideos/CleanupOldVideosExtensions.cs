@@ -1,5 +1,4 @@
 using IgLive.Service.Features.Housekeeping.StorageDeletions;
-using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.Database;
 using Microsoft.Extensions.Options;
 using Quartz;
@@ -18,7 +17,8 @@ public static class CleanupOldVideosExtensions
     public static WebApplicationBuilder AddIgLiveCleanup(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection("Cleanup").Get<CleanupOptions>() ?? new CleanupOptions();
-        builder.Services.AddIgLiveStorageDeletions(options);
+        builder.Services.AddIgLiveStorageDeletions(
+            builder.Configuration.GetSection("Cleanup").Get<StorageDeletionOptions>() ?? new StorageDeletionOptions());
         builder.Services.AddSingleton<CleanupOldVideosRunner>();
         if (!options.SchedulerEnabled) return builder;
 

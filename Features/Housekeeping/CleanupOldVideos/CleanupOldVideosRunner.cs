@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using IgLive.Service.Features.Housekeeping.StorageDeletions;
-using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.Database;
 using IgLive.Service.Infrastructure.Storage;
 using IgLive.Service.Infrastructure.Telemetry;

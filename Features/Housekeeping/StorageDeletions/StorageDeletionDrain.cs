@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.Storage;
 using IgLive.Service.Infrastructure.Telemetry;
 using Microsoft.Extensions.Options;
@@ -19,7 +18,7 @@ public sealed partial class StorageDeletionDrain(
     NpgsqlDataSource db,
     IServiceProvider services,
     TimeProvider clock,
-    IOptions<CleanupOptions> options,
+    IOptions<StorageDeletionOptions> options,
     ILogger<StorageDeletionDrain> log)
 {
     /// <summary>

@@ -1,4 +1,3 @@
-using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.Database;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +10,7 @@ namespace IgLive.Service.Features.Housekeeping.StorageDeletions;
 /// Uses real time between drains (not <see cref="TimeProvider"/>): it is a polling interval, not business time.
 /// </summary>
 internal sealed partial class StorageDeletionDrainer(
-    StorageDeletionQueue queue, MigrationState migrations, IOptions<CleanupOptions> options, ILogger<StorageDeletionDrainer> log)
+    StorageDeletionQueue queue, MigrationState migrations, IOptions<StorageDeletionOptions> options, ILogger<StorageDeletionDrainer> log)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -32,7 +31,7 @@ internal static class StorageDeletionMetrics
 /// Depth, oldest age and stuck count of the deletion queue, read from PostgreSQL at most every 30 s: gauges are
 /// observed by exporters on their own schedule and must not turn each scrape into a query.
 /// </summary>
-public sealed class StorageDeletionStats(NpgsqlDataSource db, TimeProvider clock, IOptions<CleanupOptions> options)
+public sealed class StorageDeletionStats(NpgsqlDataSource db, TimeProvider clock, IOptions<StorageDeletionOptions> options)
 {
     public sealed record Snapshot(long Depth, double OldestAgeSeconds, long Stuck);
 

@@ -1,11 +1,10 @@
-using IgLive.Service.Infrastructure.Configuration;
 
 namespace IgLive.Service.Features.Housekeeping.StorageDeletions;
 
 public static class StorageDeletionsExtensions
 {
     /// <summary>The queue, its drain and stats always; the periodic drainer when <c>Cleanup:DrainerEnabled</c>.</summary>
-    public static IServiceCollection AddIgLiveStorageDeletions(this IServiceCollection services, CleanupOptions options)
+    public static IServiceCollection AddIgLiveStorageDeletions(this IServiceCollection services, StorageDeletionOptions options)
     {
         services.AddSingleton<StorageDeletionDrain>();
         services.AddSingleton<StorageDeletionQueue>();

@@ -1,4 +1,3 @@
-using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.Storage;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using IgLive.Service.Infrastructure.Configuration;
+using IgLive.Service.Infrastructure.ImageKit;
+using IgLive.Service.Infrastructure.Storage;
 using Microsoft.Extensions.Options;
 
 namespace IgLive.Service.Features.Videos.GetImageKitAuth;

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +9,7 @@ namespace IgLive.Service.Features.Videos.Publishing;
 /// and of a registration. Not cancelled by the client going away: once the file is complete the row is written (or the
 /// caller discards the file).
 /// </summary>
-public sealed class VideoPublisher(NpgsqlDataSource db, TimeProvider clock, IOptions<CleanupOptions> retention)
+public sealed class VideoPublisher(NpgsqlDataSource db, TimeProvider clock, IOptions<RetentionOptions> retention)
 {
     private static readonly Counter<long> Uploaded = IgLiveTelemetry.Meter.CreateCounter<long>(
         "iglive.videos.uploaded", "{video}", "Videos uploaded or registered");

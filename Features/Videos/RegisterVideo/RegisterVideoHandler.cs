@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using FluentValidation.Results;
 using IgLive.Service.Features.Housekeeping.StorageDeletions;
 using IgLive.Service.Features.Videos.Publishing;
-using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.ImageKit;
 using IgLive.Service.Infrastructure.Storage;
 using Microsoft.AspNetCore.Http.Features;

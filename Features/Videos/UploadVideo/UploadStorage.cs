@@ -1,6 +1,5 @@
 using IgLive.Service.Features.Housekeeping.StorageDeletions;
 using IgLive.Service.Features.Videos.Publishing;
-using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.ImageKit;
 using IgLive.Service.Infrastructure.Storage;
 using Microsoft.Extensions.Options;

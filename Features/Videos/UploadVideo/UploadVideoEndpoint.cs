@@ -1,6 +1,5 @@
 using IgLive.Service.Features.Videos.Publishing;
 using IgLive.Service.Features.Videos.RegisterVideo;
-using IgLive.Service.Infrastructure.Configuration;
 
 namespace IgLive.Service.Features.Videos.UploadVideo;
 

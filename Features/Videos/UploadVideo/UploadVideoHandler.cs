@@ -1,5 +1,4 @@
 using IgLive.Service.Features.Videos.Publishing;
-using IgLive.Service.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace IgLive.Service.Features.Videos.UploadVideo;

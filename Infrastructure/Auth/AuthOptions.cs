@@ -1,0 +1,46 @@
+using IgLive.Service.Infrastructure.Configuration;
+
+namespace IgLive.Service.Infrastructure.Auth;
+
+/// <summary>How users are authenticated: tokens issued by this service, or by a Supabase project.</summary>
+public enum AuthMode { Local, Supabase }
+
+/// <summary>Section <c>Auth</c>.</summary>
+public sealed class AuthOptions : ISectionOptions
+{
+    public string Section => "Auth";
+    public AuthMode Mode { get; set; } = AuthMode.Local;
+    /// <summary>Local-mode HS256 signing secret (at least 32 bytes); generated into the data folder when empty.</summary>
+    public string? JwtSecret { get; set; }
+    /// <summary>Public base URL of this service; local tokens carry <c>iss = {PublicBaseUrl}/auth/v1</c>.</summary>
+    public string PublicBaseUrl { get; set; } = "http://localhost:8080";
+    /// <summary>Lifetime of local access tokens, in seconds (Supabase's default is one hour).</summary>
+    public int AccessTokenSeconds { get; set; } = 3600;
+    /// <summary>
+    /// PBKDF2 (HMAC-SHA512, Identity's V3 format) iterations for local passwords. Identity's default; stored in each
+    /// hash, so raising it later re-hashes passwords on their next successful login.
+    /// </summary>
+    public int PasswordHashIterations { get; set; } = 100_000;
+    /// <summary>Brute-force limits of sign-up and login (per instance: each replica counts on its own).</summary>
+    public AuthRateLimitOptions RateLimit { get; set; } = new();
+    public string LocalIssuer => PublicBaseUrl.TrimEnd('/') + "/auth/v1";
+
+    public IEnumerable<string> Problems(IConfiguration config)
+    {
+        if (!Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out _))
+            yield return "Auth__PublicBaseUrl must be an absolute URL.";
+        if (PasswordHashIterations is < 10_000 or > 10_000_000)
+            yield return "Auth__PasswordHashIterations must be between 10000 and 10000000.";
+        if (RateLimit.PerAddressPerMinute < 1 || RateLimit.PerEmailPerMinute < 1)
+            yield return "Auth__RateLimit__PerAddressPerMinute and Auth__RateLimit__PerEmailPerMinute must be at least 1.";
+    }
+}
+
+/// <summary>Section <c>Auth:RateLimit</c>: fixed one-minute windows, kept in memory of each instance.</summary>
+public sealed class AuthRateLimitOptions
+{
+    /// <summary>Sign-up and login attempts per client address per minute.</summary>
+    public int PerAddressPerMinute { get; set; } = 60;
+    /// <summary>Sign-up and login attempts per e-mail address per minute.</summary>
+    public int PerEmailPerMinute { get; set; } = 10;
+}
