@@ -10,7 +10,7 @@ public sealed record ProfileDto
     public string? AvatarUrl { get; init; }
     public string? Bio { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
-    /// <summary>Number of the user's videos that are live (not expired).</summary>
+    /// <summary>Number of the user's visible videos (live, ready, not removed).</summary>
     public required long VideosCount { get; init; }
 }
 
@@ -25,12 +25,13 @@ public sealed record AuthorDto
 
 internal static class ProfileSql
 {
-    // One profile with its live videos count; profiles_pkey or profiles_username_key, then videos_user_idx.
-    public const string Select = """
+    // One profile with its visible videos count; profiles_pkey or profiles_username_key, then videos_user_idx.
+    public const string Select = $"""
         SELECT p.id, p.username, p.display_name, p.avatar_url, p.bio, p.created_at,
-               (SELECT count(*) FROM videos v WHERE v.user_id = p.id AND v.expires_at > @Now) AS videos_count
+               (SELECT count(*) FROM videos v WHERE v.user_id = p.id AND {Visibility.VideoLive}) AS videos_count
         FROM profiles p
         """;
     public const string ById = Select + " WHERE p.id = @Id";
-    public const string ByUsername = Select + " WHERE lower(p.username) = lower(@Username)";
+    // Not found across a block either way (the caller's block list, once).
+    public const string ByUsername = Select + " WHERE lower(p.username) = lower(@Username) AND " + Visibility.Profile;
 }

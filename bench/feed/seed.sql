@@ -17,8 +17,10 @@ TRUNCATE video_views, video_comments, video_likes, videos, profiles CASCADE;
 CREATE TEMP TABLE saved_constraints AS
 SELECT conrelid::regclass::text AS tbl, conname, contype, pg_get_constraintdef(oid) AS def
 FROM pg_constraint
-WHERE conrelid::regclass::text IN ('profiles', 'videos', 'video_likes', 'video_comments', 'video_views')
-  AND contype IN ('p', 'f', 'u');
+WHERE (conrelid::regclass::text IN ('profiles', 'videos', 'video_likes', 'video_comments', 'video_views')
+       AND contype IN ('p', 'f', 'u'))
+   -- foreign keys of other tables (user_blocks, follows, …) that point at a loaded table's primary key
+   OR (contype = 'f' AND confrelid::regclass::text IN ('profiles', 'videos'));
 CREATE TEMP TABLE saved_indexes AS
 SELECT pg_get_indexdef(i.indexrelid) AS def
 FROM pg_index i

@@ -20,7 +20,7 @@ public sealed class GetUserProfileEndpoint(NpgsqlDataSource db, TimeProvider clo
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         var profile = await conn.QuerySingleOrDefaultAsync<ProfileDto>(new CommandDefinition(
-            ProfileSql.ByUsername, new { r.Username, Now = clock.GetUtcNow() }, cancellationToken: ct));
+            ProfileSql.ByUsername, new { r.Username, Now = clock.GetUtcNow(), Viewer = User.UserId() }, cancellationToken: ct));
         if (profile is null) { await Send.ResultAsync(ProblemsExtensions.Problem(404, $"No user is named '{r.Username}'.")); return; }
         await Send.OkAsync(profile, ct);
     }

@@ -7,7 +7,7 @@ public sealed class LikeVideoEndpoint(NpgsqlDataSource db, TimeProvider clock) :
     {
         Put("/api/videos/{id}/like");
         Summary(s => s.Summary = "Like a live video (idempotent)");
-        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404));
+        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403).ProducesProblemDetails(404));
     }
 
     protected override string Operation => LikeVideoSql.Like;
@@ -20,7 +20,7 @@ public sealed class UnlikeVideoEndpoint(NpgsqlDataSource db, TimeProvider clock)
     {
         Delete("/api/videos/{id}/like");
         Summary(s => s.Summary = "Remove the caller's like (idempotent)");
-        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404));
+        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403).ProducesProblemDetails(404));
     }
 
     protected override string Operation => LikeVideoSql.Unlike;
@@ -33,7 +33,7 @@ public sealed class ToggleLikeVideoEndpoint(NpgsqlDataSource db, TimeProvider cl
     {
         Post("/api/videos/{id}/like");
         Summary(s => s.Summary = "Toggle the caller's like (the prototype's behaviour)");
-        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404));
+        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403).ProducesProblemDetails(404));
     }
 
     protected override string Operation => LikeVideoSql.Toggle;
@@ -41,7 +41,7 @@ public sealed class ToggleLikeVideoEndpoint(NpgsqlDataSource db, TimeProvider cl
 
 /// <summary>
 /// The three like endpoints differ only in route and operation: each sends lock + operation as one batch
-/// (see <see cref="LikeVideoSql"/>) and answers 200 or 404.
+/// (see <see cref="LikeVideoSql"/>) and answers 200, 403 (a block either way) or 404.
 /// </summary>
 public abstract class LikeVideoEndpointBase(NpgsqlDataSource db, TimeProvider clock) : Endpoint<LikeVideoRequest, LikeVideoResponse>
 {
@@ -52,20 +52,20 @@ public abstract class LikeVideoEndpointBase(NpgsqlDataSource db, TimeProvider cl
         var userId = User.UserId() ?? throw new InvalidOperationException("like endpoints require an authenticated user");
         var now = clock.GetUtcNow();
         LikeVideoResponse? result = null;
-        await using (var conn = await db.OpenConnectionAsync(ct))
+        await using var conn = await db.OpenConnectionAsync(ct);
         await using (var batch = new NpgsqlBatch(conn))
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(LikeVideoSql.LockVideo)
             {
-                Parameters = { new NpgsqlParameter<Guid> { TypedValue = r.VideoId }, new NpgsqlParameter<DateTimeOffset> { TypedValue = now } },
+                Parameters = { new NpgsqlParameter<Guid>("VideoId", r.VideoId), new NpgsqlParameter<DateTimeOffset>("Now", now) },
             });
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Operation)
             {
                 Parameters =
                 {
-                    new NpgsqlParameter<Guid> { TypedValue = r.VideoId },
-                    new NpgsqlParameter<Guid> { TypedValue = userId },
-                    new NpgsqlParameter<DateTimeOffset> { TypedValue = now },
+                    new NpgsqlParameter<Guid>("VideoId", r.VideoId),
+                    new NpgsqlParameter<Guid>("Viewer", userId),
+                    new NpgsqlParameter<DateTimeOffset>("Now", now),
                 },
             });
             await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -75,7 +75,7 @@ public abstract class LikeVideoEndpointBase(NpgsqlDataSource db, TimeProvider cl
 
         if (result is null)
         {
-            await Send.ResultAsync(ProblemsExtensions.Problem(404, "No live video has this id."));
+            await Send.ResultAsync(await VideoRefusals.ForAsync(conn, r.VideoId, userId, now, ct));
             return;
         }
         await Send.OkAsync(result, ct);

@@ -28,7 +28,7 @@ public sealed class GetFeedEndpoint(NpgsqlDataSource db, TimeProvider clock) : E
 
         await using var conn = await db.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<VideoDto, AuthorDto, VideoDto>(new CommandDefinition(sql,
-            new { Now = clock.GetUtcNow(), ViewerId = viewer, CursorAt = at, CursorId = id, Take = r.Limit + 1 }, cancellationToken: ct),
+            new { Now = clock.GetUtcNow(), Viewer = viewer, CursorAt = at, CursorId = id, Take = r.Limit + 1 }, cancellationToken: ct),
             static (v, a) => v with { Author = a }, splitOn: "id");
         await Send.OkAsync(VideoPages.Of(rows.AsList(), r.Limit), ct);
     }

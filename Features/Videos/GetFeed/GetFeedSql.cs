@@ -11,6 +11,9 @@ namespace IgLive.Service.Features.Videos.GetFeed;
 /// which made the generic plan hash-join all profiles and pay JIT compilation), while the outer LIMIT @Take stops
 /// the nested loop (and the lazy index scan under it) after limit+1 rows; and the author comes from a LATERAL
 /// subquery with OFFSET 0 (an optimisation fence), a primary-key probe per page row in every plan.
+/// Visibility (<see cref="Visibility"/>) is applied where the page is chosen, inside the derived table, so a page is
+/// never short: the row-local tests and the caller's block list (one InitPlan per statement) filter the index scan,
+/// and the author probe, moved inside it, carries the suspended-author test.
 /// </summary>
 internal static class GetFeedSql
 {
@@ -20,29 +23,32 @@ internal static class GetFeedSql
         """;
 
     private const string Anonymous = "NULL::boolean AS liked_by_me,";
-    private const string ForViewer = "EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = @ViewerId) AS liked_by_me,";
+    private const string ForViewer = "EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = @Viewer) AS liked_by_me,";
 
-    private const string Author = """
-               v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url
-        FROM (SELECT * FROM videos
-              WHERE expires_at > @Now
+    private const string Author = $"""
+               v.created_at, v.expires_at, v.user_id AS id, v.username, v.display_name, v.avatar_url
+        FROM (SELECT v.*, p.username, p.display_name, p.avatar_url
+              FROM videos v
+              CROSS JOIN LATERAL (SELECT p.username, p.display_name, p.avatar_url FROM profiles p
+                                  WHERE p.id = v.user_id AND {Visibility.ActiveAuthor} OFFSET 0) p
+              WHERE {Visibility.Video}
         """;
 
-    private const string After = "  AND (created_at, id) < (@CursorAt, @CursorId)";
+    private const string After = "\n  AND (v.created_at, v.id) < (@CursorAt, @CursorId)";
 
     private const string Tail = """
-              ORDER BY created_at DESC, id DESC
+
+              ORDER BY v.created_at DESC, v.id DESC
               LIMIT 51) v
-        CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
         ORDER BY v.created_at DESC, v.id DESC
         LIMIT @Take
         """;
 
-    // Newest live videos, anonymous, first page; videos_feed_idx backward from the top, profiles_pkey per row.
+    // Newest visible videos, anonymous, first page; videos_feed_idx backward from the top, profiles_pkey per row.
     public const string FirstAnonymous = Select + Anonymous + Author + Tail;
     // Same, after a cursor; videos_feed_idx from the cursor position.
     public const string NextAnonymous = Select + Anonymous + Author + After + Tail;
-    // Newest live videos with liked_by_me, first page; videos_feed_idx, profiles_pkey, video_likes_pkey per row.
+    // Newest visible videos with liked_by_me, first page; videos_feed_idx, profiles_pkey, video_likes_pkey per row.
     public const string FirstForViewer = Select + ForViewer + Author + Tail;
     // Same, after a cursor.
     public const string NextForViewer = Select + ForViewer + Author + After + Tail;

@@ -21,17 +21,19 @@ public sealed class RecordViewEndpoint(NpgsqlDataSource db, TimeProvider clock) 
             s.Summary = "Playback started";
             s.Description = "202. Counted at most once per viewer (the user, else the client address) per video per 30 minutes.";
         });
-        Description(b => b.Produces(202).ProducesProblemDetails(400).ProducesProblemDetails(404));
+        Description(b => b.Produces(202).ProducesProblemDetails(400).ProducesProblemDetails(403).ProducesProblemDetails(404));
     }
 
     public override async Task HandleAsync(RecordViewRequest r, CancellationToken ct)
     {
+        var now = clock.GetUtcNow();
+        var viewer = User.UserId();
         await using var conn = await db.OpenConnectionAsync(ct);
         var found = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(RecordViewSql.Record,
-            new { r.VideoId, ViewerKey = ViewerKey(HttpContext), Now = clock.GetUtcNow() }, cancellationToken: ct));
+            new { r.VideoId, ViewerKey = ViewerKey(HttpContext), Viewer = viewer, Now = now }, cancellationToken: ct));
         if (!found)
         {
-            await Send.ResultAsync(ProblemsExtensions.Problem(404, "No live video has this id."));
+            await Send.ResultAsync(await VideoRefusals.ForAsync(conn, r.VideoId, viewer, now, ct));
             return;
         }
         await Send.ResultAsync(TypedResults.Accepted((string?)null));
@@ -49,11 +51,11 @@ public sealed class RecordViewEndpoint(NpgsqlDataSource db, TimeProvider clock) 
 
 internal static class RecordViewSql
 {
-    // True when the video is live; counts the view only when this viewer's row is new or older than 30 minutes.
+    // True when the video is visible to the caller (a block either way → false); counts the view only when this viewer's row is new or older than 30 minutes.
     // The conflict arm re-checks the latest row version under its lock, so concurrent duplicates count once;
     // video_views_pkey, videos_pkey. (A data-modifying CTE always runs to completion, read or not.)
-    public const string Record = """
-        WITH v AS (SELECT id FROM videos WHERE id = @VideoId AND expires_at > @Now),
+    public const string Record = $"""
+        WITH v AS (SELECT v.id FROM videos v WHERE v.id = @VideoId AND {Visibility.Video} AND {Visibility.ActiveAuthorProbe}),
              counted AS (
                  INSERT INTO video_views AS vv (video_id, viewer_key, last_counted_at)
                  SELECT id, @ViewerKey, @Now FROM v

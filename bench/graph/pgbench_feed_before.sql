@@ -1,0 +1,20 @@
+-- The feed baseline BEFORE the visibility predicate (GetFeedSql.NextForViewer as of migration 0050), kept for
+-- bench/graph/visibility-ab.sh; bench/feed/pgbench_feed.sql is the current one. GetFeedSql.NextForViewer with a random viewer and a random cursor
+-- (video :n's position, computed from the seed's formula instead of decoded from a cursor string).
+-- Run with -D t0='<seed time>' (bench/feed/run.sh does).
+\set n random(1, 900000)
+\set u random(1, 2000)
+SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
+       v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
+       EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id
+                                              AND l.user_id = ('00000000-0000-4000-9000-' || lpad(to_hex((:u)::int), 12, '0'))::uuid) AS liked_by_me,
+       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url
+FROM (SELECT * FROM videos
+      WHERE expires_at > now()
+        AND (created_at, id) < ((:t0)::timestamptz - (:n)::int * interval '1.3 seconds',
+                                ('00000000-0000-4000-8000-' || lpad(to_hex((:n)::int), 12, '0'))::uuid)
+      ORDER BY created_at DESC, id DESC
+      LIMIT 51) v
+CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
+ORDER BY v.created_at DESC, v.id DESC
+LIMIT 21;
