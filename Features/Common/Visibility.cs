@@ -11,9 +11,11 @@ namespace IgLive.Service.Features.Common;
 /// Why these shapes (docs/explain.md, "Visibility"): the block test is one <c>&lt;&gt; ALL (ARRAY(…))</c> whose
 /// sub-select does not depend on the row, so PostgreSQL runs it once per statement as an InitPlan (two index probes
 /// of user_blocks for the caller, none for an anonymous one) and each scanned row costs only a comparison with the
-/// caller's usually empty list: no per-row probe, no join the planner could turn into a hash over all blocks. The
-/// suspended-author test rides on the author probe the query already makes (<c>p.suspended_at IS NULL</c>); put
-/// it where the page is chosen (inside the derived table, before its LIMIT), or a page comes back short.
+/// caller's usually empty list: no per-row probe, no join the planner could turn into a hash over all blocks. Every
+/// test belongs where the page is chosen (inside the derived table, before its LIMIT), or a page comes back short:
+/// for the suspended author that is <see cref="ActiveAuthorProbe"/> (a primary-key probe per scanned row; measured
+/// cheaper than moving the author join inside the derived table), or <see cref="ActiveAuthor"/> where the query
+/// joins the author at the level that filters (one row by id).
 /// </summary>
 public static class Visibility
 {

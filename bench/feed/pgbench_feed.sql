@@ -7,20 +7,19 @@ SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.str
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id
                                               AND l.user_id = ('00000000-0000-4000-9000-' || lpad(to_hex((:u)::int), 12, '0'))::uuid) AS liked_by_me,
-       v.created_at, v.expires_at, v.user_id AS id, v.username, v.display_name, v.avatar_url
-FROM (SELECT v.*, p.username, p.display_name, p.avatar_url
-      FROM videos v
-      CROSS JOIN LATERAL (SELECT p.username, p.display_name, p.avatar_url FROM profiles p
-                          WHERE p.id = v.user_id AND p.suspended_at IS NULL OFFSET 0) p
+       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url
+FROM (SELECT * FROM videos v
       WHERE v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
         AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b
                                     WHERE b.blocker_id = ('00000000-0000-4000-9000-' || lpad(to_hex((:u)::int), 12, '0'))::uuid
                                     UNION ALL
                                     SELECT b.blocker_id FROM user_blocks b
                                     WHERE b.blocked_id = ('00000000-0000-4000-9000-' || lpad(to_hex((:u)::int), 12, '0'))::uuid))
+        AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
         AND (v.created_at, v.id) < ((:t0)::timestamptz - (:n)::int * interval '1.3 seconds',
                                     ('00000000-0000-4000-8000-' || lpad(to_hex((:n)::int), 12, '0'))::uuid)
       ORDER BY v.created_at DESC, v.id DESC
       LIMIT 51) v
+CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY v.created_at DESC, v.id DESC
 LIMIT 21;

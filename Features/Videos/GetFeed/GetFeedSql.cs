@@ -13,7 +13,8 @@ namespace IgLive.Service.Features.Videos.GetFeed;
 /// subquery with OFFSET 0 (an optimisation fence), a primary-key probe per page row in every plan.
 /// Visibility (<see cref="Visibility"/>) is applied where the page is chosen, inside the derived table, so a page is
 /// never short: the row-local tests and the caller's block list (one InitPlan per statement) filter the index scan,
-/// and the author probe, moved inside it, carries the suspended-author test.
+/// and the suspended-author test is a profiles_pkey probe per scanned row (cheaper than moving the author join inside,
+/// which PostgreSQL memoizes: docs/benchmarks.md, "Visibility").
 /// </summary>
 internal static class GetFeedSql
 {
@@ -26,12 +27,10 @@ internal static class GetFeedSql
     private const string ForViewer = "EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = @Viewer) AS liked_by_me,";
 
     private const string Author = $"""
-               v.created_at, v.expires_at, v.user_id AS id, v.username, v.display_name, v.avatar_url
-        FROM (SELECT v.*, p.username, p.display_name, p.avatar_url
-              FROM videos v
-              CROSS JOIN LATERAL (SELECT p.username, p.display_name, p.avatar_url FROM profiles p
-                                  WHERE p.id = v.user_id AND {Visibility.ActiveAuthor} OFFSET 0) p
+               v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url
+        FROM (SELECT * FROM videos v
               WHERE {Visibility.Video}
+                AND {Visibility.ActiveAuthorProbe}
         """;
 
     private const string After = "\n  AND (v.created_at, v.id) < (@CursorAt, @CursorId)";
@@ -40,6 +39,7 @@ internal static class GetFeedSql
 
               ORDER BY v.created_at DESC, v.id DESC
               LIMIT 51) v
+        CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
         ORDER BY v.created_at DESC, v.id DESC
         LIMIT @Take
         """;
