@@ -36,6 +36,9 @@ public sealed class BlockedPairReadPathsTests : ServiceFixture
             await OkAsync(viewer.Client, $"/api/users/{other.User.Username}")),
         ["/api/me"] = new(NeverShowsAnotherUserBecause: "the caller's own profile"),
         ["/api/auth/imagekit"] = new(NeverShowsAnotherUserBecause: "upload credentials for the caller"),
+        ["/api/moderation/cases"] = new(NeverShowsAnotherUserBecause:
+            "moderators only: the queue shows every reported target, whoever blocked whom"),
+        ["/api/moderation/actions"] = new(NeverShowsAnotherUserBecause: "moderators only: the audit log of every action"),
         ["/media/{**path}"] = new(NeverShowsAnotherUserBecause:
             "files by unguessable storage key, handed out only inside videos the caller may see; no listing"),
     };
