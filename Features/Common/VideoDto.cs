@@ -1,7 +1,7 @@
 namespace IgLive.Service.Features.Common;
 
 /// <summary>A live video as the contract shows it.</summary>
-public sealed record VideoDto
+public sealed record VideoDto : IKeysetRow
 {
     public required Guid Id { get; init; }
     /// <summary>1..150 characters.</summary>
@@ -29,23 +29,4 @@ public sealed record VideoDto
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset ExpiresAt { get; init; }
     public required AuthorDto Author { get; init; }
-}
-
-/// <summary>A comment on a video.</summary>
-public sealed record CommentDto
-{
-    public required Guid Id { get; init; }
-    public required Guid VideoId { get; init; }
-    /// <summary>Stored verbatim (trimmed), 1..1000 characters.</summary>
-    public required string Text { get; init; }
-    public required DateTimeOffset CreatedAt { get; init; }
-    public required AuthorDto Author { get; init; }
-}
-
-/// <summary>One page of a keyset-paginated list.</summary>
-public sealed record Page<T>
-{
-    public required IReadOnlyList<T> Items { get; init; }
-    /// <summary>Opaque cursor of the next page; null on the last page.</summary>
-    public string? NextCursor { get; init; }
 }

@@ -91,12 +91,11 @@ public static class AuthExtensions
             : jwks.Find(kid);
         o.Events.OnMessageReceived = async ctx =>
         {
-            var header = ctx.Request.Headers.Authorization.ToString();
-            if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return;
+            if (BearerToken.Read(ctx.Request) is not { } raw) return;
             string? alg, kid;
             try
             {
-                var token = new JsonWebToken(header["Bearer ".Length..].Trim());
+                var token = new JsonWebToken(raw);
                 (alg, kid) = (token.Alg, token.Kid);
             }
             catch (Exception) { return; } // malformed: JwtBearer rejects it next

@@ -171,12 +171,7 @@ public sealed partial class SupabaseAuthClient(
             }
         }
 
-        public TimeSpan? RetryAfter => Headers.RetryAfter switch
-        {
-            { Delta: { } d } => d,
-            { Date: { } date } => date - DateTimeOffset.UtcNow is { Ticks: > 0 } wait ? wait : TimeSpan.FromSeconds(1),
-            _ => null,
-        };
+        public TimeSpan? RetryAfter => RetryAfterHeader.Read(Headers);
     }
 
     private sealed record GoTrueSession

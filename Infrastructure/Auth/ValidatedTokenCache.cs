@@ -18,7 +18,6 @@ public sealed class ValidatedTokenCache(TimeProvider clock) : IDisposable
 {
     public const int Capacity = 10_000;
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
-    private const string Scheme = "Bearer ";
 
     private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = Capacity });
 
@@ -32,7 +31,7 @@ public sealed class ValidatedTokenCache(TimeProvider clock) : IDisposable
         var skew = o.TokenValidationParameters.ClockSkew;
         o.Events.OnMessageReceived = ctx =>
         {
-            if (BearerToken(ctx.Request) is { } token && TryGet(token, skew, out var principal))
+            if (BearerToken.Read(ctx.Request) is { } token && TryGet(token, skew, out var principal))
             {
                 ctx.Principal = principal;
                 ctx.Success();
@@ -65,14 +64,6 @@ public sealed class ValidatedTokenCache(TimeProvider clock) : IDisposable
 
     private void Remember(string token, ClaimsPrincipal principal, DateTime expiresUtc)
         => cache.Set(token, new Entry(principal.Clone(), expiresUtc), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = MaxAge });
-
-    private static string? BearerToken(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        return header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) && header.Length > Scheme.Length
-            ? header[Scheme.Length..].Trim()
-            : null;
-    }
 
     public void Dispose() => cache.Dispose();
 }

@@ -232,9 +232,7 @@ public sealed partial class ImageKitClient(IHttpClientFactory factory, IOptions<
         if (rsp.Headers.TryGetValues("X-RateLimit-Reset", out var values)
             && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms >= 0)
             return TimeSpan.FromMilliseconds(Math.Min(ms, 3_600_000));
-        if (rsp.Headers.RetryAfter is { } ra)
-            return ra.Delta ?? (ra.Date is { } d ? d - DateTimeOffset.UtcNow : null);
-        return null;
+        return RetryAfterHeader.Read(rsp.Headers);
     }
 
     private static partial class Log

@@ -20,8 +20,7 @@ public sealed class LogOutEndpoint(IAuthProvider auth) : EndpointWithoutRequest
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        var header = HttpContext.Request.Headers.Authorization.ToString();
-        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
+        var token = BearerToken.Read(HttpContext.Request) ?? "";
         var sessionId = Guid.TryParse(User.FindFirst("session_id")?.Value, out var sid) ? sid : (Guid?)null;
         if (await auth.LogOutAsync(new AuthCaller(User.UserId()!.Value, sessionId, token), ct) is { } refused)
         {

@@ -2,26 +2,15 @@ using IgLive.Service.Features.Moderation.Moderators;
 
 namespace IgLive.Service.Features.Moderation.ListActions;
 
-public sealed record ListActionsRequest
-{
-    /// <summary>Page size, 1..50 (default 20).</summary>
-    [QueryParam] public int Limit { get; init; } = 20;
-    /// <summary>The previous page's <c>next_cursor</c>; absent for the first page.</summary>
-    [QueryParam] public string? Cursor { get; init; }
-}
+public sealed record ListActionsRequest : PageRequest;
 
 public sealed class ListActionsValidator : Validator<ListActionsRequest>
 {
-    public ListActionsValidator()
-    {
-        RuleFor(r => r.Limit).InclusiveBetween(1, 50).WithMessage("limit must be between 1 and 50");
-        RuleFor(r => r.Cursor).Must(c => Common.Cursor.TryDecode(c, out _)).When(r => r.Cursor is not null)
-            .WithMessage(Common.Cursor.Invalid);
-    }
+    public ListActionsValidator() => Include(PageRequestValidator.Instance);
 }
 
 /// <summary>One entry of the audit log.</summary>
-public sealed record ModerationActionDto
+public sealed record ModerationActionDto : IKeysetRow
 {
     public required Guid Id { get; init; }
     /// <summary>Who acted: a moderator's username, <c>service_role</c>, or <c>cli</c> for the moderators command.</summary>
@@ -59,13 +48,7 @@ public sealed class ListActionsEndpoint(NpgsqlDataSource db) : Endpoint<ListActi
         await using var conn = await db.OpenConnectionAsync(ct);
         var rows = (await conn.QueryAsync<ModerationActionDto>(new CommandDefinition(hasCursor ? ListActionsSql.Next : ListActionsSql.First,
             new { At = c.CreatedAt, c.Id, Take = r.Limit + 1 }, cancellationToken: ct))).AsList();
-        string? next = null;
-        if (rows.Count > r.Limit)
-        {
-            rows.RemoveRange(r.Limit, rows.Count - r.Limit);
-            next = new Cursor(rows[^1].CreatedAt, rows[^1].Id).Encode();
-        }
-        await Send.OkAsync(new Page<ModerationActionDto> { Items = rows, NextCursor = next }, ct);
+        await Send.OkAsync(Page.Of(rows, r.Limit), ct);
     }
 }
 

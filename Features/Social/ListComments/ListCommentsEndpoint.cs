@@ -1,23 +1,14 @@
 namespace IgLive.Service.Features.Social.ListComments;
 
-public sealed record ListCommentsRequest
+public sealed record ListCommentsRequest : PageRequest
 {
     /// <summary>The video's id.</summary>
     [BindFrom("id")] public Guid VideoId { get; init; }
-    /// <summary>Page size, 1..50 (default 20).</summary>
-    [QueryParam] public int Limit { get; init; } = 20;
-    /// <summary>The previous page's <c>next_cursor</c>; absent for the first page.</summary>
-    [QueryParam] public string? Cursor { get; init; }
 }
 
 public sealed class ListCommentsValidator : Validator<ListCommentsRequest>
 {
-    public ListCommentsValidator()
-    {
-        RuleFor(r => r.Limit).InclusiveBetween(1, 50).WithMessage("limit must be between 1 and 50");
-        RuleFor(r => r.Cursor).Must(c => Common.Cursor.TryDecode(c, out _)).When(r => r.Cursor is not null)
-            .WithMessage(Common.Cursor.Invalid);
-    }
+    public ListCommentsValidator() => Include(PageRequestValidator.Instance);
 }
 
 public sealed class ListCommentsEndpoint(NpgsqlDataSource db, TimeProvider clock) : Endpoint<ListCommentsRequest, Page<CommentDto>>
@@ -44,13 +35,10 @@ public sealed class ListCommentsEndpoint(NpgsqlDataSource db, TimeProvider clock
         if (rows.Count == 0 && !await conn.ExecuteScalarAsync<bool>(new CommandDefinition(ListCommentsSql.Live,
                 new { r.VideoId, Now = now, Viewer = viewer }, cancellationToken: ct)))
         {
-            await Send.ResultAsync(ProblemsExtensions.Problem(404, "No live video has this id."));
+            await Send.ResultAsync(VideoRefusals.NotFound());
             return;
         }
-        var page = rows.Count <= r.Limit
-            ? new Page<CommentDto> { Items = rows, NextCursor = null }
-            : new Page<CommentDto> { Items = rows[..r.Limit], NextCursor = new Cursor(rows[r.Limit - 1].CreatedAt, rows[r.Limit - 1].Id).Encode() };
-        await Send.OkAsync(page, ct);
+        await Send.OkAsync(Page.Of(rows, r.Limit), ct);
     }
 }
 

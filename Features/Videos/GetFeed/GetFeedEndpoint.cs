@@ -30,18 +30,6 @@ public sealed class GetFeedEndpoint(NpgsqlDataSource db, TimeProvider clock) : E
         var rows = await conn.QueryAsync<VideoDto, AuthorDto, VideoDto>(new CommandDefinition(sql,
             new { Now = clock.GetUtcNow(), Viewer = viewer, CursorAt = at, CursorId = id, Take = r.Limit + 1 }, cancellationToken: ct),
             static (v, a) => v with { Author = a }, splitOn: "id");
-        await Send.OkAsync(VideoPages.Of(rows.AsList(), r.Limit), ct);
-    }
-}
-
-/// <summary>Turns limit+1 fetched rows into a page and its next cursor.</summary>
-internal static class VideoPages
-{
-    public static Page<VideoDto> Of(List<VideoDto> rows, int limit)
-    {
-        if (rows.Count <= limit) return new Page<VideoDto> { Items = rows, NextCursor = null };
-        rows.RemoveRange(limit, rows.Count - limit);
-        var last = rows[^1];
-        return new Page<VideoDto> { Items = rows, NextCursor = new Cursor(last.CreatedAt, last.Id).Encode() };
+        await Send.OkAsync(Page.Of(rows.AsList(), r.Limit), ct);
     }
 }

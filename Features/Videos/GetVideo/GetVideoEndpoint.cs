@@ -30,7 +30,7 @@ public sealed class GetVideoEndpoint(NpgsqlDataSource db, TimeProvider clock) : 
             static (v, a) => v with { Author = a }, splitOn: "id");
         if (rows.FirstOrDefault() is not { } video)
         {
-            await Send.ResultAsync(ProblemsExtensions.Problem(404, "No live video has this id."));
+            await Send.ResultAsync(VideoRefusals.NotFound());
             return;
         }
         await Send.OkAsync(video, ct);

@@ -1,0 +1,11 @@
+using System.Security.Claims;
+
+namespace IgLive.Service.Infrastructure.Auth;
+
+/// <summary>Reads the caller's identity from the verified token's claims.</summary>
+public static class ClaimsPrincipalExtensions
+{
+    /// <summary>The token's <c>sub</c> as a user id, or null when anonymous or not a UUID.</summary>
+    public static Guid? UserId(this ClaimsPrincipal user)
+        => user.Identity?.IsAuthenticated == true && Guid.TryParse(user.FindFirst("sub")?.Value, out var id) ? id : null;
+}
