@@ -100,7 +100,7 @@ public sealed partial class CreateReportEndpoint(NpgsqlDataSource db, TimeProvid
             _ => isId ? CreateReportSql.UserById : CreateReportSql.UserByName,
         };
         return conn.QuerySingleOrDefaultAsync<ReportTarget>(new CommandDefinition(sql,
-            new { Id = id, Name = r.TargetId, ReporterId = reporterId, Now = now }, tx, cancellationToken: ct));
+            new { Id = id, Name = r.TargetId, Viewer = reporterId, Now = now }, tx, cancellationToken: ct));
     }
 
     private sealed record ReportTarget

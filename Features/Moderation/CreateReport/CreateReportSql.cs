@@ -6,21 +6,22 @@ internal static class CreateReportSql
     // and the daily limit hold under concurrent requests; no index.
     public const string LockReporter = "SELECT pg_advisory_xact_lock(hashtextextended('report:' || @ReporterId::text, 0))";
 
-    // The reportable video (live, not removed, ready unless it is the reporter's own) with its snapshot; videos_pkey.
-    // TODO(#15): use Visibility (blocks, suspended authors) once Features/Common/Visibility.cs is on main.
-    public const string Video = """
+    // The reportable video: visible to the reporter (Visibility: live, not removed, ready unless their own, no block
+    // either way, author not suspended) with its snapshot; videos_pkey, profiles_pkey.
+    public const string Video = $"""
         SELECT v.id AS target_id, v.user_id AS author_id, p.username, NULL::text AS display_name, v.title,
                NULL::text AS text, v.id AS video_id
         FROM videos v JOIN profiles p ON p.id = v.user_id
-        WHERE v.id = @Id AND v.expires_at > @Now AND v.removed_at IS NULL AND (v.status = 'ready' OR v.user_id = @ReporterId)
+        WHERE v.id = @Id AND {Visibility.VideoToOwner} AND {Visibility.ActiveAuthor}
         """;
 
-    // The reportable comment (on a live, not removed video) with its snapshot; video_comments_pkey, videos_pkey.
-    public const string Comment = """
+    // The reportable comment: on a video visible to the reporter, its author not blocked either way, with its snapshot;
+    // video_comments_pkey, videos_pkey, profiles_pkey.
+    public const string Comment = $"""
         SELECT c.id AS target_id, c.user_id AS author_id, p.username, NULL::text AS display_name, NULL::text AS title,
                c.text, c.video_id
         FROM video_comments c JOIN videos v ON v.id = c.video_id JOIN profiles p ON p.id = c.user_id
-        WHERE c.id = @Id AND v.expires_at > @Now AND v.removed_at IS NULL
+        WHERE c.id = @Id AND {Visibility.VideoToOwner} AND {Visibility.ActiveAuthorProbe} AND {Visibility.Comment}
         """;
 
     private const string UserSelect = """
@@ -29,9 +30,9 @@ internal static class CreateReportSql
         FROM profiles p
         """;
 
-    // The reported user by id (profiles_pkey) or by username (profiles_username_key).
-    public const string UserById = UserSelect + " WHERE p.id = @Id";
-    public const string UserByName = UserSelect + " WHERE lower(p.username) = lower(@Name)";
+    // The reported user, not blocked either way, by id (profiles_pkey) or by username (profiles_username_key).
+    public const string UserById = UserSelect + " WHERE p.id = @Id AND " + Visibility.Profile;
+    public const string UserByName = UserSelect + " WHERE lower(p.username) = lower(@Name) AND " + Visibility.Profile;
 
     // The reporter's earlier report of this target with its case's status (reports_reporter_id_target_type_target_id_key).
     public const string Existing = """

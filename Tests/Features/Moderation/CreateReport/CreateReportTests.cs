@@ -130,6 +130,26 @@ public sealed class CreateReportTests : ServiceFixture
     }
 
     [Test]
+    public async Task What_the_reporter_cannot_see_cannot_be_reported()
+    {
+        var (author, reporter, blocker) = (await App.CreateUserAsync(), await App.CreateUserAsync(), await App.CreateUserAsync());
+        var video = await App.SeedVideoAsync(author);
+        var comment = await App.SeedCommentAsync(blocker, video);
+        var suspended = await App.CreateUserAsync();
+        var hidden = await App.SeedVideoAsync(suspended);
+        await using (var conn = App.OpenConnection())
+        {
+            await conn.ExecuteAsync("INSERT INTO user_blocks (blocker_id, blocked_id) VALUES (@a, @b)", new { a = blocker.Id, b = reporter.Id });
+            await conn.ExecuteAsync("UPDATE profiles SET suspended_at = now() WHERE id = @id", new { id = suspended.Id });
+        }
+
+        await (await reporter.ReportAsync("user", blocker.Username)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await reporter.ReportAsync("comment", comment)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await reporter.ReportAsync("video", hidden)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await reporter.ReportAsync("video", video)).JsonAsync(HttpStatusCode.Created);
+    }
+
+    [Test]
     public async Task A_user_is_reported_by_username_and_a_comment_by_id()
     {
         var author = await App.CreateUserAsync();
