@@ -25,33 +25,23 @@ command -v ffmpeg >/dev/null || apt_install ffmpeg || log "ffmpeg unavailable: l
 mkdir -p "$DATA/media"
 PG_STARTED=""
 if [ -z "${ConnectionStrings__Postgres:-}" ]; then
-  PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
-  if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ]; then
-    apt_install postgresql
-    PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-  fi
-  PGDATA="$DATA/pg"; PGRUN="$DATA/pg-run"
-  mkdir -p "$PGRUN"
-  # PostgreSQL refuses to run as root: as root, the cluster belongs to the 'postgres' system user.
-  AS=(); if [ "$(id -u)" = 0 ]; then AS=(runuser -u postgres --); chown -R postgres:postgres "$DATA" 2>/dev/null || true; chmod o+x "$ROOT" "$DATA"; fi
-  if [ ! -s "$PGDATA/PG_VERSION" ]; then
-    log "creating a PostgreSQL cluster in $PGDATA"
-    mkdir -p "$PGDATA"; [ "$(id -u)" = 0 ] && chown postgres:postgres "$PGDATA"
-    "${AS[@]}" "$PGBIN/initdb" -D "$PGDATA" -U iglive --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-  fi
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
+  source scripts/private-pg.sh
+  PGDATA="$DATA/pg"
+  if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$DATA" 2>/dev/null || true; chmod o+x "$ROOT" "$DATA"; fi
+  [ -s "$PGDATA/PG_VERSION" ] || log "creating a PostgreSQL cluster in $PGDATA"
+  pg_private_init "$PGDATA"
   log "starting PostgreSQL on 127.0.0.1:$PGPORT"
-  "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -l "$DATA/pg.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -c port=$PGPORT -c unix_socket_directories=$PGRUN" start >/dev/null
+  pg_private_start "$PGDATA" "$PGPORT" "$DATA/pg-run" "$DATA/pg.log"
   PG_STARTED=1
-  "${AS[@]}" "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U iglive -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='iglive'" | grep -q 1 \
-    || "${AS[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U iglive iglive
+  pg_private_createdb "$PGPORT" iglive
   export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PGPORT;Database=iglive;Username=iglive"
 fi
 
 stop() {
   trap - INT TERM EXIT
   [ -n "${APP_PID:-}" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true
-  if [ -n "$PG_STARTED" ]; then log "stopping PostgreSQL"; "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null || true; fi
+  if [ -n "$PG_STARTED" ]; then log "stopping PostgreSQL"; pg_private_stop "$PGDATA" || true; fi
 }
 trap stop INT TERM EXIT
 

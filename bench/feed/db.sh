@@ -1,20 +1,14 @@
 #!/usr/bin/env bash
-# A private PostgreSQL 15 cluster for the feed benchmark (Debian's binaries; as root it runs as 'postgres').
-# Usage: bench/feed/db.sh start|stop|psql [args]   Env: PGPORT (54340), PGDATA (/tmp/iglive-feed-pg)
+# A private PostgreSQL cluster for the feed benchmark (scripts/private-pg.sh; bench-only settings below).
+# Usage: bench/feed/db.sh start|migrate|stop|psql [args]   Env: PGPORT (54340), PGDATA (/tmp/iglive-feed-pg)
+# Recipe on a fresh cluster: start, then migrate (the schema seed.sql fills), then psql -f bench/feed/seed.sql.
 set -euo pipefail
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$ROOT/scripts/private-pg.sh"
 export PGPORT=${PGPORT:-54340} PGDATA=${PGDATA:-/tmp/iglive-feed-pg}
-AS=(); [ "$(id -u)" = 0 ] && AS=(runuser -u postgres --)
-case "${1:-start}" in
-  start)
-    if [ ! -s "$PGDATA/PG_VERSION" ]; then
-      mkdir -p "$PGDATA"; [ "$(id -u)" = 0 ] && chown postgres:postgres "$PGDATA"
-      "${AS[@]}" "$PGBIN/initdb" -D "$PGDATA" -U iglive --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-      # Bench-only durability trade-offs (documented in docs/benchmarks.md); the rest is tuned for a 2-core box.
-      cat >> "$PGDATA/postgresql.conf" <<CONF
-listen_addresses = '127.0.0.1'
-unix_socket_directories = '/tmp'
-max_connections = 200
+CS="Host=127.0.0.1;Port=$PGPORT;Database=iglive_bench;Username=iglive"
+# Bench-only durability trade-offs (documented in docs/benchmarks.md); the rest is tuned for a 2-core box.
+CONF="max_connections = 200
 shared_buffers = 2GB
 effective_cache_size = 8GB
 work_mem = 16MB
@@ -24,13 +18,17 @@ checkpoint_timeout = 30min
 synchronous_commit = off
 wal_level = minimal
 max_wal_senders = 0
-max_parallel_maintenance_workers = 2
-CONF
-    fi
-    "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w start >/dev/null
-    "${AS[@]}" "$PGBIN/psql" -h 127.0.0.1 -U iglive -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='iglive_bench'" | grep -q 1 \
-      || "${AS[@]}" "$PGBIN/createdb" -h 127.0.0.1 -U iglive iglive_bench
-    echo "Host=127.0.0.1;Port=$PGPORT;Database=iglive_bench;Username=iglive" ;;
-  stop) "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop ;;
-  psql) shift; exec "$PGBIN/psql" -h 127.0.0.1 -U iglive -d iglive_bench "$@" ;;
+max_parallel_maintenance_workers = 2"
+case "${1:-start}" in
+  start)
+    pg_private_init "$PGDATA" "$CONF"
+    pg_private_start "$PGDATA" "$PGPORT" /tmp "$PGDATA/server.log"
+    pg_private_createdb "$PGPORT" iglive_bench
+    echo "$CS" ;;
+  migrate)
+    dotnet build "$ROOT/IgLive.Service.csproj" -c Release -nologo -clp:ErrorsOnly -o /tmp/iglive-feed-bin >/dev/null
+    ConnectionStrings__Postgres="$CS" \
+      dotnet /tmp/iglive-feed-bin/IgLive.Service.dll migrate ;;
+  stop) pg_private_stop "$PGDATA" ;;
+  psql) shift; exec "$PGBIN/psql" -h 127.0.0.1 -U iglive -d iglive_bench -v ON_ERROR_STOP=1 "$@" ;;
 esac

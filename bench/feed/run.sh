@@ -2,7 +2,7 @@
 # The feed/likes/comments load run, one sitting: starts the service (Release) on the seeded benchmark database,
 # runs wrk (64 connections, WARMUP s of warm-up (default 30), then three 15 s runs per scenario), interleaved with pgbench -M prepared
 # on the same SQL (feed at 16 clients, like toggle at 64), then checks that likes_count equals the rows in video_likes for every video.
-# Prerequisites: bench/feed/db.sh start; bench/feed/db.sh psql -f bench/feed/seed.sql; apt-get install -y wrk.
+# Prerequisites: bench/feed/db.sh start; bench/feed/db.sh migrate; bench/feed/db.sh psql -f bench/feed/seed.sql; apt-get install -y wrk.
 # Output: bench/results/feed/run-<time>.log with one RESULT line per run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

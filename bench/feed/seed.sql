@@ -6,6 +6,11 @@
 -- Video n was created n * 1.3 s before the seeding started, so the newest is video 1 and the oldest ~7% have
 -- expired (older than 14 days) — the feed must skip them. User u likes the 100 distinct videos
 -- ((u*7919 + k*10007) mod 1e6) + 1, k = 1..100; likes_count is computed from those rows.
+DO $$ BEGIN
+    IF to_regclass('public.videos') IS NULL THEN
+        RAISE EXCEPTION 'the schema is missing: run bench/feed/db.sh migrate first';
+    END IF;
+END $$;
 \timing on
 SET maintenance_work_mem = '1GB';
 SET synchronous_commit = off;

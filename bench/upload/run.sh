@@ -11,23 +11,21 @@ SIZE_MIB="${1:-1024}"
 PORT="${PORT:-18089}"; PGPORT="${PGPORT:-54391}"
 WORK=$(mktemp -d /var/tmp/iglive-upload-bench.XXXXXX)
 log() { echo "[bench/upload $(date +%T)] $*" >&2; }
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-AS=(); [ "$(id -u)" = 0 ] && AS=(runuser -u postgres --)
+source scripts/private-pg.sh
 
 cleanup() {
   local rc=$?; [ $rc -ne 0 ] && { log "failed (rc=$rc); service log:"; tail -30 "$WORK/app.log" >&2 || true; }
   [ -n "${SAMPLER:-}" ] && kill "$SAMPLER" 2>/dev/null || true
   [ -n "${APP:-}" ] && kill "$APP" 2>/dev/null && wait "$APP" 2>/dev/null || true
-  "${AS[@]}" "$PGBIN/pg_ctl" -D "$WORK/pg" -m fast -w stop >/dev/null 2>&1 || true
+  pg_private_stop "$WORK/pg" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-chmod 755 "$WORK"; mkdir -p "$WORK/pg" "$WORK/media" "$WORK/run"
-[ "$(id -u)" = 0 ] && chown postgres:postgres "$WORK/pg" "$WORK/run"
-"${AS[@]}" "$PGBIN/initdb" -D "$WORK/pg" -U iglive --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-"${AS[@]}" "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/run/pg.log" -w -o "-c listen_addresses=127.0.0.1 -c port=$PGPORT -c unix_socket_directories=$WORK/run" start >/dev/null
-"${AS[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U iglive iglive
+chmod 755 "$WORK"; mkdir -p "$WORK/media"
+pg_private_init "$WORK/pg"
+pg_private_start "$WORK/pg" "$PGPORT" "$WORK/run" "$WORK/run/pg.log"
+pg_private_createdb "$PGPORT" iglive
 
 log "building (Release)"
 dotnet build IgLive.Service.csproj -c Release -nologo -clp:ErrorsOnly -o "$WORK/bin" >/dev/null

@@ -1,20 +1,10 @@
 namespace IgLive.Service.Features.Videos.GetFeed;
 
 /// <summary>
-/// The page is chosen in a derived table first (videos_feed_idx, LIMIT n+1), and only then joined to profiles and
-/// probed for liked_by_me: an EXISTS next to ORDER BY … LIMIT in one query level lets the planner pick a hashed
-/// subplan over all likes (see reference/performance.md). First and later pages are separate statements so each
-/// keeps its own prepared plan (an "@cursor IS NULL OR …" predicate would make the generic plan scan from the top).
-/// Npgsql auto-prepares, so PostgreSQL may switch to a generic plan, which cannot see parameter values. Two shapes
-/// keep that plan O(page) and cheap enough to be chosen (no planning per request, ~0.1 ms a page, docs/explain.md):
-/// the inner LIMIT is the constant 51 (the largest limit + 1; a parameter there is assumed to be 10% of the table,
-/// which made the generic plan hash-join all profiles and pay JIT compilation), while the outer LIMIT @Take stops
-/// the nested loop (and the lazy index scan under it) after limit+1 rows; and the author comes from a LATERAL
-/// subquery with OFFSET 0 (an optimisation fence), a primary-key probe per page row in every plan.
-/// Visibility (<see cref="Visibility"/>) is applied where the page is chosen, inside the derived table, so a page is
-/// never short: the row-local tests and the caller's block list (one InitPlan per statement) filter the index scan,
-/// and the suspended-author test is a profiles_pkey probe per scanned row (cheaper than moving the author join inside,
-/// which PostgreSQL memoizes: docs/benchmarks.md, "Visibility").
+/// The page is chosen in a derived table (videos_feed_idx, constant inner LIMIT 51, visibility applied there so a page
+/// is never short), then each row gets its author through a LATERAL OFFSET 0 primary-key probe and liked_by_me: this
+/// keeps Npgsql's auto-prepared generic plans O(page). First and later pages are separate statements so each keeps its
+/// own plan. Why each shape, with the measurements: docs/benchmarks.md, "Feed query shapes".
 /// </summary>
 internal static class GetFeedSql
 {
