@@ -1,5 +1,6 @@
 using FastEndpoints;
 using IgLive.Service.Features.Housekeeping.CleanupOldVideos;
+using IgLive.Service.Features.Media.Processing;
 using IgLive.Service.Features.Moderation.Moderators;
 using IgLive.Service.Features.Moderation.Suspension;
 using IgLive.Service.Features.Profiles.EnsureProfile;
@@ -20,6 +21,7 @@ var builder = WebApplication.CreateBuilder(command is null ? args : args[1..]);
 try
 {
     builder.AddIgLiveConfiguration();
+    builder.AddIgLiveMediaProcessing();
 }
 catch (InvalidConfigurationException e)
 {
