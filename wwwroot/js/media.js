@@ -9,16 +9,17 @@ const FRESH_KEY = "iglive.fresh_uploads";
 
 /** Points a <video> at the video's stream: HLS when it has one, else its file. */
 export async function attachStream(player, v) {
-  if (!v.stream_url) { player.src = v.video_url; return; }
-  if (player.canPlayType("application/vnd.apple.mpegurl")) { player.src = v.stream_url; return; }
+  if (!v.stream_url) { player.dataset.stream = "file"; player.src = v.video_url; return; }
+  if (player.canPlayType("application/vnd.apple.mpegurl")) { player.dataset.stream = "native"; player.src = v.stream_url; return; }
   const Hls = await loadHls();
   if (Hls?.isSupported()) {
     const hls = new Hls({ capLevelToPlayerSize: true });
     hls.loadSource(v.stream_url);
     hls.attachMedia(player);
-    player.dataset.hls = "1";
+    player.dataset.stream = "hls.js";
     return;
   }
+  player.dataset.stream = "file";
   player.src = v.video_url;
 }
 

@@ -1,3 +1,5 @@
+using IgLive.Service.Features.Housekeeping.StorageDeletions;
+using IgLive.Service.Infrastructure.Storage;
 using Microsoft.Extensions.Options;
 
 namespace IgLive.Service.Features.Media.Processing;
@@ -14,7 +16,7 @@ public sealed record ClaimedMediaJob(Guid VideoId, int Attempts, string? LastErr
 /// their video (<see cref="EnqueueSql"/>); workers claim them with <c>FOR UPDATE SKIP LOCKED</c> and a lease they
 /// renew while working. A claim whose lease runs out (the worker died) is taken by the next worker, on any instance.
 /// </summary>
-public sealed class MediaJobQueue(NpgsqlDataSource db, TimeProvider clock, IOptions<MediaOptions> options) : IDisposable
+public sealed class MediaJobQueue(NpgsqlDataSource db, TimeProvider clock, StorageDeletionQueue deletions, IOptions<MediaOptions> options) : IDisposable
 {
     /// <summary>
     /// The SQL an upload composes into its insert statement: a CTE named <c>v</c> returning <c>id</c> of the new
@@ -52,17 +54,12 @@ public sealed class MediaJobQueue(NpgsqlDataSource db, TimeProvider clock, IOpti
             new { job.VideoId, job.Token, options.Value.LeaseSeconds }, cancellationToken: ct)) == 1;
     }
 
-    /// <summary>Queues the deletion of the outputs folder by path, due well after the job must have ended; returns that due time.</summary>
-    public async Task<DateTimeOffset> QueueOutputsAsync(ClaimedMediaJob job, string outputKey, TimeSpan delay, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var notBefore = now + delay;
-        notBefore = notBefore.AddTicks(-(notBefore.UtcTicks % 10)); // PostgreSQL keeps microseconds: compared for equality later
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(MediaJobsSql.QueueOutputs,
-            new { job.VideoId, OutputKey = outputKey, Now = now, NotBefore = notBefore }, cancellationToken: ct));
-        return notBefore;
-    }
+    /// <summary>
+    /// Queues the deletion of the outputs folder by path, due after <paramref name="delay"/> (well after the job must have
+    /// ended), before it is moved into place; returns that due time, which <see cref="CompleteAsync"/> checks.
+    /// </summary>
+    public Task<DateTimeOffset> QueueOutputsAsync(ClaimedMediaJob job, string outputKey, TimeSpan delay, CancellationToken ct)
+        => deletions.EnqueuePathsAsync(StorageProviders.Local, [outputKey], job.VideoId, DeletionReasons.ProcessingUnconfirmed, delay, ct);
 
     /// <summary>Makes the video ready in one statement; false when the claim, the video or the queued outputs row is gone.</summary>
     public async Task<bool> CompleteAsync(ClaimedMediaJob job, ProcessedVideo done, DateTimeOffset queuedUntil)
@@ -77,11 +74,8 @@ public sealed class MediaJobQueue(NpgsqlDataSource db, TimeProvider clock, IOpti
     }
 
     /// <summary>Forgets the queued deletion of outputs the worker removed itself.</summary>
-    public async Task DropQueuedOutputsAsync(string outputKey)
-    {
-        await using var conn = await db.OpenConnectionAsync(CancellationToken.None);
-        await conn.ExecuteAsync(new CommandDefinition(MediaJobsSql.DropQueuedOutputs, new { OutputKey = outputKey }));
-    }
+    public Task DropQueuedOutputsAsync(string outputKey)
+        => deletions.CancelPathsAsync(StorageProviders.Local, [outputKey], CancellationToken.None);
 
     /// <summary>Makes the video failed with <paramref name="reason"/> and queues its source for deletion; false when the claim is gone.</summary>
     public async Task<bool> FailAsync(ClaimedMediaJob job, string reason)

@@ -10,15 +10,18 @@ public static class MediaSamples
     private static readonly string Folder = Directory.CreateTempSubdirectory("iglive-media-samples").FullName;
     private static readonly Dictionary<string, Lazy<Task<string>>> Made = [];
 
-    /// <summary>Settings of a service whose worker picks jobs up at once, retries without back-off and uses short leases.</summary>
-    public static Dictionary<string, string?> FastWorkers(int workers = 1) => new()
+    /// <summary>
+    /// Settings of a service whose worker picks jobs up at once, retries without back-off and uses short leases (and,
+    /// with <paramref name="drainer"/>, whose deletion queue drains every second).
+    /// </summary>
+    public static Dictionary<string, string?> FastWorkers(int workers = 1, bool drainer = true) => new()
     {
         ["Media:Workers"] = workers.ToString(),
         ["Media:LeaseSeconds"] = "2",
         ["Media:PollSeconds"] = "0.1",
         ["Media:RetryBaseSeconds"] = "0",
         ["Media:X264Preset"] = "ultrafast",
-        ["Cleanup:DrainerEnabled"] = "true",
+        ["Cleanup:DrainerEnabled"] = drainer ? "true" : "false",
         ["Cleanup:DrainIntervalSeconds"] = "1",
     };
 
