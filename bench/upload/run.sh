@@ -6,32 +6,14 @@
 # too. Samples the service's VmRSS every 20 ms to report the peak growth. Also sends the file with
 # Transfer-Encoding: chunked.
 # Usage: bench/upload/run.sh [size_mib=1024]     Needs: dotnet, curl, python3, nginx, PostgreSQL 15 binaries (Debian).
+# PROFILE=/path/perf.data records the service's CPU (perf, JIT frames named through the perf map) during the first
+# service upload; `perf report -i /path/perf.data --no-children` then shows where the time goes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 SIZE_MIB="${1:-1024}"
 PORT="${PORT:-18189}"; PGPORT="${PGPORT:-18190}"; NGPORT="${NGPORT:-18191}"
-WORK=$(mktemp -d /var/tmp/iglive-upload-bench.XXXXXX)
-log() { echo "[bench/upload $(date +%T)] $*" >&2; }
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-AS=(); [ "$(id -u)" = 0 ] && AS=(runuser -u postgres --)
-
-cleanup() {
-  local rc=$?; [ $rc -ne 0 ] && { log "failed (rc=$rc); service log:"; tail -30 "$WORK/app.log" >&2 || true; }
-  [ -n "${SAMPLER:-}" ] && kill "$SAMPLER" 2>/dev/null || true
-  [ -n "${APP:-}" ] && kill "$APP" 2>/dev/null && wait "$APP" 2>/dev/null || true
-  [ -n "${NGINX:-}" ] && kill "$NGINX" 2>/dev/null && wait "$NGINX" 2>/dev/null || true
-  "${AS[@]}" "$PGBIN/pg_ctl" -D "$WORK/pg" -m fast -w stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-chmod 755 "$WORK"; mkdir -p "$WORK/pg" "$WORK/media" "$WORK/run"
-[ "$(id -u)" = 0 ] && chown postgres:postgres "$WORK/pg" "$WORK/run"
-"${AS[@]}" "$PGBIN/initdb" -D "$WORK/pg" -U iglive --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-"${AS[@]}" "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/run/pg.log" -w -o "-c listen_addresses=127.0.0.1 -c port=$PGPORT -c unix_socket_directories=$WORK/run" start >/dev/null
-"${AS[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U iglive iglive
-
+source bench/upload/common.sh
 command -v nginx >/dev/null || { [ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx >/dev/null; }
 NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
 # The peer: nginx reads the whole body into a file (one worker, default buffers), then answers 201 through a
@@ -55,31 +37,14 @@ NGINX
 "$NGINX_BIN" -c "$WORK/nginx.conf" -p "$WORK" >/dev/null 2>&1 &
 NGINX=$!
 
-log "building (Release)"
-dotnet build IgLive.Service.csproj -c Release -nologo -clp:ErrorsOnly -o "$WORK/bin" >/dev/null
-
-SECRET="bench-secret-bench-secret-bench-secret-0123"
 MAX=$(( (SIZE_MIB + 16) * 1024 * 1024 ))
 ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PGPORT;Database=iglive;Username=iglive" \
 Auth__JwtSecret="$SECRET" Auth__PublicBaseUrl="http://127.0.0.1:$PORT" Storage__LocalPath="$WORK/media" \
 Upload__MaxBytes="$MAX" Cleanup__SchedulerEnabled=false Media__Workers=0 ASPNETCORE_URLS="http://127.0.0.1:$PORT" \
-Logging__LogLevel__Default=Warning \
+Logging__LogLevel__Default=Warning DOTNET_PerfMapEnabled="${PROFILE:+1}" \
   dotnet "$WORK/bin/IgLive.Service.dll" >"$WORK/app.log" 2>&1 &
 APP=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.2; done
-
-TOKEN=$(python3 - "$SECRET" "$PORT" <<'PY'
-import base64, hmac, hashlib, json, sys, time, uuid
-secret, port = sys.argv[1], sys.argv[2]
-b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
-now = int(time.time())
-claims = {"iss": f"http://127.0.0.1:{port}/auth/v1", "aud": "authenticated", "sub": str(uuid.uuid4()),
-          "email": "bench@example.test", "role": "authenticated", "session_id": str(uuid.uuid4()), "iat": now, "exp": now + 3600}
-head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode()); body = b64(json.dumps(claims).encode())
-sig = b64(hmac.new(secret.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest())
-print(f"{head}.{body}.{sig}")
-PY
-)
 
 FILE="$WORK/input.mp4"
 log "making a ${SIZE_MIB} MiB input file"
@@ -109,7 +74,9 @@ for round in 1 2 3; do
   sync; CPS+=("$(cp_secs "$round")")
   sync; read -r t c < <(upload "" "http://127.0.0.1:$NGPORT/upload"); NGS+=("$t"); CODES="$CODES nginx:$c"
   rm -f "$WORK/nginx-body/"*
+  [ -n "${PROFILE:-}" ] && [ "$round" = 1 ] && { perf record -F 499 -g -p "$APP" -o "$PROFILE" >/dev/null 2>&1 & PERF=$!; sleep 0.5; }
   sync; read -r t c < <(upload ""); UPS+=("$t"); CODES="$CODES $c"
+  [ -n "${PERF:-}" ] && { kill -INT "$PERF"; wait "$PERF" 2>/dev/null || true; PERF=""; }
   [ "$round" = 1 ] && STORED=$(python3 -c "import json;print(json.load(open('$WORK/resp.json'))['size_bytes'])" 2>/dev/null || echo "?")
   rm -rf "$WORK/media/videos"
   sync; read -r t c < <(upload "-H Transfer-Encoding:chunked"); CHS+=("$t"); CODES="$CODES $c"
