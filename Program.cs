@@ -21,7 +21,6 @@ var builder = WebApplication.CreateBuilder(command is null ? args : args[1..]);
 try
 {
     builder.AddIgLiveConfiguration();
-    builder.AddIgLiveMediaProcessing();
 }
 catch (InvalidConfigurationException e)
 {
@@ -38,6 +37,7 @@ builder.AddIgLiveStorage();
 builder.AddIgLiveApi();
 builder.AddIgLiveCleanup();
 builder.AddIgLiveVideos();
+builder.AddIgLiveMediaProcessing();
 builder.Services.AddMemoryCache(o => o.SizeLimit = 100_000);
 
 var app = builder.Build();

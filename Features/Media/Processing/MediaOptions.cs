@@ -1,8 +1,12 @@
+using IgLive.Service.Infrastructure.Configuration;
+
 namespace IgLive.Service.Features.Media.Processing;
 
 /// <summary>Settings of the media processing workers (section <c>Media</c>, e.g. <c>Media__Workers</c>).</summary>
-public sealed class MediaOptions
+public sealed class MediaOptions : ISectionOptions
 {
+    public string Section => "Media";
+
     /// <summary>Worker loops on this instance; 0 makes it an API-only node (jobs wait for an instance that has workers).</summary>
     public int Workers { get; set; } = 1;
 
@@ -42,18 +46,17 @@ public sealed class MediaOptions
     /// <summary>The ffprobe executable.</summary>
     public string FfprobePath { get; set; } = "ffprobe";
 
-    /// <summary>The problems with these values, empty when valid.</summary>
-    public IEnumerable<string> Problems()
+    public IEnumerable<string> Problems(IConfiguration config)
     {
-        if (Workers is < 0 or > 64) yield return "Media:Workers must be 0..64";
-        if (MaxFfmpegProcesses is < 1 or > 64) yield return "Media:MaxFfmpegProcesses must be 1..64";
-        if (LeaseSeconds is < 1 or > 3600) yield return "Media:LeaseSeconds must be 1..3600";
-        if (PollSeconds is <= 0 or > 300) yield return "Media:PollSeconds must be in (0, 300]";
-        if (MaxAttempts is < 1 or > 100) yield return "Media:MaxAttempts must be 1..100";
-        if (RetryBaseSeconds is < 0 or > 86400) yield return "Media:RetryBaseSeconds must be 0..86400";
-        if (TimeLimitBaseSeconds <= 0 || TimeLimitPerSecond < 0) yield return "Media:TimeLimitBaseSeconds must be > 0 and TimeLimitPerSecond >= 0";
-        if (SegmentSeconds is < 2 or > 6) yield return "Media:SegmentSeconds must be 2..6";
+        if (Workers is < 0 or > 64) yield return "Media__Workers must be 0..64";
+        if (MaxFfmpegProcesses is < 1 or > 64) yield return "Media__MaxFfmpegProcesses must be 1..64";
+        if (LeaseSeconds is < 1 or > 3600) yield return "Media__LeaseSeconds must be 1..3600";
+        if (PollSeconds is <= 0 or > 300) yield return "Media__PollSeconds must be in (0, 300]";
+        if (MaxAttempts is < 1 or > 100) yield return "Media__MaxAttempts must be 1..100";
+        if (RetryBaseSeconds is < 0 or > 86400) yield return "Media__RetryBaseSeconds must be 0..86400";
+        if (TimeLimitBaseSeconds <= 0 || TimeLimitPerSecond < 0) yield return "Media__TimeLimitBaseSeconds must be > 0 and TimeLimitPerSecond >= 0";
+        if (SegmentSeconds is < 2 or > 6) yield return "Media__SegmentSeconds must be 2..6";
         if (X264Preset is not ("ultrafast" or "superfast" or "veryfast" or "faster" or "fast" or "medium" or "slow" or "slower" or "veryslow"))
-            yield return "Media:X264Preset must be an x264 preset name";
+            yield return "Media__X264Preset must be an x264 preset name";
     }
 }

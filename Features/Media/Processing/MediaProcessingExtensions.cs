@@ -1,4 +1,4 @@
-using IgLive.Service.Infrastructure.Configuration;
+using IgLive.Service.Infrastructure.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IgLive.Service.Features.Media.Processing;
@@ -7,18 +7,12 @@ public static class MediaProcessingExtensions
 {
     /// <summary>
     /// The processing queue and its gauges always (the upload enqueues on every instance); the workers when
-    /// <c>Media:Workers</c> &gt; 0 and videos are stored locally (ImageKit processes its own). Throws
-    /// <see cref="InvalidConfigurationException"/> for invalid <c>Media</c> settings.
+    /// <c>Media:Workers</c> &gt; 0 and videos are stored locally (ImageKit processes its own). <see cref="MediaOptions"/>
+    /// is bound and validated with every other section by <c>AddIgLiveConfiguration</c>.
     /// </summary>
     public static WebApplicationBuilder AddIgLiveMediaProcessing(this WebApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection("Media");
-        var options = new MediaOptions();
-        try { section.Bind(options); }
-        catch (InvalidOperationException e) { throw new InvalidConfigurationException([$"Media: {e.Message}"]); }
-        if (options.Problems().ToList() is { Count: > 0 } problems) throw new InvalidConfigurationException(problems);
-
-        builder.Services.Configure<MediaOptions>(section);
+        var options = builder.Configuration.GetSection("Media").Get<MediaOptions>() ?? new MediaOptions();
         builder.Services.AddSingleton<FfmpegRunner>();
         builder.Services.AddSingleton<MediaJobQueue>();
         builder.Services.AddSingleton<MediaJobStats>();
