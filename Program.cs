@@ -1,5 +1,6 @@
 using FastEndpoints;
 using IgLive.Service.Features.Housekeeping.CleanupOldVideos;
+using IgLive.Service.Features.Media.Processing;
 using IgLive.Service.Features.Moderation.Moderators;
 using IgLive.Service.Features.Moderation.Suspension;
 using IgLive.Service.Features.Profiles.EnsureProfile;
@@ -36,6 +37,7 @@ builder.AddIgLiveStorage();
 builder.AddIgLiveApi();
 builder.AddIgLiveCleanup();
 builder.AddIgLiveVideos();
+builder.AddIgLiveMediaProcessing();
 builder.Services.AddMemoryCache(o => o.SizeLimit = 100_000);
 
 var app = builder.Build();

@@ -13,7 +13,7 @@ public sealed record VideoDto : IKeysetRow
     /// <summary>Where the file is played from (ImageKit delivery URL or <c>/media/…</c>).</summary>
     public required string VideoUrl { get; init; }
     public string? ThumbnailUrl { get; init; }
-    /// <summary>HLS adaptive stream (ImageKit only), else null.</summary>
+    /// <summary>HLS adaptive stream: the master playlist (<c>/media/hls/{id}/master.m3u8</c>, or ImageKit's); null until ready.</summary>
     public string? StreamUrl { get; init; }
     public required string ContentType { get; init; }
     public required long SizeBytes { get; init; }
@@ -29,4 +29,8 @@ public sealed record VideoDto : IKeysetRow
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset ExpiresAt { get; init; }
     public required AuthorDto Author { get; init; }
+    /// <summary><c>processing</c> (thumbnail and HLS being made), <c>ready</c> or <c>failed</c>; only the owner ever sees a video that is not ready.</summary>
+    public string Status { get; init; } = VideoStatuses.Ready;
+    /// <summary>Why processing failed, for the owner; null unless <c>failed</c>.</summary>
+    public string? FailureReason { get; init; }
 }

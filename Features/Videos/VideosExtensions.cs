@@ -11,7 +11,6 @@ public static class VideosExtensions
     {
         var s = builder.Services;
         s.AddSingleton<VideoPublisher>();
-        s.AddSingleton<UploadPostProcessing>();
         s.AddSingleton<LocalUploadStore>();
         s.AddSingleton<ImageKitUploadStore>();
         s.AddSingleton<UploadStorage>();

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Options;
 namespace IgLive.Service.Infrastructure.Storage;
 
 /// <summary>
-/// Files under <c>Storage:LocalPath</c>, addressed by a relative key such as <c>videos/ab/abcd….mp4</c>.
+/// Files under <c>Storage:LocalPath</c>, addressed by a relative key such as <c>videos/ab/abcd….mp4</c>. A key ending
+/// in <c>/</c> names a folder and everything in it (a video's HLS renditions), deleted as one object.
 /// <see cref="Resolve"/> is the only way from a key to a path and refuses anything that would leave the root.
 /// Uploads are written to <see cref="IncomingPath"/> first and moved into place when complete;
 /// <see cref="SweepIncoming"/> removes the part files of uploads whose process died.
@@ -66,7 +67,10 @@ public sealed partial class LocalFileStore(IOptions<StorageOptions> options, IHo
 
     /// <summary>A local key is its path: the key itself when a file is there.</summary>
     public Task<IReadOnlyCollection<string>> FindByPathAsync(string path, CancellationToken ct)
-        => Task.FromResult<IReadOnlyCollection<string>>(Resolve(path) is { } full && File.Exists(full) ? [path] : []);
+        => Task.FromResult<IReadOnlyCollection<string>>(Resolve(path) is { } full && (IsFolderKey(path) ? Directory.Exists(full) : File.Exists(full)) ? [path] : []);
+
+    /// <summary>Whether the key names a folder tree rather than one file.</summary>
+    public static bool IsFolderKey(string key) => key.EndsWith('/');
 
     public Task<IReadOnlyCollection<string>> DeleteAsync(IReadOnlyCollection<string> keys, CancellationToken ct)
     {
@@ -78,7 +82,8 @@ public sealed partial class LocalFileStore(IOptions<StorageOptions> options, IHo
             if (path is null) { gone.Add(key); continue; } // nothing inside the store can have that key
             try
             {
-                File.Delete(path); // no error when already missing
+                if (!IsFolderKey(key)) File.Delete(path); // no error when already missing
+                else if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
                 gone.Add(key);
             }
             catch (DirectoryNotFoundException) { gone.Add(key); }

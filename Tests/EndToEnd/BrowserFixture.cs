@@ -16,11 +16,15 @@ public abstract class BrowserFixture
     protected IBrowser Browser { get; private set; } = null!;
     private IPlaywright playwright = null!;
 
+    /// <summary>Settings of the fixture's service (null: the test defaults).</summary>
+    protected virtual IDictionary<string, string?>? Settings => null;
+
     [OneTimeSetUp]
     public async Task StartBrowser()
     {
         Assert.That(File.Exists(Chromium), Is.True, $"{Chromium} is required (apt-get install chromium; test.sh installs it)");
-        App = await ServiceFactory.CreateOnKestrelAsync();
+        Assertions.SetDefaultExpectTimeout(20_000); // the 5 s default is too short on a loaded 2-core machine
+        App = await ServiceFactory.CreateOnKestrelAsync(Settings);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

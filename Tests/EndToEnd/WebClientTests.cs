@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Dapper;
+using IgLive.Service.Tests.Features.Media.Processing;
 using Microsoft.Playwright;
 
 namespace IgLive.Service.Tests.EndToEnd;
@@ -12,6 +13,9 @@ namespace IgLive.Service.Tests.EndToEnd;
 [NonParallelizable]
 public sealed class WebClientTests : BrowserFixture
 {
+    // Processing on, so the fresh upload becomes playable HLS during the test.
+    protected override IDictionary<string, string?>? Settings => MediaSamples.FastWorkers(drainer: false);
+
     [Test]
     public async Task Sign_up_upload_like_comment_and_everything_persists_after_reload()
     {
@@ -41,16 +45,23 @@ public sealed class WebClientTests : BrowserFixture
               new MutationObserver(() => {
                 const bar = document.querySelector('[data-testid="upload-progress"]');
                 if (bar) window.maxUploadProgress = Math.max(window.maxUploadProgress, Number(bar.getAttribute("value")));
+                if (document.querySelector('[data-testid="video-status"]')?.textContent === "processing…") window.sawProcessing = true;
               }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["value"] });
             }
             """);
         await page.GetByTestId("upload-tags").FillAsync("e2e,first");
         await page.GetByTestId("upload-submit").ClickAsync();
 
+        // The owner's fresh upload is at the top of the feed while the worker processes it, then becomes playable HLS.
         var first = page.GetByTestId("feed-item").First;
         await Assertions.Expect(first.GetByTestId("video-title")).ToHaveTextAsync("My first clip");
         Assert.That(await page.EvaluateAsync<double>("() => window.maxUploadProgress"), Is.EqualTo(100), "upload progress reached 100");
         var videoId = Guid.Parse((await first.GetAttributeAsync("data-video-id"))!);
+        Assert.That(await page.EvaluateAsync<bool>("() => window.sawProcessing === true"), Is.True, "the fresh upload showed processing…");
+        await Assertions.Expect(first.GetByTestId("video-player")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        // HLS, by the browser's own player or hls.js, whichever this Chromium has; never the uploaded file.
+        await Assertions.Expect(first.GetByTestId("video-player")).ToHaveAttributeAsync("data-stream", new System.Text.RegularExpressions.Regex("^(native|hls\\.js)$"));
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=video-player]').readyState >= 1", null, new() { Timeout = 30_000 });
 
         await first.GetByTestId("like-button").ClickAsync();
         await Assertions.Expect(first.GetByTestId("like-button")).ToHaveAttributeAsync("aria-pressed", "true");

@@ -49,6 +49,7 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
             ["Database:MigrateOnStartup"] = "false",
             ["Cleanup:SchedulerEnabled"] = "false",
             ["Cleanup:DrainerEnabled"] = "false", // tests drain explicitly (or turn it on) so queue rows stay observable
+            ["Media:Workers"] = "0", // processing tests turn workers on (MediaSamples.FastWorkers), so jobs stay observable
         };
         foreach (var (k, v) in overrides ?? new Dictionary<string, string?>()) settings[k] = v;
         this.services = services;

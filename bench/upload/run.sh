@@ -1,66 +1,59 @@
 #!/usr/bin/env bash
 # Upload benchmark: streams a 1 GiB video (a valid `ftyp` header followed by random bytes) to POST /api/videos with
 # curl against the Release build on Kestrel (local storage, a private PostgreSQL cluster), and compares its
-# throughput with `cp` of the same file on the same disk in the same run. Samples the service's VmRSS every 20 ms
-# to report the peak growth during the upload. Also sends the file once with Transfer-Encoding: chunked.
-# Usage: bench/upload/run.sh [size_mib=1024]     Needs: dotnet, curl, python3, PostgreSQL 15 binaries (Debian).
+# throughput with a real peer doing the same work: Debian's nginx receiving the same multipart body from the same
+# curl into a file on the same disk (client_body_in_file_only), interleaved, three rounds; `cp` of the file is shown
+# too. Samples the service's VmRSS every 20 ms to report the peak growth. Also sends the file with
+# Transfer-Encoding: chunked.
+# Usage: bench/upload/run.sh [size_mib=1024]     Needs: dotnet, curl, python3, nginx, PostgreSQL 15 binaries (Debian).
+# PROFILE=/path/perf.data records the service's CPU (perf, JIT frames named through the perf map) during the first
+# service upload; `perf report -i /path/perf.data --no-children` then shows where the time goes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 SIZE_MIB="${1:-1024}"
-PORT="${PORT:-18089}"; PGPORT="${PGPORT:-54391}"
-WORK=$(mktemp -d /var/tmp/iglive-upload-bench.XXXXXX)
-log() { echo "[bench/upload $(date +%T)] $*" >&2; }
-source scripts/private-pg.sh
-
-cleanup() {
-  local rc=$?; [ $rc -ne 0 ] && { log "failed (rc=$rc); service log:"; tail -30 "$WORK/app.log" >&2 || true; }
-  [ -n "${SAMPLER:-}" ] && kill "$SAMPLER" 2>/dev/null || true
-  [ -n "${APP:-}" ] && kill "$APP" 2>/dev/null && wait "$APP" 2>/dev/null || true
-  pg_private_stop "$WORK/pg" 2>/dev/null || true
-  rm -rf "$WORK"
+PORT="${PORT:-18189}"; PGPORT="${PGPORT:-18190}"; NGPORT="${NGPORT:-18191}"
+source bench/upload/common.sh
+command -v nginx >/dev/null || { [ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx >/dev/null; }
+NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
+# The peer: nginx reads the whole body into a file (one worker, default buffers), then answers 201 through a
+# second server (proxy_pass without the body), so no module is needed beyond Debian's default build.
+mkdir -p "$WORK/nginx-body"; chmod 777 "$WORK/nginx-body" # its worker process runs as nobody
+cat > "$WORK/nginx.conf" <<NGINX
+daemon off; worker_processes 1; pid $WORK/run/nginx.pid; error_log $WORK/run/nginx-error.log warn;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx-body;
+  server {
+    listen 127.0.0.1:$NGPORT;
+    client_max_body_size 0;
+    client_body_in_file_only on;
+    location / { proxy_pass_request_body off; proxy_set_header Content-Length ""; proxy_pass http://127.0.0.1:$((NGPORT + 1)); }
+  }
+  server { listen 127.0.0.1:$((NGPORT + 1)); location / { return 201 "stored\n"; } }
 }
-trap cleanup EXIT
+NGINX
+"$NGINX_BIN" -c "$WORK/nginx.conf" -p "$WORK" >/dev/null 2>&1 &
+NGINX=$!
 
-chmod 755 "$WORK"; mkdir -p "$WORK/media"
-pg_private_init "$WORK/pg"
-pg_private_start "$WORK/pg" "$PGPORT" "$WORK/run" "$WORK/run/pg.log"
-pg_private_createdb "$PGPORT" iglive
-
-log "building (Release)"
-dotnet build IgLive.Service.csproj -c Release -nologo -clp:ErrorsOnly -o "$WORK/bin" >/dev/null
-
-SECRET="bench-secret-bench-secret-bench-secret-0123"
 MAX=$(( (SIZE_MIB + 16) * 1024 * 1024 ))
 ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PGPORT;Database=iglive;Username=iglive" \
 Auth__JwtSecret="$SECRET" Auth__PublicBaseUrl="http://127.0.0.1:$PORT" Storage__LocalPath="$WORK/media" \
-Upload__MaxBytes="$MAX" Cleanup__SchedulerEnabled=false ASPNETCORE_URLS="http://127.0.0.1:$PORT" \
-Logging__LogLevel__Default=Warning \
+Upload__MaxBytes="$MAX" Cleanup__SchedulerEnabled=false Media__Workers=0 ASPNETCORE_URLS="http://127.0.0.1:$PORT" \
+Logging__LogLevel__Default=Warning DOTNET_PerfMapEnabled="${PROFILE:+1}" \
   dotnet "$WORK/bin/IgLive.Service.dll" >"$WORK/app.log" 2>&1 &
 APP=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.2; done
-
-TOKEN=$(python3 - "$SECRET" "$PORT" <<'PY'
-import base64, hmac, hashlib, json, sys, time, uuid
-secret, port = sys.argv[1], sys.argv[2]
-b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
-now = int(time.time())
-claims = {"iss": f"http://127.0.0.1:{port}/auth/v1", "aud": "authenticated", "sub": str(uuid.uuid4()),
-          "email": "bench@example.test", "role": "authenticated", "session_id": str(uuid.uuid4()), "iat": now, "exp": now + 3600}
-head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode()); body = b64(json.dumps(claims).encode())
-sig = b64(hmac.new(secret.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest())
-print(f"{head}.{body}.{sig}")
-PY
-)
 
 FILE="$WORK/input.mp4"
 log "making a ${SIZE_MIB} MiB input file"
 { printf '\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2'; head -c $(( SIZE_MIB * 1024 * 1024 - 24 )) /dev/urandom; } > "$FILE"
 BYTES=$(stat -c %s "$FILE")
 
-upload() { # $1 = extra curl args; prints "seconds http_code"
+upload() { # $1 = extra curl args, $2 = URL (default: the service); prints "seconds http_code"
   curl -s -o "$WORK/resp.json" -w '%{time_total} %{http_code}\n' -H "Authorization: Bearer $TOKEN" $1 \
-    -F title=bench -F tags=bench -F "file=@$FILE;type=application/octet-stream" "http://127.0.0.1:$PORT/api/videos"
+    -F title=bench -F tags=bench -F "file=@$FILE;type=application/octet-stream" "${2:-http://127.0.0.1:$PORT/api/videos}"
 }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$APP/status"; }
 
@@ -76,10 +69,14 @@ cp_secs() { local t0 t1; t0=$(date +%s.%N); cp "$FILE" "$WORK/media/cp-$1.bin"; 
 sync; BASE=$(rss_kib)
 ( peak=0; while :; do r=$(awk '/^VmRSS/ {print $2}' "/proc/$APP/status" 2>/dev/null || echo 0); [ "$r" -gt "$peak" ] && peak=$r && echo "$peak" > "$WORK/peak"; sleep 0.02; done ) &
 SAMPLER=$!
-CPS=(); UPS=(); CHS=(); CODES=""
+CPS=(); UPS=(); CHS=(); NGS=(); CODES=""
 for round in 1 2 3; do
   sync; CPS+=("$(cp_secs "$round")")
+  sync; read -r t c < <(upload "" "http://127.0.0.1:$NGPORT/upload"); NGS+=("$t"); CODES="$CODES nginx:$c"
+  rm -f "$WORK/nginx-body/"*
+  [ -n "${PROFILE:-}" ] && [ "$round" = 1 ] && { perf record -F 499 -g -p "$APP" -o "$PROFILE" >/dev/null 2>&1 & PERF=$!; sleep 0.5; }
   sync; read -r t c < <(upload ""); UPS+=("$t"); CODES="$CODES $c"
+  [ -n "${PERF:-}" ] && { kill -INT "$PERF"; wait "$PERF" 2>/dev/null || true; PERF=""; }
   [ "$round" = 1 ] && STORED=$(python3 -c "import json;print(json.load(open('$WORK/resp.json'))['size_bytes'])" 2>/dev/null || echo "?")
   rm -rf "$WORK/media/videos"
   sync; read -r t c < <(upload "-H Transfer-Encoding:chunked"); CHS+=("$t"); CODES="$CODES $c"
@@ -88,17 +85,18 @@ done
 kill "$SAMPLER"; SAMPLER=""
 PEAK=$(cat "$WORK/peak")
 
-python3 - "$BYTES" "${CPS[*]}" "${UPS[*]}" "${CHS[*]}" "$CODES" "$BASE" "$PEAK" "$STORED" <<'PY'
+python3 - "$BYTES" "${CPS[*]}" "${UPS[*]}" "${CHS[*]}" "$CODES" "$BASE" "$PEAK" "$STORED" "${NGS[*]}" <<'PY'
 import statistics, sys
-b, cps, ups, chs, codes, base, peak, stored = sys.argv[1:]
+b, cps, ups, chs, codes, base, peak, stored, ngs = sys.argv[1:]
 mib = int(b) / 1048576
-cps, ups, chs = ([float(x) for x in v.split()] for v in (cps, ups, chs))
-cp, up, ch = statistics.median(cps), statistics.median(ups), statistics.median(chs)
+cps, ups, chs, ngs = ([float(x) for x in v.split()] for v in (cps, ups, chs, ngs))
+cp, up, ch, ng = statistics.median(cps), statistics.median(ups), statistics.median(chs), statistics.median(ngs)
 fmt = lambda v: ", ".join(f"{x:.2f}" for x in v)
 print(f"file: {mib:.0f} MiB; stored size_bytes: {stored}; HTTP statuses:{codes}")
 print(f"cp (same disk):          median {cp:.2f} s = {mib/cp:.0f} MiB/s   (runs: {fmt(cps)} s)")
-print(f"upload (Content-Length): median {up:.2f} s = {mib/up:.0f} MiB/s, ratio to cp = {cp/up:.2f}   (runs: {fmt(ups)} s)")
-print(f"upload (chunked):        median {ch:.2f} s = {mib/ch:.0f} MiB/s, ratio to cp = {cp/ch:.2f}   (runs: {fmt(chs)} s)")
+print(f"nginx (body into file):  median {ng:.2f} s = {mib/ng:.0f} MiB/s   (runs: {fmt(ngs)} s)")
+print(f"upload (Content-Length): median {up:.2f} s = {mib/up:.0f} MiB/s, ratio to nginx = {ng/up:.2f}, to cp = {cp/up:.2f}   (runs: {fmt(ups)} s)")
+print(f"upload (chunked):        median {ch:.2f} s = {mib/ch:.0f} MiB/s, ratio to nginx = {ng/ch:.2f}, to cp = {cp/ch:.2f}   (runs: {fmt(chs)} s)")
 print(f"load average at the end: {' '.join(open('/proc/loadavg').read().split()[:3])} (the machine is shared)")
 print(f"service VmRSS: {int(base)/1024:.0f} MiB before, peak {int(peak)/1024:.0f} MiB during six uploads, growth {(int(peak)-int(base))/1024:.1f} MiB")
 PY

@@ -2,6 +2,7 @@
 // Everything the API returns is inserted with textContent/attributes, never as HTML.
 import { api, uploadVideo, signUp, logIn, logOut, refresh, session, ApiError } from "./api.js";
 import { initModeration, isModerator, moderationPage, reportButton } from "./moderation.js";
+import { attachStream, rememberUpload, freshUploadCards } from "./media.js";
 
 const main = document.getElementById("main");
 const toastEl = document.getElementById("toast");
@@ -121,8 +122,9 @@ function authorLine(author, when) {
 }
 
 function videoCard(v) {
-  const player = h("video", { controls: true, preload: "metadata", playsinline: true, src: v.video_url,
+  const player = h("video", { controls: true, preload: "metadata", playsinline: true,
     poster: v.thumbnail_url ?? undefined, "data-testid": "video-player", "aria-label": v.title });
+  attachStream(player, v);
   let viewed = false;
   player.addEventListener("play", () => {
     if (viewed) return;
@@ -253,6 +255,7 @@ function feedPage() {
   const io = new IntersectionObserver(es => { if (es.some(e => e.isIntersecting)) loadMore(); }, { rootMargin: "400px" });
   io.observe(sentinel);
   cleanup = () => io.disconnect();
+  list.append(...freshUploadCards(videoCard, h));
   return [h("h1.visually-hidden", {}, "Feed"), list, status, sentinel];
 }
 
@@ -291,7 +294,7 @@ function uploadPage() {
     };
     onProgress(0);
     try {
-      await uploadVideo(fd, onProgress);
+      rememberUpload(await uploadVideo(fd, onProgress));
       progressText.textContent = "Uploaded.";
       toast("Video uploaded.");
       location.hash = "#/feed";

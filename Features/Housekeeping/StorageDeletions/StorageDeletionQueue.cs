@@ -89,4 +89,8 @@ public static class DeletionReasons
     public const string UploadUnconfirmed = "upload_unconfirmed";
     /// <summary>The store's answer to the upload was lost: the path is searched for later.</summary>
     public const string UploadAmbiguous = "upload_ambiguous";
+    /// <summary>A processing job's outputs, queued by path before their move; taken back when the video becomes ready.</summary>
+    public const string ProcessingUnconfirmed = "processing_unconfirmed";
+    /// <summary>The source of a video whose processing failed (<c>MediaJobsSql.Fail</c>).</summary>
+    public const string ProcessingFailed = "processing_failed";
 }

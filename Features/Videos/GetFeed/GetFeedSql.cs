@@ -17,7 +17,7 @@ internal static class GetFeedSql
     private const string ForViewer = "EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = @Viewer) AS liked_by_me,";
 
     private const string Author = $"""
-               v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url
+               v.created_at, v.expires_at, v.status, v.failure_reason, p.id, p.username, p.display_name, p.avatar_url
         FROM (SELECT * FROM videos v
               WHERE {Visibility.Video}
                 AND {Visibility.ActiveAuthorProbe}

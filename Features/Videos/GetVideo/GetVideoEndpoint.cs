@@ -45,7 +45,7 @@ internal static class GetVideoSql
         """;
 
     private const string From = $"""
-               v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url
+               v.created_at, v.expires_at, v.status, v.failure_reason, p.id, p.username, p.display_name, p.avatar_url
         FROM videos v JOIN profiles p ON p.id = v.user_id
         WHERE v.id = @VideoId AND {Visibility.VideoToOwner} AND {Visibility.ActiveAuthor}
         """;

@@ -10,6 +10,9 @@ public sealed record StoredVideo(string Provider, string Key, string? Path, stri
     string? ThumbnailUrl, string? StreamUrl, VideoContainer Container, long SizeBytes, VideoInfo Info, string[]? PendingPaths = null,
     DateTimeOffset? PendingNotBefore = null)
 {
+    /// <summary>Published <c>processing</c> with a media job (a local upload), instead of <c>ready</c>.</summary>
+    public bool NeedsProcessing { get; init; }
+
     private const string StreamSuffix = "/ik-master.m3u8?tr=sr-240_360_480_720_1080";
 
     /// <summary>A file ImageKit holds: played from its URL, thumbnail and HLS stream made by ImageKit on request.</summary>

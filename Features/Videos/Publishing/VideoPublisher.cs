@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using IgLive.Service.Features.Media.Processing;
 using IgLive.Service.Infrastructure.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,7 @@ namespace IgLive.Service.Features.Videos.Publishing;
 /// and of a registration. Not cancelled by the client going away: once the file is complete the row is written (or the
 /// caller discards the file).
 /// </summary>
-public sealed class VideoPublisher(NpgsqlDataSource db, TimeProvider clock, IOptions<RetentionOptions> retention)
+public sealed class VideoPublisher(NpgsqlDataSource db, TimeProvider clock, MediaJobQueue jobs, IOptions<RetentionOptions> retention)
 {
     private static readonly Counter<long> Uploaded = IgLiveTelemetry.Meter.CreateCounter<long>(
         "iglive.videos.uploaded", "{video}", "Videos uploaded or registered");
@@ -28,8 +29,10 @@ public sealed class VideoPublisher(NpgsqlDataSource db, TimeProvider clock, IOpt
             Id = id, UserId = userId, f.Title, f.Description, f.Tags, s.Provider, s.Key, s.Path, s.ThumbnailKey,
             s.VideoUrl, s.ThumbnailUrl, s.StreamUrl, s.Container.ContentType, s.SizeBytes, s.Info.DurationSeconds,
             s.Info.Width, s.Info.Height, Now = now, ExpiresAt = expiresAt, PendingPaths = s.PendingPaths ?? [], s.PendingNotBefore,
+            Process = s.NeedsProcessing,
         }));
         if (author is null) return null;
+        if (s.NeedsProcessing) jobs.Nudge(); // an idle worker of this instance starts at once (others poll)
         Uploaded.Add(1, new KeyValuePair<string, object?>("provider", source));
         return new VideoDto
         {
@@ -37,6 +40,7 @@ public sealed class VideoPublisher(NpgsqlDataSource db, TimeProvider clock, IOpt
             StreamUrl = s.StreamUrl, ContentType = s.Container.ContentType, SizeBytes = s.SizeBytes, DurationSeconds = s.Info.DurationSeconds,
             Width = s.Info.Width, Height = s.Info.Height, ViewsCount = 0, LikesCount = 0, CommentsCount = 0, LikedByMe = false,
             CreatedAt = now, ExpiresAt = expiresAt, Author = author,
+            Status = s.NeedsProcessing ? VideoStatuses.Processing : VideoStatuses.Ready,
         };
     }
 }

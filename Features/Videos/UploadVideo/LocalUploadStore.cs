@@ -7,9 +7,11 @@ namespace IgLive.Service.Features.Videos.UploadVideo;
 /// <summary>
 /// Stores an upload on local disk: written under a name nothing serves, then moved into place in one step, so a
 /// reader never sees half a file. A process killed mid-write leaves the part file behind for
-/// <see cref="LocalFileStore.SweepIncoming"/>; one killed after the move leaves a queued by-path deletion.
+/// <see cref="LocalFileStore.SweepIncoming"/>; one killed after the move leaves a queued by-path deletion. No ffmpeg
+/// here: the stored video is published <c>processing</c> with a job, and a media worker makes its thumbnail and HLS
+/// renditions (<c>Features/Media/Processing</c>).
 /// </summary>
-public sealed class LocalUploadStore(LocalFileStore local, StorageDeletionQueue deletions, UploadPostProcessing processing)
+public sealed class LocalUploadStore(LocalFileStore local, StorageDeletionQueue deletions)
 {
     // Each read of the part goes straight to one write of an unbuffered file (docs/benchmarks.md, "Upload").
     private const int CopyBufferBytes = 256 * 1024;
@@ -18,9 +20,7 @@ public sealed class LocalUploadStore(LocalFileStore local, StorageDeletionQueue 
     {
         var hex = id.ToString("N");
         var key = $"videos/{hex[..2]}/{hex}.{container.Extension}";
-        var thumbnailKey = $"thumbnails/{hex[..2]}/{hex}.jpg";
         var final = local.Resolve(key)!;
-        var thumbnail = local.Resolve(thumbnailKey)!;
         Directory.CreateDirectory(local.IncomingPath);
         var temp = Path.Combine(local.IncomingPath, hex + LocalFileStore.PartSuffix);
         var done = false;
@@ -31,18 +31,18 @@ public sealed class LocalUploadStore(LocalFileStore local, StorageDeletionQueue 
             {
                 await stream.CopyToAsync(file, CopyBufferBytes, ct);
             }
-            // From the move on, the video (and then its thumbnail) sits where it is served from, before its row exists:
-            // queue their deletion first, due once the upload must long be over, so a process killed before the insert
-            // leaves no file behind. The insert takes these rows back in its own statement.
-            var pendingUntil = await deletions.EnqueuePathsAsync(StorageProviders.Local, [key, thumbnailKey], id,
+            // Duration and frame size from the container headers (no decoding); the worker's ffprobe refines them.
+            var info = VideoMetadata.Read(temp, container);
+            // From the move on, the video sits where it is served from, before its row exists: queue its deletion first,
+            // due once the upload must long be over, so a process killed before the insert leaves no file behind. The
+            // insert takes the row back in its own statement.
+            var pendingUntil = await deletions.EnqueuePathsAsync(StorageProviders.Local, [key], id,
                 DeletionReasons.UploadUnconfirmed, local.IncomingMaxAge, CancellationToken.None);
             Directory.CreateDirectory(Path.GetDirectoryName(final)!);
             File.Move(temp, final);
-            var media = await processing.ProcessAsync(final, container, thumbnail, ct);
             done = true;
-            return new StoredVideo(StorageProviders.Local, key, key, media.HasThumbnail ? thumbnailKey : null, "/media/" + key,
-                media.HasThumbnail ? "/media/" + thumbnailKey : null, null, container, stream.BytesRead, media.Info,
-                [key, thumbnailKey], pendingUntil);
+            return new StoredVideo(StorageProviders.Local, key, key, null, "/media/" + key, null, null, container, stream.BytesRead,
+                info.Sane(), [key], pendingUntil) { NeedsProcessing = true };
         }
         catch (UploadTooLargeException)
         {
@@ -59,7 +59,6 @@ public sealed class LocalUploadStore(LocalFileStore local, StorageDeletionQueue 
             {
                 DeleteQuietly(temp);
                 DeleteQuietly(final);
-                DeleteQuietly(thumbnail);
             }
         }
     }

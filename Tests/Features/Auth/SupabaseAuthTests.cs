@@ -29,6 +29,9 @@ public sealed class SupabaseAuthTests
             ["Supabase:Url"] = supabase.Url,
             ["Supabase:AnonKey"] = SupabaseAuthFake.AnonKey,
             ["Supabase:JwtSecret"] = SupabaseAuthFake.LegacySecret,
+            // The fake answers at once; on a loaded machine its first answers (JWKS, sign-up) took longer than the 10 s
+            // default, and a failed JWKS fetch is retried only a minute later. The hang test sets its own timeout.
+            ["Supabase:TimeoutSeconds"] = "60",
             ["Auth:RateLimit:PerAddressPerMinute"] = "100000",
             ["Auth:RateLimit:PerEmailPerMinute"] = "100000",
             ["Logging:LogLevel:Default"] = "Debug",

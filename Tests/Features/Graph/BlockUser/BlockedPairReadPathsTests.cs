@@ -41,6 +41,8 @@ public sealed class BlockedPairReadPathsTests : ServiceFixture
         ["/api/moderation/actions"] = new(NeverShowsAnotherUserBecause: "moderators only: the audit log of every action"),
         ["/media/{**path}"] = new(NeverShowsAnotherUserBecause:
             "files by unguessable storage key, handed out only inside videos the caller may see; no listing"),
+        ["/media/hls/{id}/{**path}"] = new(NeverShowsAnotherUserBecause:
+            "a processed video's HLS files, fetched by players without a token (no caller to probe); the stream_url is handed out only inside videos the caller may see, and only visible ready videos are served; no listing"),
     };
 
     [Test]

@@ -330,25 +330,25 @@ public sealed class CleanupOldVideosTests
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public async Task A_local_upload_killed_between_moving_the_file_and_writing_its_row_leaves_nothing_after_cleanup()
     {
-        // A real process, really killed: its "ffmpeg" (the thumbnail step, after the move, before the insert) hangs.
+        // A real process, really killed after the move, before its row is committed: the insert statement (which also
+        // queues the media job) waits on a lock this test holds on media_jobs.
         // Its own database and clock: the cleanup below runs an hour ahead, which the other tests must not see.
         await using var own = await ServiceFactory.CreateAsync();
-        var bin = Directory.CreateTempSubdirectory("iglive-fake-ffmpeg").FullName;
-        var fake = Path.Combine(bin, "ffmpeg");
-        await File.WriteAllTextAsync(fake, "#!/bin/sh\nsleep 120\n");
-        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var port = FreePort();
         using var process = StartServiceProcess(own, null, new Dictionary<string, string>
         {
             ["Cleanup__SchedulerEnabled"] = "false",
             ["Cleanup__DrainerEnabled"] = "false",
+            ["Media__Workers"] = "0",
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
-            ["PATH"] = bin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
         });
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(150) };
         await WaitUntilAsync(async () => (await TryGetAsync(http, "/health/ready")) == HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        await using var blocker = own.OpenConnection();
+        await using var hold = await blocker.BeginTransactionAsync();
+        await blocker.ExecuteAsync("LOCK TABLE media_jobs IN EXCLUSIVE MODE", transaction: hold);
 
         http.DefaultRequestHeaders.Authorization = new("Bearer", RealTimeUserToken(Guid.NewGuid()));
         var videos = Path.Combine(own.StoragePath, "videos");
@@ -359,6 +359,13 @@ public sealed class CleanupOldVideosTests
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
         Assert.That(async () => await upload, Throws.InstanceOf<HttpRequestException>(), "the process died mid-request");
+        // PostgreSQL notices a dead client only when it next talks to it, and the blocked statement would commit once the
+        // lock is released: end the dead process's session as the server would on its next check, then release.
+        await blocker.ExecuteAsync("""
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'
+            """, transaction: hold);
+        await hold.RollbackAsync();
 
         var leftover = Stored().Except(before).Single();
         await using var db = own.OpenConnection();

@@ -51,10 +51,11 @@ public static class UploadHelpers
     public static async Task<string[]> StrayFilesAsync(this ServiceFactory app)
     {
         await using var conn = app.OpenConnection();
+        // A key ending in '/' is a folder the video owns whole (its processed outputs).
         var owned = (await conn.QueryAsync<string>("SELECT storage_key FROM videos WHERE storage_provider = 'local' UNION ALL SELECT thumbnail_key FROM videos WHERE thumbnail_key IS NOT NULL"))
-            .Select(k => Path.GetFullPath(Path.Combine(app.StoragePath, k))).ToHashSet();
+            .Select(k => Path.GetFullPath(Path.Combine(app.StoragePath, k))).ToList();
         return Directory.EnumerateFiles(app.StoragePath, "*", SearchOption.AllDirectories)
-            .Where(f => !owned.Contains(Path.GetFullPath(f))).ToArray();
+            .Where(f => !owned.Any(o => o.EndsWith('/') ? Path.GetFullPath(f).StartsWith(o, StringComparison.Ordinal) : Path.GetFullPath(f) == o)).ToArray();
     }
 
     public static async Task<long> CountVideosAsync(this ServiceFactory app, Guid userId)
