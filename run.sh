@@ -33,7 +33,12 @@ if [ -z "${ConnectionStrings__Postgres:-}" ]; then
   PGDATA="$DATA/pg"; PGRUN="$DATA/pg-run"
   mkdir -p "$PGRUN"
   # PostgreSQL refuses to run as root: as root, the cluster belongs to the 'postgres' system user.
-  AS=(); if [ "$(id -u)" = 0 ]; then AS=(runuser -u postgres --); chown -R postgres:postgres "$DATA" 2>/dev/null || true; chmod o+x "$ROOT" "$DATA"; fi
+  # Only the cluster's files go to 'postgres': ./data and the service's key files in it stay root's (0600).
+  AS=(); if [ "$(id -u)" = 0 ]; then
+    AS=(runuser -u postgres --); touch "$DATA/pg.log"; chown postgres:postgres "$PGRUN" "$DATA/pg.log"
+    if [ -d "$PGDATA" ]; then chown -R postgres:postgres "$PGDATA"; fi
+    chmod o+x "$ROOT" "$DATA"
+  fi
   if [ ! -s "$PGDATA/PG_VERSION" ]; then
     log "creating a PostgreSQL cluster in $PGDATA"
     mkdir -p "$PGDATA"; [ "$(id -u)" = 0 ] && chown postgres:postgres "$PGDATA"
