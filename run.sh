@@ -28,7 +28,13 @@ if [ -z "${ConnectionStrings__Postgres:-}" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
   source scripts/private-pg.sh
   PGDATA="$DATA/pg"
-  if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$DATA" 2>/dev/null || true; chmod o+x "$ROOT" "$DATA"; fi
+  # PostgreSQL refuses to run as root: as root, the cluster belongs to the 'postgres' system user.
+  # Only the cluster's files go to 'postgres': ./data and the service's key files in it stay root's (0600).
+  if [ "$(id -u)" = 0 ]; then
+    touch "$DATA/pg.log"; chown postgres:postgres "$DATA/pg.log"
+    if [ -d "$PGDATA" ]; then chown -R postgres:postgres "$PGDATA"; fi
+    chmod o+x "$ROOT" "$DATA"
+  fi
   [ -s "$PGDATA/PG_VERSION" ] || log "creating a PostgreSQL cluster in $PGDATA"
   pg_private_init "$PGDATA"
   log "starting PostgreSQL on 127.0.0.1:$PGPORT"
@@ -61,5 +67,14 @@ log "  web client   http://127.0.0.1:$PORT/"
 log "  API          http://127.0.0.1:$PORT/api/videos/feed"
 log "  API docs     http://127.0.0.1:$PORT/docs   (OpenAPI: /openapi/v1.json)"
 log "  health       http://127.0.0.1:$PORT/health/ready"
+# Local mode's Supabase-compatible auth server: point supabase-js at the URL with the anon key (README).
+if [ "${Auth__Mode:-Local}" = "Local" ]; then
+  ANON_KEY="${Auth__AnonKey:-$(cat "$DATA/anon-key" 2>/dev/null || echo '?')}"
+  SERVICE_ROLE_KEY="${Auth__ServiceRoleKey:-$(cat "$DATA/service-role-key" 2>/dev/null || echo '?')}"
+  log "Supabase Auth (supabase-js): createClient('http://127.0.0.1:$PORT', anon key)"
+  log "  auth         http://127.0.0.1:$PORT/auth/v1   (JWKS: /auth/v1/.well-known/jwks.json)"
+  log "  anon key     $ANON_KEY"
+  log "  service key  $SERVICE_ROLE_KEY   (secret: servers only)"
+fi
 log "Ctrl-C stops the service and its database."
 wait "$APP_PID"

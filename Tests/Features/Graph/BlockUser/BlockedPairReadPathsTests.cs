@@ -43,6 +43,10 @@ public sealed class BlockedPairReadPathsTests : ServiceFixture
             "files by unguessable storage key, handed out only inside videos the caller may see; no listing"),
         ["/media/hls/{id}/{**path}"] = new(NeverShowsAnotherUserBecause:
             "a processed video's HLS files, fetched by players without a token (no caller to probe); the stream_url is handed out only inside videos the caller may see, and only visible ready videos are served; no listing"),
+        ["/auth/v1/user"] = new(NeverShowsAnotherUserBecause: "the caller's own auth user (Supabase Auth protocol)"),
+        ["/auth/v1/settings"] = new(NeverShowsAnotherUserBecause: "the auth server's settings, no users"),
+        ["/auth/v1/health"] = new(NeverShowsAnotherUserBecause: "the auth server's health, no users"),
+        ["/auth/v1/.well-known/jwks.json"] = new(NeverShowsAnotherUserBecause: "public signing keys, no users"),
     };
 
     [Test]
