@@ -12,4 +12,12 @@ public sealed record ProfileDto
     public required DateTimeOffset CreatedAt { get; init; }
     /// <summary>Number of the user's visible videos (live, ready, not removed).</summary>
     public required long VideosCount { get; init; }
+    /// <summary>Number of users who follow this one.</summary>
+    public long FollowersCount { get; init; }
+    /// <summary>Number of users this one follows.</summary>
+    public long FollowingCount { get; init; }
+    /// <summary>Whether the caller follows this user; null when the request is anonymous.</summary>
+    public bool? FollowedByMe { get; init; }
+    /// <summary>Whether the caller has blocked this user; null when the request is anonymous.</summary>
+    public bool? BlockedByMe { get; init; }
 }

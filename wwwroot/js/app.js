@@ -1,8 +1,9 @@
-// IgLive web client: hash routes (#/feed, #/login, #/signup, #/upload, #/me, #/u/<username>, #/moderation).
+// IgLive web client: hash routes (#/feed, #/following, #/login, #/signup, #/upload, #/me, #/u/<username>, #/moderation).
 // Everything the API returns is inserted with textContent/attributes, never as HTML.
 import { api, uploadVideo, signUp, logIn, logOut, refresh, session, ApiError } from "./api.js";
 import { initModeration, isModerator, moderationPage, reportButton } from "./moderation.js";
 import { attachStream, rememberUpload, freshUploadCards } from "./media.js";
+import { initGraph, profileActions, profileVideos, followingPage } from "./graph.js";
 
 const main = document.getElementById("main");
 const toastEl = document.getElementById("toast");
@@ -31,6 +32,7 @@ function toast(message, kind = "info") {
 }
 const fail = e => toast(e instanceof ApiError ? e.message : "Something went wrong.", "error");
 initModeration({ h, toast, fail });
+initGraph({ h, toast, fail, videoCard });
 const notMine = authorId => session.loggedIn && me?.id !== authorId; // reports are for other people's content
 
 const fmtCount = n => new Intl.NumberFormat(undefined, { notation: "compact" }).format(n ?? 0);
@@ -321,7 +323,8 @@ function profileCard(p) {
 async function userPage(username) {
   try {
     const p = await api(`/api/users/${encodeURIComponent(username)}`);
-    return [profileCard(p), notMine(p.id) ? reportButton("user", p.username) : null].filter(Boolean);
+    return [profileCard(p), profileActions(p, notMine(p.id)), notMine(p.id) ? reportButton("user", p.username) : null,
+      profileVideos(p.username)].filter(Boolean);
   }
   catch (e) { return h("p.card", { role: "alert", "data-testid": "page-error" }, e instanceof ApiError ? e.message : "Could not load the profile."); }
 }
@@ -355,7 +358,7 @@ async function mePage() {
       toast("Profile saved.");
     } catch (err) { showErrors(form, err); }
   });
-  return [view, form];
+  return [view, profileActions(p, false), form, profileVideos(p.username)];
 }
 
 function needLogin() {
@@ -371,7 +374,8 @@ function renderNav() {
   nav.replaceChildren(
     h("a", { href: "#/feed", "data-testid": "nav-feed" }, "Feed"),
     ...(session.loggedIn
-      ? [h("a", { href: "#/upload", "data-testid": "nav-upload" }, "Upload"),
+      ? [h("a", { href: "#/following", "data-testid": "nav-following" }, "Following"),
+         h("a", { href: "#/upload", "data-testid": "nav-upload" }, "Upload"),
          moderationLink(),
          h("a", { href: "#/me", "data-testid": "nav-profile" }, h("span", { "data-testid": "current-user" }, me ? `@${me.username}` : "Profile")),
          h("button.link", { type: "button", "data-testid": "logout-button", onclick: async () => {
@@ -392,7 +396,7 @@ async function route() {
   cleanup(); cleanup = () => {};
   const [, page = "feed", arg] = location.hash.replace(/^#\/?/, "/").split("/");
   const content = await ({
-    feed: feedPage, login: () => authPage("login"), signup: () => authPage("signup"),
+    feed: feedPage, following: followingPage, login: () => authPage("login"), signup: () => authPage("signup"),
     upload: uploadPage, me: mePage, u: () => userPage(decodeURIComponent(arg ?? "")), moderation: () => moderationPage(arg),
   }[page] ?? feedPage)();
   main.replaceChildren(...[content].flat());

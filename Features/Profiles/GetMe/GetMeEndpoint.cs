@@ -17,7 +17,7 @@ public sealed class GetMeEndpoint(NpgsqlDataSource db, TimeProvider clock) : End
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         var profile = await conn.QuerySingleOrDefaultAsync<ProfileDto>(new CommandDefinition(
-            ProfileSql.ById, new { Id = User.UserId(), Now = clock.GetUtcNow() }, cancellationToken: ct));
+            ProfileSql.ById, new { Id = User.UserId(), Viewer = User.UserId(), Now = clock.GetUtcNow() }, cancellationToken: ct));
         if (profile is null) { await Send.ResultAsync(ProblemsExtensions.Problem(404, "No profile exists for this user.")); return; }
         await Send.OkAsync(profile, ct);
     }

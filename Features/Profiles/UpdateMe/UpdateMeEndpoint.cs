@@ -56,8 +56,8 @@ public sealed class UpdateMeEndpoint(NpgsqlDataSource db, TimeProvider clock) : 
 
 internal static class UpdateMeSql
 {
-    // Updates the given fields (null = unchanged) and returns the profile; profiles_pkey, videos_user_idx.
-    public const string Update = """
+    // Updates the given fields (null = unchanged) and returns the profile; profiles_pkey, videos_user_feed_idx.
+    public const string Update = $"""
         WITH p AS (
             UPDATE profiles SET username     = COALESCE(@Username, username),
                                 display_name = COALESCE(@DisplayName, display_name),
@@ -65,7 +65,9 @@ internal static class UpdateMeSql
                                 avatar_url   = COALESCE(@AvatarUrl, avatar_url),
                                 updated_at   = @Now
             WHERE id = @Id
-            RETURNING id, username, display_name, avatar_url, bio, created_at)
-        SELECT p.*, (SELECT count(*) FROM videos v WHERE v.user_id = p.id AND v.expires_at > @Now) AS videos_count FROM p
+            RETURNING id, username, display_name, avatar_url, bio, created_at, followers_count, following_count)
+        SELECT p.*, (SELECT count(*) FROM videos v WHERE v.user_id = p.id AND {Visibility.VideoLive}) AS videos_count,
+               false AS followed_by_me, false AS blocked_by_me
+        FROM p
         """;
 }

@@ -34,6 +34,15 @@ public sealed class BlockedPairReadPathsTests : ServiceFixture
             (await ItemsAsync(viewer.Client, $"/api/videos/{s.Neutral.VideoId}/comments?limit=50")).Any(c => AuthorOf(c) == other.User.Id)),
         ["/api/users/{username}"] = new(static async (s, viewer, other) =>
             await OkAsync(viewer.Client, $"/api/users/{other.User.Username}")),
+        ["/api/users/{username}/videos"] = new(static async (s, viewer, other) =>
+            (await ItemsAsync(viewer.Client, $"/api/users/{other.User.Username}/videos")).Any(v => v.GetProperty("id").GetGuid() == other.VideoId)),
+        ["/api/users/{username}/followers"] = new(static async (s, viewer, other) =>
+            (await ItemsAsync(viewer.Client, $"/api/users/{s.Neutral.User.Username}/followers?limit=50")).Any(p => IdOf(p) == other.User.Id)),
+        ["/api/users/{username}/following"] = new(static async (s, viewer, other) =>
+            (await ItemsAsync(viewer.Client, $"/api/users/{s.Neutral.User.Username}/following?limit=50")).Any(p => IdOf(p) == other.User.Id)),
+        ["/api/videos/following"] = new(static async (s, viewer, other) =>
+            (await ItemsAsync(viewer.Client, "/api/videos/following?limit=50")).Any(v => AuthorOf(v) == other.User.Id)),
+        ["/api/me/blocks"] = new(NeverShowsAnotherUserBecause: "the caller's own block list: listing the blocked users is its purpose"),
         ["/api/me"] = new(NeverShowsAnotherUserBecause: "the caller's own profile"),
         ["/api/auth/imagekit"] = new(NeverShowsAnotherUserBecause: "upload credentials for the caller"),
         ["/api/moderation/cases"] = new(NeverShowsAnotherUserBecause:
@@ -130,14 +139,23 @@ public sealed class BlockedPairReadPathsTests : ServiceFixture
         }
         var a = await PersonAsync(await App.CreateUserAsync());
         var b = await PersonAsync(await App.CreateUserAsync());
+        // Everyone follows everyone: lists and the following feed have something to hide.
+        foreach (var (x, y) in new[] { (a.User, b.User), (b.User, a.User), (a.User, neutral), (b.User, neutral), (neutral, a.User), (neutral, b.User) })
+            await (await x.Client.PutAsync($"/api/users/{y.Username}/follow", null)).JsonAsync();
         return new Scene(a, b, new Person(neutral, neutralVideo, Guid.Empty));
     }
 
+    /// <summary>
+    /// Blocks through the API, then puts the pair's follows back behind its back: each read path must hide the pair by
+    /// itself, not because the block happened to remove the rows it reads.
+    /// </summary>
     private async Task BlockAsync(TestUser blocker, TestUser blocked)
     {
+        Assert.That((await blocker.Client.PutAsync($"/api/users/{blocked.Username}/block", null)).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         await using var conn = App.OpenConnection();
-        await conn.ExecuteAsync("INSERT INTO user_blocks (blocker_id, blocked_id) VALUES (@blocker, @blocked)",
-            new { blocker = blocker.Id, blocked = blocked.Id });
+        await conn.ExecuteAsync("""
+            INSERT INTO user_follows (follower_id, followee_id) VALUES (@blocker, @blocked), (@blocked, @blocker) ON CONFLICT DO NOTHING
+            """, new { blocker = blocker.Id, blocked = blocked.Id });
     }
 
     private static async Task<bool> OkAsync(HttpClient client, string url)
@@ -156,4 +174,6 @@ public sealed class BlockedPairReadPathsTests : ServiceFixture
     }
 
     private static Guid AuthorOf(JsonElement item) => item.GetProperty("author").GetProperty("id").GetGuid();
+
+    private static Guid IdOf(JsonElement profile) => profile.GetProperty("id").GetGuid();
 }
