@@ -77,10 +77,11 @@ public sealed class SupabaseAuthFake : IDisposable
     public int JwksRequests => Server.LogEntries.Count(e => e.RequestMessage.Path == "/auth/v1/.well-known/jwks.json");
 
     /// <summary>An ES256 access token as Supabase's asymmetric signing keys make them.</summary>
-    public string SignEs256(Guid userId, string email, string? kid = KeyId, ECDsaSecurityKey? key = null, string? issuer = null)
+    public string SignEs256(Guid userId, string email, string? kid = KeyId, ECDsaSecurityKey? key = null, string? issuer = null,
+        IDictionary<string, object>? userMetadata = null)
     {
         var signing = new ECDsaSecurityKey((key ?? SigningKey).ECDsa) { KeyId = kid };
-        return Sign(userId, email, new SigningCredentials(signing, SecurityAlgorithms.EcdsaSha256), issuer);
+        return Sign(userId, email, new SigningCredentials(signing, SecurityAlgorithms.EcdsaSha256), issuer, userMetadata);
     }
 
     /// <summary>An HS256 access token signed with the project's legacy JWT secret (no kid).</summary>
@@ -91,7 +92,7 @@ public sealed class SupabaseAuthFake : IDisposable
     public int RequestsTo(string path, string bodyContains)
         => Server.LogEntries.Count(e => e.RequestMessage.Path == path && (e.RequestMessage.Body ?? "").Contains(bodyContains, StringComparison.Ordinal));
 
-    private string Sign(Guid userId, string email, SigningCredentials credentials, string? issuer)
+    private string Sign(Guid userId, string email, SigningCredentials credentials, string? issuer, IDictionary<string, object>? userMetadata = null)
     {
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -104,6 +105,7 @@ public sealed class SupabaseAuthFake : IDisposable
             {
                 ["sub"] = userId.ToString(), ["email"] = email, ["role"] = "authenticated", ["aal"] = "aal1",
                 ["session_id"] = Guid.NewGuid().ToString(), ["is_anonymous"] = false,
+                ["user_metadata"] = userMetadata ?? new Dictionary<string, object>(),
             },
             SigningCredentials = credentials,
         });
@@ -148,6 +150,12 @@ public sealed class SupabaseAuthFake : IDisposable
                 return Json(200, Session(owner.Id, owner.Email, body));
             case "/auth/v1/logout":
                 var auth = req.Headers?.TryGetValue("Authorization", out var a) == true ? a.FirstOrDefault() ?? "" : "";
+                // The token's e-mail picks GoTrue's refusals: a token it does not accept, a session already gone.
+                var tokenEmail = auth.Length > 20 ? new JsonWebToken(auth["Bearer ".Length..]).GetPayloadValue<string>("email") : "";
+                if (tokenEmail.StartsWith("refused", StringComparison.Ordinal))
+                    return Json(401, new { code = 401, error_code = "bad_jwt", msg = "invalid JWT: unable to parse or verify signature" });
+                if (tokenEmail.StartsWith("gone", StringComparison.Ordinal))
+                    return Json(403, new { code = 403, error_code = "session_not_found", msg = "Session from session_id claim in JWT does not exist" });
                 return auth.StartsWith("Bearer ", StringComparison.Ordinal) && auth.Length > 20
                     ? new ResponseMessage { StatusCode = 204 }
                     : Json(401, new { code = 401, error_code = "no_authorization", msg = "This endpoint requires a Bearer token" });

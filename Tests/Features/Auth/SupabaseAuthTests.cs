@@ -209,6 +209,40 @@ public sealed class SupabaseAuthTests
     }
 
     [Test]
+    public async Task Logout_that_gotrue_refuses_is_not_reported_as_success()
+    {
+        var rsp = await app.CreateClient(supabase.SignEs256(Guid.NewGuid(), "refused@example.test")).PostAsync("/api/auth/logout", null);
+
+        await rsp.AssertProblemAsync(HttpStatusCode.BadGateway);
+        Assert.That(supabase.Server.LogEntries.Last(e => e.RequestMessage.Path == "/auth/v1/logout").ResponseMessage.StatusCode, Is.EqualTo(401));
+    }
+
+    [Test]
+    public async Task Logout_of_a_session_gotrue_no_longer_has_is_a_204()
+    {
+        var rsp = await app.CreateClient(supabase.SignEs256(Guid.NewGuid(), "gone@example.test")).PostAsync("/api/auth/logout", null);
+        Assert.That(rsp.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+    }
+
+    [Test]
+    public async Task A_display_name_longer_than_the_column_is_shortened_not_a_500()
+    {
+        var id = Guid.NewGuid();
+        var metadata = new Dictionary<string, object> { ["display_name"] = "\u0001" + string.Concat(Enumerable.Repeat("Zoë 🎬 ", 60)) };
+        var client = app.CreateClient(supabase.SignEs256(id, "long.name@example.test", userMetadata: metadata));
+
+        var first = await client.GetAsync("/api/me");
+        var again = await client.GetAsync("/api/me");
+
+        Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK), await first.Content.ReadAsStringAsync());
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await using var db = app.OpenConnection();
+        var stored = await db.ExecuteScalarAsync<string>("SELECT display_name FROM profiles WHERE id = @id", new { id });
+        Assert.That(stored!.EnumerateRunes().Count(), Is.LessThanOrEqualTo(100));
+        Assert.That(stored, Does.StartWith("Zoë 🎬"));
+    }
+
+    [Test]
     public async Task Upstream_429_is_a_429_with_retry_after()
     {
         var rsp = await PostAsync("/api/auth/login", new { email = "busy@example.test", password = "whatever-1" });
