@@ -79,6 +79,7 @@ public static class ApiExtensions
     /// <param name="configure">Feature-level FastEndpoints configuration (global processors), applied last.</param>
     public static WebApplication UseIgLiveApi(this WebApplication app, Action<Config>? configure = null)
     {
+        app.UseIgLiveForwardedHeaders();
         app.UseIgLiveSecurityHeaders();
         app.UseIgLiveRequestBodyLimit();
         app.UseDefaultFiles();

@@ -44,6 +44,7 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource db, ILogger<Databa
             foreach (var script in result.Scripts) Log.Applied(log, script.Name);
             if (!result.Successful)
                 throw new MigrationFailedException(result.ErrorScript?.Name ?? "?", result.Error);
+            await DataApiLockdown.ApplyAsync(lockConn, ct);
             Log.UpToDate(log, ScriptNames.Count);
         }
         finally
