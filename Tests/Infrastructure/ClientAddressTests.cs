@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.Configuration;
 
 namespace IgLive.Service.Tests.Infrastructure;
 
@@ -72,7 +73,7 @@ public sealed class ClientAddressTests
     [Test]
     public void A_proxy_that_is_not_an_address_is_a_configuration_error()
     {
-        var config = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = "Host=localhost",
             ["Network:KnownProxies"] = "ingress.local",
