@@ -1,4 +1,4 @@
-using IgLive.Service.Infrastructure.Configuration;
+using IgLive.Service.Infrastructure.ImageKit;
 using Microsoft.Extensions.Options;
 
 namespace IgLive.Service.Infrastructure.Server;
