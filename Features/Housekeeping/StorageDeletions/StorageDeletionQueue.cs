@@ -89,4 +89,8 @@ public static class DeletionReasons
     public const string UploadUnconfirmed = "upload_unconfirmed";
     /// <summary>The store's answer to the upload was lost: the path is searched for later.</summary>
     public const string UploadAmbiguous = "upload_ambiguous";
+    /// <summary>A direct ImageKit upload issued a day ago or more was never registered as a video.</summary>
+    public const string DirectUploadAbandoned = "direct_upload_abandoned";
+    /// <summary>A registration refused the directly uploaded file (too large, not a video).</summary>
+    public const string DirectUploadRefused = "direct_upload_refused";
 }
