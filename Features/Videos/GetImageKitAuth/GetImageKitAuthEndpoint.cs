@@ -109,7 +109,7 @@ public sealed class GetImageKitAuthEndpoint(IOptions<StorageOptions> storage, IO
 
 internal static class GetImageKitAuthSql
 {
-    // Records the issued path for registration and cleanup; direct_uploads_pkey (a fresh random name never collides).
+    // Records the issued path for registration and the cleanup; direct_uploads_pkey (a fresh random name never collides).
     public const string Issue = """
         INSERT INTO direct_uploads (file_path, user_id, issued_at, expires_at) VALUES (@FilePath, @UserId, @Now, @Expires)
         """;

@@ -77,8 +77,6 @@ public sealed partial class RegisterVideoHandler(
         {
             return new Refusal(409, "This ImageKit file is already registered as a video.", "Already registered");
         }
-        await using (var conn = await db.OpenConnectionAsync(ct))
-            await conn.ExecuteAsync(new CommandDefinition(RegisterVideoSql.Registered, new { FilePath = file.FilePath }, cancellationToken: ct));
         Log.Registered(log, id, dto.Author.Id, stored.Key);
         return dto;
     }
@@ -109,7 +107,4 @@ internal static class RegisterVideoSql
 {
     // Who the direct upload at this path was issued to (direct_uploads_pkey); null when it was not issued.
     public const string IssuedTo = "SELECT user_id FROM direct_uploads WHERE file_path = @FilePath";
-
-    // The upload became a video: nothing left for the cleanup to delete (direct_uploads_pkey).
-    public const string Registered = "DELETE FROM direct_uploads WHERE file_path = @FilePath";
 }

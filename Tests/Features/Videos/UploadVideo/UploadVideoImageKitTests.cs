@@ -234,9 +234,9 @@ public sealed class UploadVideoImageKitTests
     public async Task A_by_path_deletion_never_deletes_a_file_a_video_owns_and_a_queued_path_cannot_be_registered()
     {
         var user = await app.CreateUserAsync();
-        var owned = imageKit.AddFile($"/iglive-test/{Guid.NewGuid():N}.mp4");
+        var owned = await imageKit.UploadDirectAsync(user);
         await (await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = owned.FileId, title = "owned" })).JsonAsync(HttpStatusCode.Created);
-        var queued = imageKit.AddFile($"/iglive-test/{Guid.NewGuid():N}.mp4");
+        var queued = await imageKit.UploadDirectAsync(user);
         await using (var conn = app.OpenConnection())
         {
             // As an ambiguous upload would have queued them (both paths), due now.
