@@ -19,7 +19,7 @@ using IgLive.Service.Infrastructure.Telemetry;
 // `dotnet IgLive.Service.dll [migrate|cleanup|moderators …]`: no command serves HTTP; `migrate` applies migrations and
 // exits, `cleanup` runs the cleanup once and exits, `moderators add|remove|list` manages moderators.
 var command = args is [var first, ..] && !first.StartsWith('-') && !first.Contains('=') ? first : null;
-var builder = WebApplication.CreateBuilder(command is null ? args : args[1..]);
+var builder = WebApplication.CreateBuilder(ServerExtensions.WithAppContentRoot(command is null ? args : args[1..]));
 try
 {
     builder.AddIgLiveConfiguration();
@@ -64,7 +64,6 @@ app.UseIgLiveApi(c => c.Endpoints.Configurator = ep =>
     ep.PreProcessor<EnsureProfileProcessor>(Order.Before);
     ep.PreProcessor<SuspensionGate>(Order.Before);
 });
-await app.RunAsync();
-return 0;
+return await app.RunOrExplainAsync();
 
 public partial class Program;

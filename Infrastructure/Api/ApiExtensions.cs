@@ -4,7 +4,9 @@ using FastEndpoints;
 using FastEndpoints.Swagger;
 using IgLive.Service.Infrastructure.Database;
 using IgLive.Service.Infrastructure.Problems;
+using IgLive.Service.Infrastructure.Server;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NJsonSchema;
 using Scalar.AspNetCore;
 using ProblemDetails = Microsoft.AspNetCore.Mvc.ProblemDetails;
@@ -77,6 +79,9 @@ public static class ApiExtensions
     /// <param name="configure">Feature-level FastEndpoints configuration (global processors), applied last.</param>
     public static WebApplication UseIgLiveApi(this WebApplication app, Action<Config>? configure = null)
     {
+        app.UseIgLiveForwardedHeaders();
+        app.UseIgLiveSecurityHeaders();
+        app.UseIgLiveRequestBodyLimit();
         app.UseDefaultFiles();
         app.UseStaticFiles();
 
@@ -116,7 +121,12 @@ public static class ApiExtensions
             .WithTitle("IgLive.Service API")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 
-        var ready = new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") };
+        // Degraded = migrations still running: not ready yet.
+        var ready = new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains("ready"),
+            ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable },
+        };
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", ready);
         app.MapHealthChecks("/api/health", ready); // the prototype's health route

@@ -80,8 +80,9 @@ public sealed partial class SupabaseAuthClient(
         // scope=local: only the caller's session, as the contract says (supabase-js defaults to global).
         var rsp = await PostAsync("logout", "logout?scope=local", new { }, caller.AccessToken, ct);
         if (rsp.IsSuccess) return null;
-        // GoTrue no longer knows the session or the token: it is logged out already.
-        if (rsp.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.NotFound) return null;
+        // GoTrue no longer knows the session or its user: logged out already. Any other refusal (a token GoTrue does
+        // not accept, say) leaves the session alive, so it is not reported as success.
+        if (rsp.ErrorCode is "session_not_found" or "user_not_found") return null;
         return Unexpected(rsp);
     }
 

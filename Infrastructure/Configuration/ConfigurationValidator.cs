@@ -19,6 +19,7 @@ public static class ConfigurationValidator
         if (string.IsNullOrWhiteSpace(config.GetConnectionString("Postgres")))
             problems.Add("ConnectionStrings__Postgres is required (a PostgreSQL connection string).");
         SecretRules.Check(config, problems);
+        Server.ClientAddress.Validate(config, problems);
         foreach (var type in SectionTypes)
         {
             var options = (ISectionOptions)Activator.CreateInstance(type)!;

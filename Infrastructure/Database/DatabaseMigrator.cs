@@ -44,6 +44,7 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource db, ILogger<Databa
             foreach (var script in result.Scripts) Log.Applied(log, script.Name);
             if (!result.Successful)
                 throw new MigrationFailedException(result.ErrorScript?.Name ?? "?", result.Error);
+            await DataApiLockdown.ApplyAsync(lockConn, ct);
             Log.UpToDate(log, ScriptNames.Count);
         }
         finally
@@ -91,6 +92,9 @@ public sealed class MigrationState
     public bool IsComplete => done.Task.IsCompleted;
     public Task Completed => done.Task;
     public void MarkComplete() => done.TrySetResult();
+    /// <summary>This process is applying migrations right now (readiness says Degraded, not Unhealthy: nothing is wrong).</summary>
+    public bool IsMigrating { get => Volatile.Read(ref migrating); set => Volatile.Write(ref migrating, value); }
+    private bool migrating;
 }
 
 /// <summary>
@@ -109,7 +113,12 @@ internal sealed partial class StartupMigrationService(
         {
             try
             {
-                if (migrate) await migrator.MigrateAsync(stoppingToken);
+                if (migrate)
+                {
+                    state.IsMigrating = true;
+                    try { await migrator.MigrateAsync(stoppingToken); }
+                    finally { state.IsMigrating = false; }
+                }
                 else if ((await migrator.PendingAsync(stoppingToken)) is { Count: > 0 } pending)
                     throw new MigrationFailedException(pending[0], new InvalidOperationException("pending and Database__MigrateOnStartup=false"));
                 state.MarkComplete();
@@ -141,7 +150,10 @@ internal sealed class DatabaseReadyHealthCheck(DatabaseMigrator migrator, Migrat
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(3));
             var pending = await migrator.PendingAsync(timeout.Token);
-            if (pending.Count > 0) return HealthCheckResult.Unhealthy($"{pending.Count} migrations not applied");
+            if (pending.Count > 0)
+                return state.IsMigrating
+                    ? HealthCheckResult.Degraded($"applying {pending.Count} migrations")
+                    : HealthCheckResult.Unhealthy($"{pending.Count} migrations not applied");
             state.MarkComplete();
             return HealthCheckResult.Healthy();
         }

@@ -75,6 +75,19 @@ public sealed partial class ImageKitFake : IDisposable
     }
 
     /// <summary>Adds a file as if a client had uploaded it directly.</summary>
+    /// <summary>
+    /// What a client does with the parameters of <c>GET /api/auth/imagekit</c>: the file lands at the issued folder and
+    /// name (the V2 token allows no other).
+    /// </summary>
+    public async Task<FakeFile> UploadDirectAsync(IgLive.Service.Tests.Infrastructure.TestUser user, string mime = "video/mp4", long size = 12345)
+    {
+        using var rsp = await user.Client.GetAsync("/api/auth/imagekit");
+        rsp.EnsureSuccessStatusCode();
+        using var auth = JsonDocument.Parse(await rsp.Content.ReadAsStringAsync());
+        var root = auth.RootElement;
+        return AddFile($"{root.GetProperty("folder").GetString()}/{root.GetProperty("file_name").GetString()}", mime, "non-image", size);
+    }
+
     public FakeFile AddFile(string filePath, string mime = "video/mp4", string fileType = "non-image", long size = 12345)
     {
         var id = Guid.NewGuid().ToString("N")[..24];

@@ -87,10 +87,11 @@ public sealed class SupabaseAuthFake : IDisposable
     public int JwksRequests => Server.LogEntries.Count(e => e.RequestMessage.Path == "/auth/v1/.well-known/jwks.json");
 
     /// <summary>An ES256 access token as Supabase's asymmetric signing keys make them.</summary>
-    public string SignEs256(Guid userId, string email, string? kid = KeyId, ECDsaSecurityKey? key = null, string? issuer = null, Guid? sessionId = null)
+    public string SignEs256(Guid userId, string email, string? kid = KeyId, ECDsaSecurityKey? key = null, string? issuer = null,
+        Guid? sessionId = null, IDictionary<string, object>? userMetadata = null)
     {
         var signing = new ECDsaSecurityKey((key ?? SigningKey).ECDsa) { KeyId = kid };
-        return Sign(userId, email, new SigningCredentials(signing, SecurityAlgorithms.EcdsaSha256), issuer, sessionId);
+        return Sign(userId, email, new SigningCredentials(signing, SecurityAlgorithms.EcdsaSha256), issuer, sessionId, userMetadata);
     }
 
     /// <summary>An HS256 access token signed with the project's legacy JWT secret (no kid).</summary>
@@ -101,7 +102,8 @@ public sealed class SupabaseAuthFake : IDisposable
     public int RequestsTo(string path, string bodyContains)
         => Server.LogEntries.Count(e => e.RequestMessage.Path == path && (e.RequestMessage.Body ?? "").Contains(bodyContains, StringComparison.Ordinal));
 
-    private string Sign(Guid userId, string email, SigningCredentials credentials, string? issuer, Guid? sessionId)
+    private string Sign(Guid userId, string email, SigningCredentials credentials, string? issuer, Guid? sessionId,
+        IDictionary<string, object>? userMetadata = null)
     {
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -114,6 +116,7 @@ public sealed class SupabaseAuthFake : IDisposable
             {
                 ["sub"] = userId.ToString(), ["email"] = email, ["role"] = "authenticated", ["aal"] = "aal1",
                 ["session_id"] = (sessionId ?? Guid.NewGuid()).ToString(), ["is_anonymous"] = false,
+                ["user_metadata"] = userMetadata ?? new Dictionary<string, object>(),
             },
             SigningCredentials = credentials,
         });
@@ -163,10 +166,23 @@ public sealed class SupabaseAuthFake : IDisposable
                         : Error(req, 400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found");
             case "/auth/v1/logout":
             case "/auth/v1/user":
+                if (req.Path == "/auth/v1/logout" && RefusedLogOut(req) is { } refused) return refused;
                 return WithCaller(req, (caller, signedOnly) => req.Path == "/auth/v1/logout" ? LogOut(req, caller, signedOnly) : UserRoute(req, body, caller));
             default:
                 return Json(404, new { code = 404, error_code = "not_found", msg = "Not found" });
         }
+    }
+
+    /// <summary>The token's e-mail picks GoTrue's logout refusals: a token it does not accept, a session already gone.</summary>
+    private ResponseMessage? RefusedLogOut(IRequestMessage req)
+    {
+        var auth = req.Headers?.TryGetValue("Authorization", out var a) == true ? a.FirstOrDefault() ?? "" : "";
+        var tokenEmail = auth.Length > 20 ? new JsonWebToken(auth["Bearer ".Length..]).GetPayloadValue<string>("email") ?? "" : "";
+        if (tokenEmail.StartsWith("refused", StringComparison.Ordinal))
+            return Error(req, 401, "bad_jwt", "invalid JWT: unable to parse or verify signature");
+        if (tokenEmail.StartsWith("gone", StringComparison.Ordinal))
+            return Error(req, 403, "session_not_found", "Session from session_id claim in JWT does not exist");
+        return null;
     }
 
     /// <summary>As GoTrue's requireAuthentication: the caller's session (null for a token we signed but did not issue).</summary>

@@ -46,6 +46,15 @@ public sealed partial class CleanupOldVideosRunner(
         return result.Failures > 0 ? 1 : 0;
     }
 
+    /// <summary>Direct uploads issued a day ago and never registered: their files join the deletion queue (drained next).</summary>
+    private async Task AbandonDirectUploadsAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(CleanupOldVideosSql.AbandonDirectUploads,
+            new { Cutoff = now - TimeSpan.FromDays(1), Now = now, Reason = DeletionReasons.DirectUploadAbandoned }, cancellationToken: ct));
+    }
+
     /// <summary>
     /// Expires and drains under the cluster-wide run lock; null when another run (any instance) holds it.
     /// </summary>
@@ -66,6 +75,7 @@ public sealed partial class CleanupOldVideosRunner(
             using var span = IgLiveTelemetry.Source.StartActivity("cleanup.run");
             var swept = local.SweepIncoming();
             var expired = await ExpireAsync(ct);
+            await AbandonDirectUploadsAsync(ct);
             var expiredAt = Stopwatch.GetElapsedTime(started);
             var drained = await deletions.DrainAsync(ct);
             var depth = (await stats.RefreshAsync(ct)).Depth;

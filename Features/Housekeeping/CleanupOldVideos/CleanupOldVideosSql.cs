@@ -32,4 +32,17 @@ internal static class CleanupOldVideosSql
             RETURNING 1)
         SELECT (SELECT count(*) FROM gone)::int AS expired, (SELECT count(*) FROM queued)::int AS queued;
         """;
+
+    // Direct uploads issued before @Cutoff: every such row goes; the files of those no video owns are queued for
+    // deletion by path (the drainer searches ImageKit for them). direct_uploads_issued_idx, videos' storage path.
+    public const string AbandonDirectUploads = """
+        WITH old AS (
+            DELETE FROM direct_uploads d WHERE d.issued_at < @Cutoff
+            RETURNING d.file_path,
+                      EXISTS (SELECT 1 FROM videos v WHERE v.storage_provider = 'imagekit' AND v.storage_path = d.file_path) AS owned),
+        to_delete AS (
+            SELECT 'imagekit' AS provider, file_path AS storage_key, 'path' AS kind, NULL::uuid AS video_id,
+                   @Reason AS reason, @Now::timestamptz AS next_attempt_at
+            FROM old WHERE NOT owned)
+        """ + StorageDeletionSql.Enqueue;
 }

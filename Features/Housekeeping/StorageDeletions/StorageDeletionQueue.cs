@@ -93,4 +93,8 @@ public static class DeletionReasons
     public const string ProcessingUnconfirmed = "processing_unconfirmed";
     /// <summary>The source of a video whose processing failed (<c>MediaJobsSql.Fail</c>).</summary>
     public const string ProcessingFailed = "processing_failed";
+    /// <summary>A direct ImageKit upload issued a day ago or more was never registered as a video.</summary>
+    public const string DirectUploadAbandoned = "direct_upload_abandoned";
+    /// <summary>A registration refused the directly uploaded file (too large, not a video).</summary>
+    public const string DirectUploadRefused = "direct_upload_refused";
 }

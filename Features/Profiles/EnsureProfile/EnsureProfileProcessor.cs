@@ -64,8 +64,27 @@ public sealed partial class EnsureProfileProcessor : IGlobalPreProcessor
         return cleaned.Length >= 3 ? cleaned : (cleaned + "user")[..Math.Max(4, cleaned.Length + 4)];
     }
 
-    private static string? DisplayNameFrom(ClaimsPrincipal user)
-        => MetadataString(user, "display_name") ?? MetadataString(user, "full_name") ?? MetadataString(user, "name");
+    /// <summary>
+    /// The token's display name, fit to the column (100 characters, control characters dropped): user metadata is
+    /// whatever the user typed into Supabase, and a row that cannot be inserted would fail every request they make.
+    /// </summary>
+    public static string? DisplayNameFrom(ClaimsPrincipal user)
+    {
+        var raw = MetadataString(user, "display_name") ?? MetadataString(user, "full_name") ?? MetadataString(user, "name");
+        if (raw is null) return null;
+        var name = new System.Text.StringBuilder();
+        var count = 0;
+        foreach (var rune in raw.EnumerateRunes())
+        {
+            if (System.Text.Rune.IsControl(rune)) continue;
+            if (++count > MaxDisplayNameLength) break;
+            name.Append(rune.ToString());
+        }
+        return name.ToString().Trim() is { Length: > 0 } fit ? fit : null;
+    }
+
+    /// <summary><c>profiles.display_name</c>'s CHECK (char_length, i.e. code points).</summary>
+    public const int MaxDisplayNameLength = 100;
 
     private static string? MetadataString(ClaimsPrincipal user, string key)
     {

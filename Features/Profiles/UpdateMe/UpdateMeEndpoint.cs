@@ -1,16 +1,29 @@
+using System.Text.Json.Serialization;
+
 namespace IgLive.Service.Features.Profiles.UpdateMe;
 
-/// <summary>Fields to change; an absent or null field is left as it is. Text is stored verbatim.</summary>
+/// <summary>
+/// Fields to change; an absent field is left as it is. <c>display_name</c>, <c>bio</c> and <c>avatar_url</c> are
+/// cleared by an explicit null; text is stored verbatim.
+/// </summary>
 public sealed record UpdateMeRequest
 {
-    /// <summary>New username, <c>^[a-z0-9_.]{3,30}$</c>; 409 when taken.</summary>
+    private readonly string? displayName, bio, avatarUrl;
+
+    /// <summary>New username, <c>^[a-z0-9_.]{3,30}$</c>; 409 when taken. Null or absent: unchanged.</summary>
     public string? Username { get; init; }
-    /// <summary>Up to 100 characters.</summary>
-    public string? DisplayName { get; init; }
-    /// <summary>Up to 500 characters.</summary>
-    public string? Bio { get; init; }
-    /// <summary>An absolute http(s) URL, up to 2048 characters.</summary>
-    public string? AvatarUrl { get; init; }
+    /// <summary>Up to 100 characters; null clears it.</summary>
+    public string? DisplayName { get => displayName; init { displayName = value; DisplayNameGiven = true; } }
+    /// <summary>Up to 500 characters; null clears it.</summary>
+    public string? Bio { get => bio; init { bio = value; BioGiven = true; } }
+    /// <summary>An absolute https URL, up to 2048 characters; null clears it.</summary>
+    public string? AvatarUrl { get => avatarUrl; init { avatarUrl = value; AvatarUrlGiven = true; } }
+
+    // The JSON binder calls a setter for every property present in the body, null included: that is how a clearing
+    // null is told apart from an absent field.
+    [JsonIgnore] internal bool DisplayNameGiven { get; private init; }
+    [JsonIgnore] internal bool BioGiven { get; private init; }
+    [JsonIgnore] internal bool AvatarUrlGiven { get; private init; }
 }
 
 public sealed class UpdateMeValidator : Validator<UpdateMeRequest>
@@ -22,8 +35,8 @@ public sealed class UpdateMeValidator : Validator<UpdateMeRequest>
         RuleFor(r => r.DisplayName).MaximumLength(100);
         RuleFor(r => r.Bio).MaximumLength(500);
         RuleFor(r => r.AvatarUrl).MaximumLength(2048)
-            .Must(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
-            .When(r => r.AvatarUrl is not null).WithMessage("avatar_url must be an absolute http(s) URL");
+            .Must(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && uri.Host.Length > 0)
+            .When(r => r.AvatarUrl is not null).WithMessage("avatar_url must be an absolute https URL");
     }
 }
 
@@ -43,7 +56,11 @@ public sealed class UpdateMeEndpoint(NpgsqlDataSource db, TimeProvider clock) : 
         try
         {
             var profile = await conn.QuerySingleOrDefaultAsync<ProfileDto>(new CommandDefinition(UpdateMeSql.Update,
-                new { Id = User.UserId(), r.Username, r.DisplayName, r.Bio, r.AvatarUrl, Now = now }, cancellationToken: ct));
+                new
+                {
+                    Id = User.UserId(), r.Username, r.DisplayName, r.Bio, r.AvatarUrl, Now = now,
+                    SetDisplayName = r.DisplayNameGiven, SetBio = r.BioGiven, SetAvatarUrl = r.AvatarUrlGiven,
+                }, cancellationToken: ct));
             if (profile is null) { await Send.ResultAsync(ProblemsExtensions.Problem(404, "No profile exists for this user.")); return; }
             await Send.OkAsync(profile, ct);
         }
@@ -56,13 +73,14 @@ public sealed class UpdateMeEndpoint(NpgsqlDataSource db, TimeProvider clock) : 
 
 internal static class UpdateMeSql
 {
-    // Updates the given fields (null = unchanged) and returns the profile; profiles_pkey, videos_user_feed_idx.
+    // Updates the given fields (absent = unchanged, null clears all but username) and returns the profile;
+    // profiles_pkey, videos_user_feed_idx.
     public const string Update = $"""
         WITH p AS (
             UPDATE profiles SET username     = COALESCE(@Username, username),
-                                display_name = COALESCE(@DisplayName, display_name),
-                                bio          = COALESCE(@Bio, bio),
-                                avatar_url   = COALESCE(@AvatarUrl, avatar_url),
+                                display_name = CASE WHEN @SetDisplayName THEN @DisplayName ELSE display_name END,
+                                bio          = CASE WHEN @SetBio THEN @Bio ELSE bio END,
+                                avatar_url   = CASE WHEN @SetAvatarUrl THEN @AvatarUrl ELSE avatar_url END,
                                 updated_at   = @Now
             WHERE id = @Id
             RETURNING id, username, display_name, avatar_url, bio, created_at, followers_count, following_count)

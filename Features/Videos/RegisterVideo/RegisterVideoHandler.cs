@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using FluentValidation.Results;
 using IgLive.Service.Features.Housekeeping.StorageDeletions;
 using IgLive.Service.Features.Videos.Publishing;
+using IgLive.Service.Features.Videos.UploadVideo;
 using IgLive.Service.Infrastructure.ImageKit;
 using IgLive.Service.Infrastructure.Storage;
 using Microsoft.AspNetCore.Http.Features;
@@ -20,6 +21,8 @@ public sealed partial class RegisterVideoHandler(
     IOptions<StorageOptions> storage,
     StorageDeletionQueue deletions,
     VideoPublisher publisher,
+    NpgsqlDataSource db,
+    IOptions<UploadOptions> upload,
     ILogger<RegisterVideoHandler> log)
 {
     private const int MaxJsonBytes = 64 * 1024;
@@ -43,6 +46,19 @@ public sealed partial class RegisterVideoHandler(
 
         var file = await imageKit.GetFileAsync(req.ImagekitFileId!, ct);
         if (CheckFile(file, imageKit.Options.Folder) is { } problem) return Refusal.Invalid("imagekit_file_id", problem);
+        // Only a file at a path GET /api/auth/imagekit issued to this caller (V2 tokens fix folder and name).
+        await using (var conn = await db.OpenConnectionAsync(ct))
+        {
+            var owner = await conn.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(RegisterVideoSql.IssuedTo,
+                new { FilePath = file!.FilePath }, cancellationToken: ct));
+            if (owner != userId)
+                return new Refusal(403, "This file was not uploaded with upload parameters issued to you.");
+        }
+        if (file.Size > upload.Value.MaxBytes)
+        {
+            await deletions.EnqueueFilesAsync(StorageProviders.ImageKit, [req.ImagekitFileId!], null, DeletionReasons.DirectUploadRefused, ct);
+            return new Refusal(413, $"The video is larger than {upload.Value.MaxBytes} bytes; it has been deleted.");
+        }
 
         var stored = StoredVideo.InImageKit(req.ImagekitFileId!, file!.FilePath, file.Url!, new VideoContainer(file.Mime!, "", false),
             file.Size!.Value, new VideoInfo(file.Duration, file.Width, file.Height));
@@ -85,4 +101,10 @@ public sealed partial class RegisterVideoHandler(
         [LoggerMessage(LogLevel.Information, "Video {VideoId} registered by {UserId} from ImageKit file {FileId}")]
         public static partial void Registered(ILogger logger, Guid videoId, Guid userId, string fileId);
     }
+}
+
+internal static class RegisterVideoSql
+{
+    // Who the direct upload at this path was issued to (direct_uploads_pkey); null when it was not issued.
+    public const string IssuedTo = "SELECT user_id FROM direct_uploads WHERE file_path = @FilePath";
 }

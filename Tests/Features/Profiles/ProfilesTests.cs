@@ -53,6 +53,38 @@ public sealed class ProfilesTests : ServiceFixture
     }
 
     [Test]
+    public async Task An_explicit_null_clears_bio_and_avatar_url_and_an_absent_field_stays()
+    {
+        var user = await App.CreateUserAsync();
+        await user.Client.PatchAsJsonAsync("/api/me", new { bio = "hello", avatar_url = "https://cdn.example.test/a.png", display_name = "Ana" });
+
+        var cleared = await (await user.Client.PatchAsync("/api/me", Json("""{"bio": null}"""))).JsonAsync();
+        Assert.That(cleared.GetProperty("bio").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
+        Assert.That(cleared.GetProperty("avatar_url").GetString(), Is.EqualTo("https://cdn.example.test/a.png"));
+
+        var both = await (await user.Client.PatchAsync("/api/me", Json("""{"avatar_url": null, "display_name": null}"""))).JsonAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(both.GetProperty("avatar_url").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
+            Assert.That(both.GetProperty("display_name").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
+            Assert.That(both.GetProperty("username").GetString(), Is.EqualTo(user.Username));
+        });
+    }
+
+    [TestCase("http://cdn.example.test/a.png")]
+    [TestCase("javascript:alert(1)")]
+    [TestCase("data:image/png;base64,AAAA")]
+    public async Task An_avatar_url_that_is_not_https_is_a_400(string url)
+    {
+        var user = await App.CreateUserAsync();
+        var rsp = await user.Client.PatchAsJsonAsync("/api/me", new { avatar_url = url });
+        var problem = await rsp.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.That(problem.GetProperty("errors").TryGetProperty("avatar_url", out _), Is.True);
+    }
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    [Test]
     public async Task Taken_username_is_a_409()
     {
         var taken = await App.CreateUserAsync();

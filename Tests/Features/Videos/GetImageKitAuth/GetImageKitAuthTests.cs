@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -30,7 +31,7 @@ public sealed class GetImageKitAuthTests
     }
 
     [Test]
-    public async Task Returns_a_fresh_token_signed_with_hmac_sha1_of_token_and_expire()
+    public async Task Returns_a_v2_token_signing_the_callers_folder_a_fresh_name_and_no_overwrite()
     {
         var user = await app.CreateUserAsync();
         var now = app.Clock.GetUtcNow().ToUnixTimeSeconds();
@@ -39,23 +40,35 @@ public sealed class GetImageKitAuthTests
         var second = await (await user.Client.GetAsync("/api/auth/imagekit")).JsonAsync();
 
         var token = auth.GetProperty("token").GetString()!;
-        var expire = auth.GetProperty("expire").GetInt64();
-#pragma warning disable CA5350 // ImageKit's protocol
-        var expected = Convert.ToHexStringLower(HMACSHA1.HashData(Encoding.UTF8.GetBytes(ImageKitFake.PrivateKey),
-            Encoding.UTF8.GetBytes(token + expire.ToString(CultureInfo.InvariantCulture))));
-#pragma warning restore CA5350
+        var parts = token.Split('.');
+        Assert.That(parts, Has.Length.EqualTo(3));
+        var expected = Base64UrlEncoder.Encode(HMACSHA256.HashData(Encoding.UTF8.GetBytes(ImageKitFake.PrivateKey), Encoding.ASCII.GetBytes(parts[0] + "." + parts[1])));
+        using var header = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(parts[0]));
+        using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(parts[1]));
+        var p = payload.RootElement;
         Assert.Multiple(() =>
         {
-            Assert.That(Guid.TryParse(token, out _), Is.True);
-            Assert.That(second.GetProperty("token").GetString(), Is.Not.EqualTo(token));
-            Assert.That(expire, Is.InRange(now + 25 * 60, now + 59 * 60), "in the future, less than an hour away");
-            Assert.That(auth.GetProperty("signature").GetString(), Is.EqualTo(expected));
+            Assert.That(parts[2], Is.EqualTo(expected), "HMAC-SHA256 with the private key");
+            Assert.That(header.RootElement.GetProperty("alg").GetString(), Is.EqualTo("HS256"));
+            Assert.That(header.RootElement.GetProperty("kid").GetString(), Is.EqualTo(ImageKitFake.PublicKey));
+            Assert.That(p.GetProperty("folder").GetString(), Is.EqualTo($"/clips/u/{user.Id:N}"));
+            Assert.That(p.GetProperty("fileName").GetString(), Is.EqualTo(auth.GetProperty("file_name").GetString()).And.EndsWith(".mp4"));
+            Assert.That(p.GetProperty("useUniqueFileName").GetString(), Is.EqualTo("false"));
+            Assert.That(p.GetProperty("overwriteFile").GetString(), Is.EqualTo("false"));
+            Assert.That(p.GetProperty("exp").GetInt64(), Is.InRange(now + 25 * 60, now + 59 * 60), "in the future, less than an hour away");
+            Assert.That(p.GetProperty("iat").GetInt64(), Is.InRange(now - 5, now + 5));
+            Assert.That(auth.GetProperty("folder").GetString(), Is.EqualTo(p.GetProperty("folder").GetString()));
+            Assert.That(auth.GetProperty("upload_url").GetString(), Does.EndWith("/api/v2/files/upload"));
+            Assert.That(second.GetProperty("file_name").GetString(), Is.Not.EqualTo(auth.GetProperty("file_name").GetString()));
             Assert.That(auth.GetProperty("public_key").GetString(), Is.EqualTo(ImageKitFake.PublicKey));
             Assert.That(auth.GetProperty("url_endpoint").GetString(), Is.EqualTo(ImageKitFake.UrlEndpoint));
-            Assert.That(auth.GetProperty("folder").GetString(), Is.EqualTo("/clips"));
             Assert.That(auth.ToString(), Does.Not.Contain(ImageKitFake.PrivateKey));
         });
     }
+
+    [Test]
+    public async Task An_unknown_extension_is_a_400()
+        => await (await (await app.CreateUserAsync()).Client.GetAsync("/api/auth/imagekit?extension=exe")).AssertProblemAsync(HttpStatusCode.BadRequest);
 
     [Test]
     public async Task Requires_authentication()

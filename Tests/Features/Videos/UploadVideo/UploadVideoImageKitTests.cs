@@ -234,9 +234,9 @@ public sealed class UploadVideoImageKitTests
     public async Task A_by_path_deletion_never_deletes_a_file_a_video_owns_and_a_queued_path_cannot_be_registered()
     {
         var user = await app.CreateUserAsync();
-        var owned = imageKit.AddFile($"/iglive-test/{Guid.NewGuid():N}.mp4");
+        var owned = await imageKit.UploadDirectAsync(user);
         await (await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = owned.FileId, title = "owned" })).JsonAsync(HttpStatusCode.Created);
-        var queued = imageKit.AddFile($"/iglive-test/{Guid.NewGuid():N}.mp4");
+        var queued = await imageKit.UploadDirectAsync(user);
         await using (var conn = app.OpenConnection())
         {
             // As an ambiguous upload would have queued them (both paths), due now.
@@ -346,7 +346,7 @@ public sealed class UploadVideoImageKitTests
     public async Task Registers_a_video_uploaded_directly_to_imagekit()
     {
         var user = await app.CreateUserAsync();
-        var file = imageKit.AddFile("/iglive-test/direct-ok.mp4");
+        var file = await imageKit.UploadDirectAsync(user);
 
         var rsp = await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = file.FileId, title = "Direct", description = "d", tags = new[] { "One", "two" } });
 
@@ -367,7 +367,7 @@ public sealed class UploadVideoImageKitTests
     public async Task Registering_the_same_file_twice_is_409()
     {
         var user = await app.CreateUserAsync();
-        var file = imageKit.AddFile("/iglive-test/twice.mp4");
+        var file = await imageKit.UploadDirectAsync(user);
         await (await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = file.FileId, title = "once" })).JsonAsync(HttpStatusCode.Created);
         var again = await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = file.FileId, title = "twice" });
         await again.AssertProblemAsync(HttpStatusCode.Conflict);
@@ -378,7 +378,7 @@ public sealed class UploadVideoImageKitTests
     public async Task Registering_a_file_of_a_deleted_video_is_409_while_its_deletion_is_queued()
     {
         var user = await app.CreateUserAsync();
-        var file = imageKit.AddFile("/iglive-test/deleted-then-again.mp4");
+        var file = await imageKit.UploadDirectAsync(user);
         var video = await (await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = file.FileId, title = "once" })).JsonAsync(HttpStatusCode.Created);
         Assert.That((await user.Client.DeleteAsync($"/api/videos/{video.GetProperty("id").GetGuid()}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
 
@@ -430,7 +430,7 @@ public sealed class UploadVideoImageKitTests
     public async Task Imagekit_failures_during_registration_map_to_502_or_503(FakeFault fault, HttpStatusCode expected, int? retryAfter)
     {
         var user = await app.CreateUserAsync();
-        var file = imageKit.AddFile("/iglive-test/fault.mp4");
+        var file = await imageKit.UploadDirectAsync(user);
         imageKit.Fault = fault;
         var rsp = await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = file.FileId, title = "t" });
         await rsp.AssertProblemAsync(expected);
