@@ -1,4 +1,5 @@
 using FastEndpoints;
+using IgLive.Service.Features.Discovery.ComputeTrending;
 using IgLive.Service.Features.Housekeeping.CleanupOldVideos;
 using IgLive.Service.Features.Moderation.Moderators;
 using IgLive.Service.Features.Moderation.Suspension;
@@ -36,6 +37,7 @@ builder.AddIgLiveStorage();
 builder.AddIgLiveApi();
 builder.AddIgLiveCleanup();
 builder.AddIgLiveVideos();
+builder.AddIgLiveDiscovery();
 builder.Services.AddMemoryCache(o => o.SizeLimit = 100_000);
 
 var app = builder.Build();
