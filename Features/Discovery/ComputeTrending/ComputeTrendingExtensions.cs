@@ -26,8 +26,8 @@ public static class ComputeTrendingExtensions
 }
 
 /// <summary>
-/// Stores the trending job and its cron trigger in the clustered scheduler once migrations are applied (the cleanup's
-/// service starts and stops that scheduler). Misfires are dropped (DoNothing): the next firing recomputes everything.
+/// Stores the trending job and its cron trigger in the clustered scheduler once the cleanup's service has started it
+/// (that service also stops it). Misfires are dropped (DoNothing): the next firing recomputes everything.
 /// </summary>
 internal sealed partial class TrendingSchedulerService(
     ISchedulerFactory factory, MigrationState migrations, IOptions<DiscoveryOptions> options, ILogger<TrendingSchedulerService> log)
@@ -38,7 +38,11 @@ internal sealed partial class TrendingSchedulerService(
         try
         {
             await migrations.Completed.WaitAsync(stoppingToken);
-            var s = await factory.GetScheduler(stoppingToken);
+            // The cleanup's service builds and starts the scheduler; asking the factory before that would race it
+            // (both would build it), so wait until it is up, looking only at schedulers that already exist.
+            IScheduler? s;
+            while ((s = (await factory.GetAllSchedulers(stoppingToken)).FirstOrDefault(x => x.Status == SchedulerStatus.Running)) is null)
+                await Task.Delay(TimeSpan.FromMilliseconds(250), stoppingToken);
             var cron = options.Value.TrendingCron;
             var job = JobBuilder.Create<ComputeTrendingJob>().WithIdentity(ComputeTrendingJob.Key).StoreDurably().Build();
             var trigger = TriggerBuilder.Create().WithIdentity(ComputeTrendingJob.TriggerKey).ForJob(ComputeTrendingJob.Key)

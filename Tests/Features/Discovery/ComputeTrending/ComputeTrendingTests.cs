@@ -148,6 +148,7 @@ public sealed class ComputeTrendingScheduleTests
             ["Cleanup:SchedulerEnabled"] = "true",
             ["Cleanup:DrainerEnabled"] = "false",
             ["Discovery:TrendingCron"] = "0/1 * * * * ?",
+            ["Logging:LogLevel:IgLive.Service.Features.Discovery"] = "Debug",
         };
         await using var app = await ServiceFactory.CreateAsync(settings, s => s.AddSingleton(TimeProvider.System));
         var user = await app.CreateUserAsync();
