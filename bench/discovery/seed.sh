@@ -19,7 +19,7 @@ ConnectionStrings__Postgres="$CS" Auth__JwtSecret=bench-secret-bench-secret-benc
 bench/feed/db.sh psql -v ON_ERROR_STOP=1 -v mode=drop -f bench/discovery/outside_fks.sql
 bench/feed/db.sh psql -v ON_ERROR_STOP=1 -f bench/feed/seed.sql
 bench/feed/db.sh psql -v ON_ERROR_STOP=1 -v mode=restore -f bench/discovery/outside_fks.sql
-bench/feed/db.sh psql -v ON_ERROR_STOP=1 -v words="$(pwd)/$OUT/words.txt" -f bench/discovery/seed.sql
+bench/feed/db.sh psql -v ON_ERROR_STOP=1 -f bench/discovery/seed.sql < "$OUT/words.txt"
 bench/feed/db.sh psql -v ON_ERROR_STOP=1 -f bench/discovery/queries.sql
 bench/feed/db.sh psql -tA -c "SELECT q FROM bench_queries ORDER BY i" > "$OUT/queries.txt"
 echo "seeded; $(wc -l < "$OUT/queries.txt") queries in $OUT/queries.txt"

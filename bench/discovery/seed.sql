@@ -4,14 +4,14 @@
 -- most frequent words are in a few percent of videos and most words in a handful), plus accented words (café,
 -- jalapeño, Zürich …) among the frequent ones. Video 1 keeps its title ('Video number 1': bench/feed/run.sh finds the
 -- seed time by it). Rebuilds the indexes once, then refills video_tags and the trending tables.
--- Run: bench/discovery/seed.sh (loads the word list into psql variable :words).
+-- Run: bench/discovery/seed.sh (feeds the word list on standard input).
 \timing on
 SET maintenance_work_mem = '1GB';
 SET synchronous_commit = off;
 SELECT setseed(0.14);
 
 CREATE TEMP TABLE vocab_raw (word text);
-\copy vocab_raw (word) FROM :'words'
+\copy vocab_raw (word) FROM pstdin
 CREATE TEMP TABLE vocab AS
 SELECT word, row_number() OVER (ORDER BY md5(word)) * 10 AS rank FROM (SELECT DISTINCT word FROM vocab_raw) w
 UNION ALL

@@ -3,6 +3,7 @@ using System.Text.Json;
 using IgLive.Service.Features.Discovery.ComputeTrending;
 using IgLive.Service.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Quartz;
 
 namespace IgLive.Service.Tests.Features.Discovery.ComputeTrending;
 
@@ -164,5 +165,11 @@ public sealed class ComputeTrendingScheduleTests
             if (!seen) await Task.Delay(200); // bounded polling of a real-time scheduler
         }
         Assert.That(seen, Is.True, "the cron-fired job ranked the liked video within 20 s");
+
+        // A one-second cron keeps a run in flight; let the last one finish before the host stops the scheduler.
+        var scheduler = (await app.Services.GetRequiredService<ISchedulerFactory>().GetAllSchedulers()).Single();
+        await scheduler.PauseTrigger(ComputeTrendingJob.TriggerKey);
+        for (var i = 0; i < 100 && (await scheduler.GetCurrentlyExecutingJobs()).Count > 0; i++)
+            await Task.Delay(100); // bounded polling of a real-time scheduler
     }
 }
