@@ -169,7 +169,9 @@ public sealed class ComputeTrendingScheduleTests
         // A one-second cron keeps a run in flight; let the last one finish before the host stops the scheduler.
         var scheduler = (await app.Services.GetRequiredService<ISchedulerFactory>().GetAllSchedulers()).Single();
         await scheduler.PauseTrigger(ComputeTrendingJob.TriggerKey);
-        for (var i = 0; i < 100 && (await scheduler.GetCurrentlyExecutingJobs()).Count > 0; i++)
+        await using var db = app.OpenConnection();
+        for (var i = 0; i < 100 && await Dapper.SqlMapper.ExecuteScalarAsync<long>(db,
+                 "SELECT count(*) FROM qrtz_fired_triggers WHERE job_name = 'compute-trending'") > 0; i++)
             await Task.Delay(100); // bounded polling of a real-time scheduler
     }
 }
