@@ -14,6 +14,9 @@ public static class DiscoveryData
         return "zq" + new string(bytes.Take(8).Select(b => (char)('a' + b % 26)).ToArray());
     }
 
+    /// <summary><paramref name="word"/> with its last letter changed: no full-text hit, a close trigram match.</summary>
+    public static string Typo(string word) => word[..^1] + (word[^1] == 'x' ? 'y' : 'x');
+
     /// <summary>Inserts a ready video row (no file) with the given text.</summary>
     public static async Task<Guid> VideoAsync(this ServiceFactory app, TestUser owner, string title, string[]? tags = null,
         string description = "", DateTimeOffset? createdAt = null, DateTimeOffset? expiresAt = null)
