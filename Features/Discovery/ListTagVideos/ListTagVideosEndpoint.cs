@@ -44,7 +44,7 @@ public sealed class ListTagVideosEndpoint(NpgsqlDataSource db, TimeProvider cloc
         await using var conn = await db.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<VideoDto, AuthorDto, VideoDto>(new CommandDefinition(
             at is null ? ListTagVideosSql.First : ListTagVideosSql.Next,
-            new { Tag = r.Tag.ToLowerInvariant(), Now = clock.GetUtcNow(), ViewerId = User.UserId(), CursorAt = at, CursorId = id, Take = r.Limit + 1 },
+            new { Tag = r.Tag.ToLowerInvariant(), Now = clock.GetUtcNow(), Viewer = User.UserId(), CursorAt = at, CursorId = id, Take = r.Limit + 1 },
             cancellationToken: ct), static (v, a) => v with { Author = a }, splitOn: "id");
         var list = rows.AsList();
         var more = list.Count > r.Limit;

@@ -7,8 +7,8 @@ internal static class DiscoveryVideoSql
     public const string Columns = """
         SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
                v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
-               CASE WHEN @ViewerId::uuid IS NULL THEN NULL
-                    ELSE EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = @ViewerId) END AS liked_by_me,
+               CASE WHEN @Viewer::uuid IS NULL THEN NULL
+                    ELSE EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = @Viewer) END AS liked_by_me,
                v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url
         """;
 

@@ -41,7 +41,7 @@ public sealed class SearchUsersEndpoint(NpgsqlDataSource db, TimeProvider clock)
         await using var conn = await db.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<ProfileDto>(new CommandDefinition(SearchUsersSql.Search, new
         {
-            Words = words, Handle = r.Q.Trim().ToLowerInvariant(), Now = clock.GetUtcNow(), ViewerId = User.UserId(), Take = r.Limit,
+            Words = words, Handle = r.Q.Trim().ToLowerInvariant(), Now = clock.GetUtcNow(), Viewer = User.UserId(), Take = r.Limit,
         }, cancellationToken: ct));
         await Send.OkAsync(new Page<ProfileDto> { Items = rows.AsList() }, ct);
     }

@@ -31,7 +31,7 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
 
         var args = new
         {
-            Words = words, Prefix = SearchTerms.PrefixLast(words), Fuzzy = fuzzy, Now = clock.GetUtcNow(), ViewerId = User.UserId(),
+            Words = words, Prefix = SearchTerms.PrefixLast(words), Fuzzy = fuzzy, Now = clock.GetUtcNow(), Viewer = User.UserId(),
             CursorScore = cursor?.Score, CursorAt = cursor?.CreatedAt, CursorId = cursor?.Id, Take = r.Limit + 1,
         };
         await using var conn = await db.OpenConnectionAsync(ct);

@@ -41,7 +41,7 @@ public sealed class TrendingVideosEndpoint(NpgsqlDataSource db, TimeProvider clo
         await using var conn = await db.OpenConnectionAsync(ct);
         var rows = await conn.QueryAsync<VideoDto, AuthorDto, SortKey, (VideoDto, double)>(new CommandDefinition(
             cursor is null ? TrendingVideosSql.First : TrendingVideosSql.Next,
-            new { Now = clock.GetUtcNow(), ViewerId = User.UserId(), CursorScore = cursor?.Score, CursorId = cursor?.Id, Take = r.Limit + 1 },
+            new { Now = clock.GetUtcNow(), Viewer = User.UserId(), CursorScore = cursor?.Score, CursorId = cursor?.Id, Take = r.Limit + 1 },
             cancellationToken: ct), RankedPage.Map, splitOn: "id,score");
         await Send.OkAsync(RankedPage.Of(rows.AsList(), r.Limit, ScoreOrder.Trending), ct);
     }

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
+using IgLive.Service.Features.Discovery.ComputeTrending;
 using IgLive.Service.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IgLive.Service.Tests.Features.Graph.BlockUser;
 
@@ -24,6 +26,9 @@ public sealed class BlockedPairReadPathsTests : ServiceFixture
 
     private sealed record ReadPath(Probe? Shows = null, string? NeverShowsAnotherUserBecause = null);
 
+    /// <summary>The tag of every scene video (the tag page's probe).</summary>
+    private const string SceneTag = "blockscene";
+
     private static readonly Dictionary<string, ReadPath> ReadPaths = new()
     {
         ["/api/videos/feed"] = new(static async (s, viewer, other) =>
@@ -39,6 +44,15 @@ public sealed class BlockedPairReadPathsTests : ServiceFixture
         ["/api/moderation/cases"] = new(NeverShowsAnotherUserBecause:
             "moderators only: the queue shows every reported target, whoever blocked whom"),
         ["/api/moderation/actions"] = new(NeverShowsAnotherUserBecause: "moderators only: the audit log of every action"),
+        ["/api/videos/search"] = new(static async (s, viewer, other) =>
+            (await ItemsAsync(viewer.Client, "/api/videos/search?q=seeded&limit=50")).Any(v => AuthorOf(v) == other.User.Id)),
+        ["/api/users/search"] = new(static async (s, viewer, other) =>
+            (await ItemsAsync(viewer.Client, $"/api/users/search?q={other.User.Username}")).Any(p => p.GetProperty("id").GetGuid() == other.User.Id)),
+        ["/api/tags/{tag}/videos"] = new(static async (s, viewer, other) =>
+            (await ItemsAsync(viewer.Client, $"/api/tags/{SceneTag}/videos?limit=50")).Any(v => AuthorOf(v) == other.User.Id)),
+        ["/api/videos/trending"] = new(static async (s, viewer, other) =>
+            (await ItemsAsync(viewer.Client, "/api/videos/trending?limit=50")).Any(v => AuthorOf(v) == other.User.Id)),
+        ["/api/tags/trending"] = new(NeverShowsAnotherUserBecause: "tag names and counts only: no user, video or comment"),
         ["/media/{**path}"] = new(NeverShowsAnotherUserBecause:
             "files by unguessable storage key, handed out only inside videos the caller may see; no listing"),
     };
@@ -114,16 +128,20 @@ public sealed class BlockedPairReadPathsTests : ServiceFixture
     private async Task<Scene> SceneAsync()
     {
         var neutral = await App.CreateUserAsync();
-        var neutralVideo = await App.SeedVideoAsync(neutral);
+        var neutralVideo = await App.SeedVideoAsync(neutral, tags: [SceneTag]);
         async Task<Person> PersonAsync(TestUser user)
         {
-            var video = await App.SeedVideoAsync(user);
+            var video = await App.SeedVideoAsync(user, tags: [SceneTag]);
             var comment = (await (await user.Client.PostAsJsonAsync($"/api/videos/{neutralVideo}/comments", new { text = "hello" }))
                 .JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
             return new Person(user, video, comment);
         }
         var a = await PersonAsync(await App.CreateUserAsync());
         var b = await PersonAsync(await App.CreateUserAsync());
+        // Trending reads a ranking the job computes: the neutral user likes both videos, then the job runs.
+        foreach (var video in new[] { a.VideoId, b.VideoId })
+            (await neutral.Client.PutAsync($"/api/videos/{video}/like", null)).EnsureSuccessStatusCode();
+        await App.Services.GetRequiredService<ComputeTrendingRunner>().RunAsync(CancellationToken.None);
         return new Scene(a, b, new Person(neutral, neutralVideo, Guid.Empty));
     }
 
