@@ -13,7 +13,7 @@ FROM (SELECT video_id, 3.0 AS weight, created_at AS at FROM video_likes WHERE cr
 JOIN videos v ON v.id = e.video_id
 WHERE
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
-AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL)
+  AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
 GROUP BY e.video_id
 ORDER BY 2 DESC, e.video_id DESC
 LIMIT 1000;
@@ -23,7 +23,7 @@ SELECT t.tag, count(*), now()
 FROM video_tags t JOIN videos v ON v.id = t.video_id
 WHERE t.created_at > now() - interval '24 hours' AND t.created_at <= now() AND
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
-AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL)
+  AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
 GROUP BY t.tag
 ORDER BY count(*) DESC, t.tag
 LIMIT 50;;

@@ -1,5 +1,5 @@
 -- EXPLAIN (ANALYZE, BUFFERS) of every Discovery statement on the benchmark seed (docs/explain.md, Discovery).
--- Generated from the SQL constants (bench/discovery/README); parameters are literals of typical calls.
+-- Copies of the SQL constants (bench/discovery/README.md) with literals of typical calls.
 \pset pager off
 SET jit = off;
 SELECT (SELECT words FROM bench_queries WHERE kind = 'common' ORDER BY i LIMIT 1) AS common_words,
@@ -24,8 +24,10 @@ FROM (SELECT v.id, ts_rank(v.search_doc, q.q) AS rank, v.created_at
  WHERE u <> '') q
       JOIN videos v ON v.search_doc @@ q.q
       WHERE 
-v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
-AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = NULL::uuid AND b.blocked_id = v.user_id) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocked_id = NULL::uuid AND b.blocker_id = v.user_id)
+v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
+               UNION ALL
+               SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
+  AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
       ORDER BY 2 DESC, 3 DESC, 1 DESC
       LIMIT 51) r
 CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
@@ -46,8 +48,10 @@ FROM (SELECT v.id, ts_rank(v.search_doc, q.q) AS rank, v.created_at
  WHERE u <> '') q
       JOIN videos v ON v.search_doc @@ q.q
       WHERE 
-v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
-AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = NULL::uuid AND b.blocked_id = v.user_id) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocked_id = NULL::uuid AND b.blocker_id = v.user_id)
+v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
+               UNION ALL
+               SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
+  AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
       ORDER BY 2 DESC, 3 DESC, 1 DESC
       LIMIT 51) r
 CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
@@ -68,15 +72,17 @@ FROM (SELECT v.id, ts_rank(v.search_doc, q.q) AS rank, v.created_at
  WHERE u <> '') q
       JOIN videos v ON v.search_doc @@ q.q
       WHERE 
-v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
-AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = NULL::uuid AND b.blocked_id = v.user_id) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocked_id = NULL::uuid AND b.blocker_id = v.user_id)
+v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
+               UNION ALL
+               SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
+  AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
       ORDER BY 2 DESC, 3 DESC, 1 DESC
       LIMIT 51) r
 CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY r.rank DESC, r.created_at DESC, r.id DESC
 LIMIT 21;
-\echo '=== search, full text, next page'
+\echo '=== search, full text, next page (common word)'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        CASE WHEN NULL::uuid::uuid IS NULL THEN NULL
@@ -85,13 +91,15 @@ EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT v.id, v.title, v.description, v.tag
 FROM (SELECT v.id, ts_rank(v.search_doc, q.q) AS rank, v.created_at
       FROM (SELECT to_tsquery('simple', string_agg(
             '''' || replace(replace(u, '\', '\\'), '''', '''''') || ''''
-            || CASE WHEN i = cardinality(:'two_words'::text[]) AND true THEN ':*' ELSE '' END, ' & ' ORDER BY i)) AS q
- FROM (SELECT iglive_unaccent(w) AS u, i FROM unnest(:'two_words'::text[]) WITH ORDINALITY AS x (w, i)) x
+            || CASE WHEN i = cardinality(:'common_words'::text[]) AND true THEN ':*' ELSE '' END, ' & ' ORDER BY i)) AS q
+ FROM (SELECT iglive_unaccent(w) AS u, i FROM unnest(:'common_words'::text[]) WITH ORDINALITY AS x (w, i)) x
  WHERE u <> '') q
       JOIN videos v ON v.search_doc @@ q.q
       WHERE 
-v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
-AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = NULL::uuid AND b.blocked_id = v.user_id) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocked_id = NULL::uuid AND b.blocker_id = v.user_id)
+v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
+               UNION ALL
+               SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
+  AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
         AND (ts_rank(v.search_doc, q.q), v.created_at, v.id) < (0.05::real, now(), 'ffffffff-ffff-4fff-bfff-ffffffffffff'::uuid)
       ORDER BY 2 DESC, 3 DESC, 1 DESC
       LIMIT 51) r
@@ -108,8 +116,10 @@ EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT v.id, v.title, v.description, v.tag
 FROM (SELECT v.id, word_similarity(iglive_unaccent(:'typo_q'), iglive_video_fuzzy_text(v.title, v.tags)) AS rank, v.created_at
       FROM videos v
       WHERE iglive_video_fuzzy_text(v.title, v.tags) %> iglive_unaccent(:'typo_q') AND
-v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
-AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = NULL::uuid AND b.blocked_id = v.user_id) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocked_id = NULL::uuid AND b.blocker_id = v.user_id)
+v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
+               UNION ALL
+               SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
+  AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
       ORDER BY 2 DESC, 3 DESC, 1 DESC
       LIMIT 51) r
 CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
@@ -125,15 +135,17 @@ EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT v.id, v.title, v.description, v.tag
 FROM (SELECT v.id, word_similarity(iglive_unaccent(:'nohit_q'), iglive_video_fuzzy_text(v.title, v.tags)) AS rank, v.created_at
       FROM videos v
       WHERE iglive_video_fuzzy_text(v.title, v.tags) %> iglive_unaccent(:'nohit_q') AND
-v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
-AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = NULL::uuid AND b.blocked_id = v.user_id) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocked_id = NULL::uuid AND b.blocker_id = v.user_id)
+v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
+               UNION ALL
+               SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
+  AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
       ORDER BY 2 DESC, 3 DESC, 1 DESC
       LIMIT 51) r
 CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY r.rank DESC, r.created_at DESC, r.id DESC
 LIMIT 21;
-\echo '=== search, signed-in viewer (block probes, liked_by_me)'
+\echo '=== search, signed-in viewer (block list InitPlan, liked_by_me)'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        CASE WHEN '00000000-0000-4000-9000-000000000001'::uuid::uuid IS NULL THEN NULL
@@ -147,8 +159,10 @@ FROM (SELECT v.id, ts_rank(v.search_doc, q.q) AS rank, v.created_at
  WHERE u <> '') q
       JOIN videos v ON v.search_doc @@ q.q
       WHERE 
-v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
-AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = '00000000-0000-4000-9000-000000000001'::uuid AND b.blocked_id = v.user_id) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocked_id = '00000000-0000-4000-9000-000000000001'::uuid AND b.blocker_id = v.user_id)
+v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = '00000000-0000-4000-9000-000000000001'::uuid
+               UNION ALL
+               SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = '00000000-0000-4000-9000-000000000001'::uuid))
+  AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
       ORDER BY 2 DESC, 3 DESC, 1 DESC
       LIMIT 51) r
 CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
@@ -157,7 +171,7 @@ ORDER BY r.rank DESC, r.created_at DESC, r.id DESC
 LIMIT 21;
 \echo '=== users search'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT p.id, p.username, p.display_name, p.avatar_url, p.bio, p.created_at,
-       (SELECT count(*) FROM videos v WHERE v.user_id = p.id AND v.expires_at > now()) AS videos_count
+       (SELECT count(*) FROM videos v WHERE v.user_id = p.id AND v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL) AS videos_count
 FROM profiles p JOIN (SELECT p.id,
               (p.username = 'user12') AS exact,
               starts_with(p.username, 'user12') AS starts,
@@ -167,7 +181,9 @@ FROM profiles p JOIN (SELECT p.id,
              FROM (SELECT iglive_unaccent(w) AS u, i FROM unnest(ARRAY['user12']::text[]) WITH ORDINALITY AS x (w, i)) x
              WHERE u <> '') q
        JOIN profiles p ON p.search_doc @@ q.q
-       WHERE p.suspended_at IS NULL AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = NULL::uuid AND b.blocked_id = p.id) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocked_id = NULL::uuid AND b.blocker_id = p.id)
+       WHERE p.suspended_at IS NULL AND p.id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
+               UNION ALL
+               SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
        ORDER BY exact DESC, starts DESC, rank DESC, p.username
        LIMIT 50) m ON m.id = p.id
 ORDER BY m.exact DESC, m.starts DESC, m.rank DESC, p.username
@@ -183,8 +199,10 @@ FROM (SELECT t.video_id, t.created_at FROM video_tags t WHERE t.tag = :'top_tag'
 CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = t.video_id OFFSET 0) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 WHERE 
-v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
-AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = NULL::uuid AND b.blocked_id = v.user_id) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocked_id = NULL::uuid AND b.blocker_id = v.user_id)
+v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
+               UNION ALL
+               SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
+  AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
 ORDER BY t.created_at DESC, t.video_id DESC
 LIMIT 21;
 \echo '=== tag page, next page'
@@ -198,8 +216,10 @@ FROM (SELECT t.video_id, t.created_at FROM video_tags t WHERE t.tag = :'top_tag'
 CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = t.video_id OFFSET 0) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 WHERE 
-v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
-AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = NULL::uuid AND b.blocked_id = v.user_id) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocked_id = NULL::uuid AND b.blocker_id = v.user_id)
+v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
+               UNION ALL
+               SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
+  AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
 ORDER BY t.created_at DESC, t.video_id DESC
 LIMIT 21;
 \echo '=== trending videos, first page'
@@ -213,8 +233,10 @@ FROM (SELECT video_id, score FROM trending_videos
 CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = t.video_id OFFSET 0) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 WHERE 
-v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
-AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = NULL::uuid AND b.blocked_id = v.user_id) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocked_id = NULL::uuid AND b.blocker_id = v.user_id)
+v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
+               UNION ALL
+               SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
+  AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
 ORDER BY t.score DESC, t.video_id DESC
 LIMIT 21;
 \echo '=== trending videos, next page'
@@ -228,8 +250,10 @@ FROM (SELECT video_id, score FROM trending_videos  WHERE (score, video_id) < (:'
 CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = t.video_id OFFSET 0) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 WHERE 
-v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
-AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = NULL::uuid AND b.blocked_id = v.user_id) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocked_id = NULL::uuid AND b.blocker_id = v.user_id)
+v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
+               UNION ALL
+               SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
+  AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
 ORDER BY t.score DESC, t.video_id DESC
 LIMIT 21;
 \echo '=== trending tags'
@@ -246,7 +270,7 @@ FROM (SELECT video_id, 3.0 AS weight, created_at AS at FROM video_likes WHERE cr
 JOIN videos v ON v.id = e.video_id
 WHERE
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
-AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL)
+  AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
 GROUP BY e.video_id
 ORDER BY 2 DESC, e.video_id DESC
 LIMIT 1000;
@@ -255,7 +279,7 @@ SELECT t.tag, count(*), now()
 FROM video_tags t JOIN videos v ON v.id = t.video_id
 WHERE t.created_at > now() - interval '24 hours' AND t.created_at <= now() AND
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
-AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL)
+  AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
 GROUP BY t.tag
 ORDER BY count(*) DESC, t.tag
 LIMIT 50;

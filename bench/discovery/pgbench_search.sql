@@ -1,5 +1,5 @@
 -- pgbench baseline for GET /api/videos/search (anonymous, first page): full-text, then the trigram fallback when nothing matched
--- A copy of SearchVideosSql.FullTextFirst and FuzzyFirst with the endpoint's parameters (@Words, @Prefix, @Fuzzy from the query, @Now = now(), @ViewerId = NULL, @Take = 21); a random query of bench_queries (queries.sql)
+-- A copy of SearchVideosSql.FullTextFirst and FuzzyFirst with the endpoint's parameters (@Words, @Prefix, @Fuzzy from the query, @Now = now(), @Viewer = NULL, @Take = 21); a random query of bench_queries (queries.sql)
 -- per transaction, and the trigram fallback only where the endpoint runs it (fallback = 1).
 \set k random(1, 150)
 SELECT words, prefix, coalesce(fuzzy, q) AS fuzzy, fallback FROM bench_queries WHERE i = :k \gset
@@ -16,8 +16,10 @@ FROM (SELECT v.id, ts_rank(v.search_doc, q.q) AS rank, v.created_at
  WHERE u <> '') q
       JOIN videos v ON v.search_doc @@ q.q
       WHERE 
-v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
-AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = NULL::uuid AND b.blocked_id = v.user_id) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocked_id = NULL::uuid AND b.blocker_id = v.user_id)
+v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
+               UNION ALL
+               SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
+  AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
       ORDER BY 2 DESC, 3 DESC, 1 DESC
       LIMIT 51) r
 CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
@@ -33,8 +35,10 @@ SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.str
 FROM (SELECT v.id, word_similarity(iglive_unaccent(:fuzzy), iglive_video_fuzzy_text(v.title, v.tags)) AS rank, v.created_at
       FROM videos v
       WHERE iglive_video_fuzzy_text(v.title, v.tags) %> iglive_unaccent(:fuzzy) AND
-v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
-AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = NULL::uuid AND b.blocked_id = v.user_id) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocked_id = NULL::uuid AND b.blocker_id = v.user_id)
+v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
+               UNION ALL
+               SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
+  AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
       ORDER BY 2 DESC, 3 DESC, 1 DESC
       LIMIT 51) r
 CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v

@@ -9,7 +9,9 @@ FROM (SELECT video_id, score FROM trending_videos
 CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = t.video_id OFFSET 0) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 WHERE 
-v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
-AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = NULL::uuid AND b.blocked_id = v.user_id) AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocked_id = NULL::uuid AND b.blocker_id = v.user_id)
+v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
+               UNION ALL
+               SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
+  AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
 ORDER BY t.score DESC, t.video_id DESC
 LIMIT 21;
