@@ -1,4 +1,5 @@
 using IgLive.Service.Features.Discovery.Ranking;
+using IgLive.Service.Features.Profiles;
 
 namespace IgLive.Service.Features.Discovery.SearchUsers;
 
