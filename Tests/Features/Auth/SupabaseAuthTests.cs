@@ -36,6 +36,7 @@ public sealed class SupabaseAuthTests
             ["Logging:LogLevel:Polly"] = "Debug",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
         }, services => services.AddSingleton<ILoggerProvider>(logs));
+        supabase.Clock = app.Clock;
     }
 
     [OneTimeTearDown]
