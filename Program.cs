@@ -1,4 +1,5 @@
 using FastEndpoints;
+using IgLive.Service.Features.Discovery.ComputeTrending;
 using IgLive.Service.Features.Housekeeping.CleanupOldVideos;
 using IgLive.Service.Features.LocalAuth;
 using IgLive.Service.Features.LocalAuth.ServiceRoleGuard;
@@ -41,6 +42,7 @@ builder.AddIgLiveApi();
 builder.AddIgLiveCleanup();
 builder.AddIgLiveVideos();
 builder.AddIgLiveMediaProcessing();
+builder.AddIgLiveDiscovery();
 builder.Services.AddMemoryCache(o => o.SizeLimit = 100_000);
 
 var app = builder.Build();

@@ -102,10 +102,17 @@ public sealed class SupabaseAuthFake : IDisposable
     public int RequestsTo(string path, string bodyContains)
         => Server.LogEntries.Count(e => e.RequestMessage.Path == path && (e.RequestMessage.Body ?? "").Contains(bodyContains, StringComparison.Ordinal));
 
+    /// <summary>
+    /// The clock tokens are stamped with (iat, nbf, exp): the service's, once the fixture has it. A fixture set up under
+    /// heavy machine load leaves the service's fake clock behind real time by more than the 30 s validation skew, and
+    /// real-time stamps would then be "not yet valid".
+    /// </summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
     private string Sign(Guid userId, string email, SigningCredentials credentials, string? issuer, Guid? sessionId,
         IDictionary<string, object>? userMetadata = null)
     {
-        var now = DateTime.UtcNow;
+        var now = Clock.GetUtcNow().UtcDateTime;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer ?? Issuer,

@@ -1,9 +1,11 @@
-// IgLive web client: hash routes (#/feed, #/following, #/login, #/signup, #/upload, #/me, #/u/<username>, #/moderation).
+// IgLive web client: hash routes (#/feed, #/following, #/login, #/signup, #/upload, #/me, #/u/<username>, #/moderation,
+// #/search/<q>, #/tag/<tag>, #/trending).
 // Everything the API returns is inserted with textContent/attributes, never as HTML.
 import { api, uploadVideo, signUp, logIn, logOut, refresh, session, ApiError } from "./api.js";
 import { initModeration, isModerator, moderationPage, reportButton } from "./moderation.js";
 import { attachStream, rememberUpload, freshUploadCards } from "./media.js";
 import { initGraph, profileActions, profileVideos, followingPage } from "./graph.js";
+import { discovery } from "./discovery.js";
 
 const main = document.getElementById("main");
 const toastEl = document.getElementById("toast");
@@ -169,7 +171,7 @@ function videoCard(v) {
       h("h2", { "data-testid": "video-title" }, v.title),
       authorLine(v.author, v.created_at),
       v.description ? h("p.description", {}, v.description) : null,
-      v.tags?.length ? h("p.tags", {}, v.tags.map(t => h("span.tag", {}, `#${t}`))) : null,
+      v.tags?.length ? h("p.tags", {}, v.tags.map(t => [disc.tagLink(t), " "])) : null,
       h("div.actions", {}, likeButton, commentsButton,
         h("span.muted", { "data-testid": "views-count" }, `${fmtCount(v.views_count)} views`),
         h("span.muted", {}, `expires ${fmtWhen(v.expires_at)}`),
@@ -368,11 +370,14 @@ function needLogin() {
 
 // ---- shell ----
 let cleanup = () => {};
+const disc = discovery({ h, videoCard });
 
 function renderNav() {
   const nav = document.getElementById("nav");
   nav.replaceChildren(
     h("a", { href: "#/feed", "data-testid": "nav-feed" }, "Feed"),
+    h("a", { href: "#/trending", "data-testid": "nav-trending" }, "Trending"),
+    h("a", { href: "#/search", "data-testid": "nav-search" }, "Search"),
     ...(session.loggedIn
       ? [h("a", { href: "#/following", "data-testid": "nav-following" }, "Following"),
          h("a", { href: "#/upload", "data-testid": "nav-upload" }, "Upload"),
@@ -398,6 +403,7 @@ async function route() {
   const content = await ({
     feed: feedPage, following: followingPage, login: () => authPage("login"), signup: () => authPage("signup"),
     upload: uploadPage, me: mePage, u: () => userPage(decodeURIComponent(arg ?? "")), moderation: () => moderationPage(arg),
+    search: () => disc.searchPage(arg), tag: () => disc.tagPage(arg), trending: disc.trendingPage,
   }[page] ?? feedPage)();
   main.replaceChildren(...[content].flat());
   main.focus({ preventScroll: true });

@@ -40,6 +40,8 @@ public sealed class SupabaseAuthTests
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
         }, services => services.AddSingleton<ILoggerProvider>(logs));
 
+        supabase.Clock = app.Clock;
+
         // Warm the JWKS cache: on a loaded machine the very first fetch can exceed its 5 s timeout, and the service then
         // waits 5 s of its (fake, barely moving) clock before fetching again, which would fail every ES256 test here.
         for (var attempt = 0; attempt < 3; attempt++)

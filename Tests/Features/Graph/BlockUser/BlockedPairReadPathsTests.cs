@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
+using IgLive.Service.Features.Discovery.ComputeTrending;
 using IgLive.Service.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IgLive.Service.Tests.Features.Graph.BlockUser;
 
@@ -23,6 +25,9 @@ public sealed class BlockedPairReadPathsTests : ServiceFixture
     private delegate Task<bool> Probe(Scene scene, TestUser viewer, Person other);
 
     private sealed record ReadPath(Probe? Shows = null, string? NeverShowsAnotherUserBecause = null);
+
+    /// <summary>The tag of every scene video (the tag page's probe).</summary>
+    private const string SceneTag = "blockscene";
 
     private static readonly Dictionary<string, ReadPath> ReadPaths = new()
     {
@@ -48,6 +53,15 @@ public sealed class BlockedPairReadPathsTests : ServiceFixture
         ["/api/moderation/cases"] = new(NeverShowsAnotherUserBecause:
             "moderators only: the queue shows every reported target, whoever blocked whom"),
         ["/api/moderation/actions"] = new(NeverShowsAnotherUserBecause: "moderators only: the audit log of every action"),
+        ["/api/videos/search"] = new(static async (s, viewer, other) =>
+            (await ItemsAsync(viewer.Client, "/api/videos/search?q=seeded&limit=50")).Any(v => AuthorOf(v) == other.User.Id)),
+        ["/api/users/search"] = new(static async (s, viewer, other) =>
+            (await ItemsAsync(viewer.Client, $"/api/users/search?q={other.User.Username}")).Any(p => p.GetProperty("id").GetGuid() == other.User.Id)),
+        ["/api/tags/{tag}/videos"] = new(static async (s, viewer, other) =>
+            (await ItemsAsync(viewer.Client, $"/api/tags/{SceneTag}/videos?limit=50")).Any(v => AuthorOf(v) == other.User.Id)),
+        ["/api/videos/trending"] = new(static async (s, viewer, other) =>
+            (await ItemsAsync(viewer.Client, "/api/videos/trending?limit=50")).Any(v => AuthorOf(v) == other.User.Id)),
+        ["/api/tags/trending"] = new(NeverShowsAnotherUserBecause: "tag names and counts only: no user, video or comment"),
         ["/media/{**path}"] = new(NeverShowsAnotherUserBecause:
             "files by unguessable storage key, handed out only inside videos the caller may see; no listing"),
         ["/media/hls/{id}/{**path}"] = new(NeverShowsAnotherUserBecause:
@@ -72,7 +86,7 @@ public sealed class BlockedPairReadPathsTests : ServiceFixture
     [Test]
     public async Task Every_read_path_hides_a_blocked_pair_from_each_other_and_only_from_each_other()
     {
-        var scene = await SceneAsync();
+        var scene = await SceneAsync(trending: true);
         var probes = ReadPaths.Where(p => p.Value.Shows is not null).ToArray();
 
         // Before the block each sees the other everywhere: a probe that cannot see anything proves nothing.
@@ -126,13 +140,14 @@ public sealed class BlockedPairReadPathsTests : ServiceFixture
             new { a = scene.A.User.Id, video }), Is.Zero, "no like or comment row was written");
     }
 
-    private async Task<Scene> SceneAsync()
+    /// <param name="trending">Also rank A's and B's videos in trending (the neutral user likes them, the job runs).</param>
+    private async Task<Scene> SceneAsync(bool trending = false)
     {
         var neutral = await App.CreateUserAsync();
-        var neutralVideo = await App.SeedVideoAsync(neutral);
+        var neutralVideo = await App.SeedVideoAsync(neutral, tags: [SceneTag]);
         async Task<Person> PersonAsync(TestUser user)
         {
-            var video = await App.SeedVideoAsync(user);
+            var video = await App.SeedVideoAsync(user, tags: [SceneTag]);
             var comment = (await (await user.Client.PostAsJsonAsync($"/api/videos/{neutralVideo}/comments", new { text = "hello" }))
                 .JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
             return new Person(user, video, comment);
@@ -142,6 +157,13 @@ public sealed class BlockedPairReadPathsTests : ServiceFixture
         // Everyone follows everyone: lists and the following feed have something to hide.
         foreach (var (x, y) in new[] { (a.User, b.User), (b.User, a.User), (a.User, neutral), (b.User, neutral), (neutral, a.User), (neutral, b.User) })
             await (await x.Client.PutAsync($"/api/users/{y.Username}/follow", null)).JsonAsync();
+        if (trending)
+        {
+            // Trending reads a ranking the job computes.
+            foreach (var video in new[] { a.VideoId, b.VideoId })
+                (await neutral.Client.PutAsync($"/api/videos/{video}/like", null)).EnsureSuccessStatusCode();
+            await App.Services.GetRequiredService<ComputeTrendingRunner>().RunAsync(CancellationToken.None);
+        }
         return new Scene(a, b, new Person(neutral, neutralVideo, Guid.Empty));
     }
 

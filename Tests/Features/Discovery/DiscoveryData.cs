@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Dapper;
+using IgLive.Service.Tests.Infrastructure;
+
+namespace IgLive.Service.Tests.Features.Discovery;
+
+/// <summary>Rows and requests the Discovery tests share. Every test makes its own words, so tests never see each other's videos.</summary>
+public static class DiscoveryData
+{
+    /// <summary>A word no other test uses: letters only (the search splits on digits-to-nothing, never inside a word).</summary>
+    public static string Word()
+    {
+        var bytes = Guid.NewGuid().ToByteArray();
+        return "zq" + new string(bytes.Take(8).Select(b => (char)('a' + b % 26)).ToArray());
+    }
+
+    /// <summary><paramref name="word"/> with its last letter changed: no full-text hit, a close trigram match.</summary>
+    public static string Typo(string word) => word[..^1] + (word[^1] == 'x' ? 'y' : 'x');
+
+    /// <summary>Inserts a ready video row (no file) with the given text.</summary>
+    public static async Task<Guid> VideoAsync(this ServiceFactory app, TestUser owner, string title, string[]? tags = null,
+        string description = "", DateTimeOffset? createdAt = null, DateTimeOffset? expiresAt = null)
+    {
+        var id = Guid.NewGuid();
+        var created = createdAt ?? app.Clock.GetUtcNow();
+        await using var conn = app.OpenConnection();
+        await conn.ExecuteAsync("""
+            INSERT INTO videos (id, user_id, title, description, tags, storage_provider, storage_key, storage_path,
+                                video_url, content_type, size_bytes, created_at, expires_at)
+            VALUES (@id, @owner, @title, @description, @tags, 'local', @key, @key, '/media/' || @key, 'video/mp4', 1234, @created, @expires)
+            """, new { id, owner = owner.Id, title, description, tags = tags ?? [], key = $"videos/{id:N}.mp4", created, expires = expiresAt ?? created.AddDays(14) });
+        return id;
+    }
+
+    public static async Task ExecAsync(this ServiceFactory app, string sql, object? args = null)
+    {
+        await using var conn = app.OpenConnection();
+        await conn.ExecuteAsync(sql, args);
+    }
+
+    /// <summary>A page's item ids, in order.</summary>
+    public static List<Guid> Ids(this JsonElement page) => page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()).ToList();
+
+    public static async Task<JsonElement> GetJsonAsync(this HttpClient client, string url) => await (await client.GetAsync(url)).JsonAsync();
+
+    /// <summary>Follows next_cursor from <paramref name="url"/> (which has no cursor) to the end; every item, in order.</summary>
+    public static async Task<List<Guid>> WalkAsync(this HttpClient client, string url)
+    {
+        var ids = new List<Guid>();
+        string? cursor = null;
+        for (var pages = 0; pages < 200; pages++)
+        {
+            var page = await client.GetJsonAsync(url + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
+            ids.AddRange(page.Ids());
+            if (page.GetProperty("next_cursor").ValueKind == JsonValueKind.Null) return ids;
+            cursor = page.GetProperty("next_cursor").GetString();
+        }
+        throw new AssertionException("the list never ended");
+    }
+
+    /// <summary>Stores a block (the block route belongs to the social graph; visibility only reads the row).</summary>
+    public static Task BlockAsync(this ServiceFactory app, TestUser blocker, TestUser blocked)
+        => app.ExecAsync("INSERT INTO user_blocks (blocker_id, blocked_id) VALUES (@a, @b)", new { a = blocker.Id, b = blocked.Id });
+}

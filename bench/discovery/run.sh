@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The Discovery load run, one sitting, on the database bench/discovery/seed.sh built: fills the trending tables once
+# with the job's statements (timed), starts the service (Release; the trending job off so it does not run during the
+# measurements), then for each scenario a warm-up and three 15 s wrk runs at 64 connections, each followed at once by
+# pgbench -M prepared of the same SQL (16 clients), so each pair sees the same load from the other agents on the box.
+# Output: bench/results/discovery/run-<time>.log with one RESULT line per run. Env: PGPORT (18201), PORT (18210), WARMUP (20).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export PGPORT=${PGPORT:-18201}
+PORT=${PORT:-18210}
+CS="Host=127.0.0.1;Port=$PGPORT;Database=iglive_bench;Username=iglive"
+PGBENCH="/usr/lib/postgresql/15/bin/pgbench -h 127.0.0.1 -p $PGPORT -U iglive -n -M prepared -j 2"
+OUT=bench/results/discovery; mkdir -p "$OUT"
+LOG="$OUT/run-$(date +%Y%m%dT%H%M%S).log"
+log() { echo "[$(date +%T)] $*" | tee -a "$LOG"; }
+
+dotnet build IgLive.Service.csproj -c Release -nologo -clp:ErrorsOnly -o /tmp/iglive-discovery-bin >/dev/null
+log "trending run (the job's statements): $(bench/feed/db.sh psql -v ON_ERROR_STOP=1 -f bench/discovery/compute_trending.sql | grep -E '^Time|^ *[0-9]+ \|' | tr '\n' ' ')"
+bench/feed/db.sh psql -tA -c "SELECT tag FROM bench_tags ORDER BY i" > "$OUT/tags.txt"
+bench/feed/db.sh psql -tA -c "SELECT q FROM bench_queries ORDER BY i" > "$OUT/queries.txt"
+
+ConnectionStrings__Postgres="$CS" Auth__JwtSecret=bench-secret-bench-secret-bench-secret-0123 \
+  ASPNETCORE_URLS="http://127.0.0.1:$PORT" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+  Cleanup__SchedulerEnabled=false Cleanup__DrainerEnabled=false Storage__LocalPath=/tmp/iglive-discovery-media \
+  dotnet /tmp/iglive-discovery-bin/IgLive.Service.dll > "$OUT/service.log" 2>&1 &
+APP=$!
+trap 'kill $APP 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 1; done
+log "service up (pid $APP); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+wrk_run() { # name script run
+  local line; line=$(wrk -t2 -c64 -d15s --latency -s "bench/discovery/$2" "http://127.0.0.1:$PORT" | grep '^RESULT')
+  log "$1 run $3: $line load=$(cut -d' ' -f1 /proc/loadavg)"
+}
+pgb_run() { # name script clients run
+  local out; out=$($PGBENCH -f "bench/discovery/$2" -c "$3" -T 15 iglive_bench 2>&1)
+  log "pgbench $1 ($3 clients) run $4: RESULT tps=$(echo "$out" | grep -o 'tps = [0-9.]*' | grep -o '[0-9.]*$') latency_avg_ms=$(echo "$out" | grep -o 'latency average = [0-9.]*' | grep -o '[0-9.]*$') load=$(cut -d' ' -f1 /proc/loadavg)"
+}
+scenario() { # name wrk-script [pgbench-script clients]
+  log "== $1: warm-up ${WARMUP:-20} s"
+  wrk -t2 -c64 -d"${WARMUP:-20}s" -s "bench/discovery/$2" "http://127.0.0.1:$PORT" > /dev/null
+  if [ -n "${3:-}" ]; then $PGBENCH -f "bench/discovery/$3" -c "$4" -T 5 iglive_bench > /dev/null 2>&1; fi
+  for i in ${RUNS:-1 2 3}; do
+    wrk_run "$1" "$2" "$i"
+    if [ -n "${3:-}" ]; then pgb_run "$1" "$3" "$4" "$i"; fi
+  done
+}
+
+scenario "search" search.lua pgbench_search.sql 16
+scenario "trending" trending.lua pgbench_trending.sql 16
+scenario "feed first page (reference)" feed_first.lua
+scenario "tag page" tag.lua pgbench_tag.sql 16
+log "done: $LOG"
