@@ -1,4 +1,5 @@
 using FastEndpoints;
+using IgLive.Service.Features.Events.Fanout;
 using IgLive.Service.Features.Housekeeping.CleanupOldVideos;
 using IgLive.Service.Features.Moderation.Moderators;
 using IgLive.Service.Features.Moderation.Suspension;
@@ -36,6 +37,7 @@ builder.AddIgLiveStorage();
 builder.AddIgLiveApi();
 builder.AddIgLiveCleanup();
 builder.AddIgLiveVideos();
+builder.AddIgLiveEvents();
 builder.Services.AddMemoryCache(o => o.SizeLimit = 100_000);
 
 var app = builder.Build();

@@ -2,6 +2,7 @@
 // Everything the API returns is inserted with textContent/attributes, never as HTML.
 import { api, uploadVideo, signUp, logIn, logOut, refresh, session, ApiError } from "./api.js";
 import { initModeration, isModerator, moderationPage, reportButton } from "./moderation.js";
+import { startLive } from "./live.js";
 
 const main = document.getElementById("main");
 const toastEl = document.getElementById("toast");
@@ -408,3 +409,4 @@ renderNav();
 // The access token lives in memory only: a reload restores the session from the refresh token.
 if (session.hasRefreshToken()) await refresh();
 route();
+startLive(); // live counters, notification bell and toasts (live.js)

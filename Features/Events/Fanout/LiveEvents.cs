@@ -7,7 +7,7 @@ namespace IgLive.Service.Features.Events.Fanout;
 /// <list type="bullet">
 /// <item><c>v:&lt;video id&gt;</c> — a video's counters changed (coalesced per video by each instance's hub).</item>
 /// <item><c>s:&lt;video id&gt;</c> — a video's status changed; its owner's streams get the <c>video</c> event too.</item>
-/// <item><c>c:&lt;comment id&gt;</c> — a comment was added (subscribers of its video get the <c>comment</c> event).</item>
+/// <item><c>c:&lt;comment id&gt;:&lt;video id&gt;</c> — a comment was added (subscribers of its video get the <c>comment</c> event).</item>
 /// <item><c>n:&lt;user id&gt;</c> — the user's notifications changed (their streams pull what changed).</item>
 /// </list>
 /// Inside a const SQL statement write the call itself (<c>pg_notify('iglive_events', 'v:' || id::text)</c>, in the
@@ -32,7 +32,7 @@ public static class LiveEvents
     public static string UserNotifications(Guid userId) => "n:" + userId.ToString("D");
 
     /// <summary>A comment was added.</summary>
-    public static string CommentAdded(Guid commentId) => "c:" + commentId.ToString("D");
+    public static string CommentAdded(Guid commentId, Guid videoId) => "c:" + commentId.ToString("D") + ":" + videoId.ToString("D");
 
     /// <summary>
     /// Sends one announcement on <paramref name="conn"/>: inside <paramref name="tx"/> it is delivered when that commits
