@@ -164,15 +164,9 @@ public sealed partial class EventHub(NpgsqlDataSource db, TimeProvider clock, IO
             if (changed.Count < 100) break;
             from = changed[^1].Seq;
         }
-        // Rows changed but now hidden (or deleted) still move the cursor: take the newest seq as seen.
-        var latest = await Inbox.LatestSeqAsync(conn, userId, ct);
         var count = await Inbox.UnreadCountAsync(conn, userId, now, ct);
         var unread = $"event: unread_count\ndata: {{\"count\":{count}}}\n\n";
-        foreach (var s in streams)
-        {
-            if (latest > s.LastSeq) s.LastSeq = latest;
-            s.Send(unread);
-        }
+        foreach (var s in streams) s.Send(unread);
     }
 
     /// <summary>The current state of a new stream's videos, to that stream only.</summary>
