@@ -3,6 +3,7 @@ using IgLive.Service.Features.Events.Fanout;
 using IgLive.Service.Features.Housekeeping.CleanupOldVideos;
 using IgLive.Service.Features.Moderation.Moderators;
 using IgLive.Service.Features.Moderation.Suspension;
+using IgLive.Service.Features.Notifications.NewVideoFanout;
 using IgLive.Service.Features.Profiles.EnsureProfile;
 using IgLive.Service.Features.Videos;
 using IgLive.Service.Infrastructure.Api;
@@ -38,6 +39,7 @@ builder.AddIgLiveApi();
 builder.AddIgLiveCleanup();
 builder.AddIgLiveVideos();
 builder.AddIgLiveEvents();
+builder.AddIgLiveNotifications();
 builder.Services.AddMemoryCache(o => o.SizeLimit = 100_000);
 
 var app = builder.Build();

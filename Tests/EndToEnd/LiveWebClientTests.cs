@@ -10,53 +10,23 @@ namespace IgLive.Service.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class LiveWebClientTests
+public sealed class LiveWebClientTests : BrowserFixture
 {
-    private const string Chromium = "/usr/bin/chromium";
-    private ServiceFactory app = null!;
-    private IPlaywright playwright = null!;
-    private IBrowser browser = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        Assert.That(File.Exists(Chromium), Is.True, $"{Chromium} is required (apt-get install chromium; test.sh installs it)");
-        app = await ServiceFactory.CreateOnKestrelAsync();
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync"],
-        });
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        if (browser is not null) await browser.DisposeAsync();
-        playwright?.Dispose();
-        if (app is not null) await app.DisposeAsync();
-    }
-
     private async Task<(TestUser User, string Password)> SignUpAsync()
     {
         var username = "live" + Guid.NewGuid().ToString("N")[..10];
         const string password = "correct horse battery";
-        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        using var http = new HttpClient { BaseAddress = App.BaseAddress };
         var rsp = await http.PostAsJsonAsync("/api/auth/signup", new { email = $"{username}@example.test", password, username });
         var session = await rsp.JsonAsync(System.Net.HttpStatusCode.Created);
         var id = session.GetProperty("user").GetProperty("id").GetGuid();
         var token = session.GetProperty("access_token").GetString()!;
-        return (new TestUser(id, username, $"{username}@example.test", token, app.CreateClient(token)), password);
+        return (new TestUser(id, username, $"{username}@example.test", token, App.CreateClient(token)), password);
     }
 
     private async Task<IPage> LogInAsync(string email, string password)
     {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress!.ToString() });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(20_000);
+        var page = await NewPageAsync();
         await page.GotoAsync("/#/login");
         await page.GetByTestId("login-email").FillAsync(email);
         await page.GetByTestId("login-password").FillAsync(password);
@@ -71,7 +41,7 @@ public sealed class LiveWebClientTests
     {
         var (owner, ownerPassword) = await SignUpAsync();
         var (fan, fanPassword) = await SignUpAsync();
-        var video = await app.SeedVideoAsync(owner, title: "live counter clip");
+        var video = await App.SeedVideoAsync(owner, title: "live counter clip");
 
         var ownerPage = await LogInAsync(owner.Email, ownerPassword);
         var ownerCard = ownerPage.Locator($"[data-video-id='{video}']");

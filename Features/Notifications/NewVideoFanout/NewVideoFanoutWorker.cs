@@ -6,13 +6,16 @@ namespace IgLive.Service.Features.Notifications.NewVideoFanout;
 /// of <see cref="BatchSize"/> followers is one transaction that also records the position, so a killed worker's
 /// successor resumes after the last committed batch; any instance may run it (SKIP LOCKED claims).
 /// </summary>
-public sealed partial class NewVideoFanoutWorker(NpgsqlDataSource db, TimeProvider clock, ILogger<NewVideoFanoutWorker> log) : BackgroundService
+public sealed partial class NewVideoFanoutWorker(NpgsqlDataSource db, TimeProvider clock, IConfiguration config, ILogger<NewVideoFanoutWorker> log)
+    : BackgroundService
 {
     public const int BatchSize = 1000;
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Tests drive RunOnceAsync themselves (Notifications:FanoutWorkerEnabled=false) so they can wait for a drained queue.
+        if (!config.GetValue("Notifications:FanoutWorkerEnabled", true)) return;
         while (!stoppingToken.IsCancellationRequested)
         {
             bool worked;
