@@ -53,7 +53,7 @@ public sealed class StreamEventsEndpoint(NpgsqlDataSource db, TimeProvider clock
             }
 
             var videos = asked.Length == 0 ? [] : (await conn.QueryAsync<Guid>(new CommandDefinition(StreamEventsSql.VisibleVideos,
-                new { Ids = asked, UserId = userId, Now = now }, cancellationToken: ct))).ToHashSet();
+                new { Ids = asked, Viewer = userId, Now = now }, cancellationToken: ct))).ToHashSet();
             var hidden = userId is null ? [] : (await conn.QueryAsync<Guid>(new CommandDefinition(StreamEventsSql.HiddenAuthors,
                 new { UserId = userId }, cancellationToken: ct))).ToHashSet();
             long lastSeq = 0;

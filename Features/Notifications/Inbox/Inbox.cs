@@ -13,7 +13,7 @@ public static class Inbox
     {
         var (at, id) = Cursor.Parameters(cursor);
         var rows = (await conn.QueryAsync<NotificationRow>(new CommandDefinition(InboxSql.Page,
-            new { UserId = userId, Now = now, CursorAt = at, CursorId = id, Take = limit + 1 }, cancellationToken: ct))).AsList();
+            new { Viewer = userId, Now = now, CursorAt = at, CursorId = id, Take = limit + 1 }, cancellationToken: ct))).AsList();
         var items = rows.Take(limit).Select(ToDto).ToList();
         var next = rows.Count > limit ? new Cursor(items[^1].UpdatedAt, items[^1].Id).Encode() : null;
         return new Page<NotificationDto> { Items = items, NextCursor = next };
@@ -23,15 +23,15 @@ public static class Inbox
     public static async Task<IReadOnlyList<NotificationDto>> ChangedAfterAsync(NpgsqlConnection conn, Guid userId, long afterSeq, int take,
         DateTimeOffset now, CancellationToken ct)
         => (await conn.QueryAsync<NotificationRow>(new CommandDefinition(InboxSql.ChangedAfter,
-            new { UserId = userId, Now = now, AfterSeq = afterSeq, Take = take }, cancellationToken: ct))).Select(ToDto).ToList();
+            new { Viewer = userId, Now = now, AfterSeq = afterSeq, Take = take }, cancellationToken: ct))).Select(ToDto).ToList();
 
     /// <summary>The user's newest change cursor (0 when they never had a notification).</summary>
     public static Task<long> LatestSeqAsync(NpgsqlConnection conn, Guid userId, CancellationToken ct)
-        => conn.ExecuteScalarAsync<long>(new CommandDefinition(InboxSql.LatestSeq, new { UserId = userId }, cancellationToken: ct));
+        => conn.ExecuteScalarAsync<long>(new CommandDefinition(InboxSql.LatestSeq, new { Viewer = userId }, cancellationToken: ct));
 
     /// <summary>Unread notifications the user can see.</summary>
     public static Task<long> UnreadCountAsync(NpgsqlConnection conn, Guid userId, DateTimeOffset now, CancellationToken ct)
-        => conn.ExecuteScalarAsync<long>(new CommandDefinition(InboxSql.UnreadCount, new { UserId = userId, Now = now }, cancellationToken: ct));
+        => conn.ExecuteScalarAsync<long>(new CommandDefinition(InboxSql.UnreadCount, new { Viewer = userId, Now = now }, cancellationToken: ct));
 
     private static NotificationDto ToDto(NotificationRow r) => new()
     {

@@ -7,12 +7,9 @@ namespace IgLive.Service.Features.Notifications.Inbox;
 /// </summary>
 internal static class InboxSql
 {
-    // TODO(#15): compose Features/Common/Visibility once it is on main (and hide muted actors).
-    private const string VideoVisible = """
-        (n.kind = 'moderation' OR n.video_id IS NULL OR (v.expires_at > @Now AND v.removed_at IS NULL
-          AND (v.user_id = n.user_id OR (v.status = 'ready'
-               AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = n.user_id AND b.blocked_id = v.user_id)
-               AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = v.user_id AND b.blocked_id = n.user_id)))))
+    // The video of a notification, as its recipient (@Viewer) may see it (Visibility); moderation outcomes always show.
+    private const string VideoVisible = $"""
+        (n.kind = 'moderation' OR n.video_id IS NULL OR ({Visibility.VideoToOwner} AND {Visibility.ActiveAuthorProbe}))
         """;
 
     private const string ActorVisible = """
@@ -40,7 +37,7 @@ internal static class InboxSql
         """ + "\n" + ActorVisible + """
                           ORDER BY a.acted_at DESC LIMIT 3) x
                     JOIN profiles p ON p.id = x.actor_id) AS actors_json) ac
-        WHERE n.user_id = @UserId AND (n.kind = 'moderation' OR ac.actors_count > 0) AND
+        WHERE n.user_id = @Viewer AND (n.kind = 'moderation' OR ac.actors_count > 0) AND
         """ + "\n" + VideoVisible;
 
     // A page, newest updated_at first; keyset on (updated_at, id); notifications_list_idx.
@@ -61,12 +58,12 @@ internal static class InboxSql
         """;
 
     // The newest change cursor of a user (where a fresh stream starts); notifications_seq_idx.
-    public const string LatestSeq = "SELECT COALESCE(max(seq), 0) FROM notifications WHERE user_id = @UserId";
+    public const string LatestSeq = "SELECT COALESCE(max(seq), 0) FROM notifications WHERE user_id = @Viewer";
 
     // Unread and visible; notifications_unread_idx.
     public const string UnreadCount = """
         SELECT count(*) FROM notifications n LEFT JOIN videos v ON v.id = n.video_id
-        WHERE n.user_id = @UserId AND n.read_at IS NULL
+        WHERE n.user_id = @Viewer AND n.read_at IS NULL
           AND (n.kind = 'moderation' OR EXISTS (SELECT 1 FROM notification_actors a WHERE a.notification_id = n.id AND
         """ + "\n" + ActorVisible + ")) AND\n" + VideoVisible;
 }

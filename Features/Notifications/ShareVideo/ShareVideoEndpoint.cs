@@ -24,7 +24,7 @@ public sealed class ShareVideoEndpoint(NpgsqlDataSource db, TimeProvider clock) 
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var state = await conn.QuerySingleAsync<(bool Suspended, bool Visible)>(new CommandDefinition(ShareVideoSql.State,
-            new { SharerId = sharer, r.VideoId, Now = now }, tx, cancellationToken: ct));
+            new { Viewer = sharer, r.VideoId, Now = now }, tx, cancellationToken: ct));
         if (state.Suspended)
         {
             await Send.ResultAsync(ProblemsExtensions.Problem(403, "Your account is suspended."));
@@ -52,16 +52,11 @@ public sealed class ShareVideoEndpoint(NpgsqlDataSource db, TimeProvider clock) 
 
 internal static class ShareVideoSql
 {
-    // Whether the sharer is suspended, and whether the video is visible to them (live, ready, not removed, author not
-    // suspended, no block either way); videos_pkey, profiles_pkey, user_blocks_pkey.
-    // TODO(#15): compose Features/Common/Visibility once it is on main.
-    public const string State = """
-        SELECT EXISTS (SELECT 1 FROM profiles WHERE id = @SharerId AND suspended_at IS NOT NULL) AS suspended,
-               EXISTS (SELECT 1 FROM videos v JOIN profiles a ON a.id = v.user_id
-                       WHERE v.id = @VideoId AND v.expires_at > @Now AND v.removed_at IS NULL AND a.suspended_at IS NULL
-                         AND (v.status = 'ready' OR v.user_id = @SharerId)
-                         AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = @SharerId AND b.blocked_id = v.user_id)
-                         AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = v.user_id AND b.blocked_id = @SharerId)) AS visible
+    // Whether the sharer is suspended, and whether the video is visible to them (Visibility: live, ready unless theirs,
+    // not removed, author not suspended, no block either way); videos_pkey, profiles_pkey, the sharer's block list.
+    public const string State = $"""
+        SELECT EXISTS (SELECT 1 FROM profiles WHERE id = @Viewer AND suspended_at IS NOT NULL) AS suspended,
+               EXISTS (SELECT 1 FROM videos v WHERE v.id = @VideoId AND {Visibility.VideoToOwner} AND {Visibility.ActiveAuthorProbe}) AS visible
         """;
 
     // The named users who may receive the share: known, not the sharer, no block with the sharer nor with the video's

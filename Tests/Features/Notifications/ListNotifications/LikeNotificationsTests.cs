@@ -124,7 +124,8 @@ public sealed class LikeNotificationsTests : ServiceFixture
         var laterBlocked = await App.CreateUserAsync();
         var video = await App.SeedVideoAsync(owner);
         await App.BlockAsync(blockedFan, owner); // blocks work both ways
-        await blockedFan.LikeAsync(video);
+        var refused = await blockedFan.Client.PutAsync($"/api/videos/{video}/like", null);
+        Assert.That(refused.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Forbidden));
         Assert.That(await owner.NotificationsAsync(), Is.Empty);
 
         await laterBlocked.LikeAsync(video);
