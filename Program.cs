@@ -1,11 +1,13 @@
 using FastEndpoints;
 using IgLive.Service.Features.Discovery.ComputeTrending;
+using IgLive.Service.Features.Events.Fanout;
 using IgLive.Service.Features.Housekeeping.CleanupOldVideos;
 using IgLive.Service.Features.LocalAuth;
 using IgLive.Service.Features.LocalAuth.ServiceRoleGuard;
 using IgLive.Service.Features.Media.Processing;
 using IgLive.Service.Features.Moderation.Moderators;
 using IgLive.Service.Features.Moderation.Suspension;
+using IgLive.Service.Features.Notifications.NewVideoFanout;
 using IgLive.Service.Features.Profiles.EnsureProfile;
 using IgLive.Service.Features.Videos;
 using IgLive.Service.Infrastructure.Api;
@@ -43,6 +45,8 @@ builder.AddIgLiveCleanup();
 builder.AddIgLiveVideos();
 builder.AddIgLiveMediaProcessing();
 builder.AddIgLiveDiscovery();
+builder.AddIgLiveEvents();
+builder.AddIgLiveNotifications();
 builder.Services.AddMemoryCache(o => o.SizeLimit = 100_000);
 
 var app = builder.Build();

@@ -6,6 +6,7 @@ import { initModeration, isModerator, moderationPage, reportButton } from "./mod
 import { attachStream, rememberUpload, freshUploadCards } from "./media.js";
 import { initGraph, profileActions, profileVideos, followingPage } from "./graph.js";
 import { discovery } from "./discovery.js";
+import { startLive } from "./live.js";
 
 const main = document.getElementById("main");
 const toastEl = document.getElementById("toast");
@@ -421,3 +422,4 @@ renderNav();
 // The access token lives in memory only: a reload restores the session from the refresh token.
 if (session.hasRefreshToken()) await refresh();
 route();
+startLive(); // live counters, notification bell and toasts (live.js)

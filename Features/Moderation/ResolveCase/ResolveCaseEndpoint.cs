@@ -2,6 +2,7 @@ using IgLive.Service.Features.Moderation.AuditLog;
 using IgLive.Service.Features.Moderation.Cases;
 using IgLive.Service.Features.Moderation.Moderators;
 using IgLive.Service.Features.Moderation.Suspension;
+using IgLive.Service.Features.Notifications.Writer;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace IgLive.Service.Features.Moderation.ResolveCase;
@@ -87,8 +88,19 @@ public sealed partial class ResolveCaseEndpoint(NpgsqlDataSource db, TimeProvide
 /// </summary>
 internal static class AuthorNotice
 {
-    // TODO(#16): insert the author's `moderation` notification here once the notifications module is on main.
-    // A dismissal changes nothing for the author and sends nothing.
+    // A dismissal, or an action that changed nothing (already removed or suspended), sends nothing.
     public static Task SendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ResolutionOutcome outcome, DateTimeOffset now, CancellationToken ct)
-        => Task.CompletedTask;
+    {
+        var message = (outcome.Action, outcome.TargetType) switch
+        {
+            (ModerationActions.Remove, "video") => "A moderator removed your video.",
+            (ModerationActions.Remove, "comment") => "A moderator removed your comment.",
+            (ModerationActions.SuspendAuthor, _) => "A moderator suspended your account: you can still read, but not post, like, comment, follow or share.",
+            _ => null,
+        };
+        if (message is null || !outcome.Changed) return Task.CompletedTask;
+        // The removed comment is deleted, so only a removed video can be referenced.
+        Guid? video = outcome.TargetType == "video" ? outcome.TargetId : null;
+        return NotificationWriter.ModerationAsync(conn, tx, outcome.AuthorId, video, commentId: null, message, now, ct);
+    }
 }

@@ -1,3 +1,5 @@
+using IgLive.Service.Features.Notifications.Writer;
+
 namespace IgLive.Service.Features.Social.AddComment;
 
 public sealed class AddCommentEndpoint(NpgsqlDataSource db, TimeProvider clock) : Endpoint<AddCommentRequest, CommentDto>
@@ -32,14 +34,25 @@ public sealed class AddCommentEndpoint(NpgsqlDataSource db, TimeProvider clock) 
 internal static class AddCommentSql
 {
     // Inserts only when the video is visible to the caller (no block either way), bumping comments_count in the same
-    // statement; returns the comment with its author; videos_pkey, profiles_pkey, the caller's block list.
+    // statement; the video's owner gets a comment notification (unless the rules refuse it) and the change is announced;
+    // returns the comment with its author; videos_pkey, profiles_pkey, the caller's block list.
     public const string Insert = $"""
         WITH v AS (UPDATE videos v SET comments_count = v.comments_count + 1
-                   WHERE v.id = @VideoId AND {Visibility.Video} AND {Visibility.ActiveAuthorProbe} RETURNING v.id),
+                   WHERE v.id = @VideoId AND {Visibility.Video} AND {Visibility.ActiveAuthorProbe} RETURNING v.id, v.user_id),
              c AS (INSERT INTO video_comments (id, video_id, user_id, text, created_at)
                    SELECT @Id, id, @Viewer, @Text, @Now FROM v
-                   RETURNING id, video_id, user_id, text, created_at)
-        SELECT c.id, c.video_id, c.text, c.created_at, p.id, p.username, p.display_name, p.avatar_url
+                   RETURNING id, video_id, user_id, text, created_at),
+             n AS (INSERT INTO notifications (id, user_id, kind, video_id, comment_id, created_at, updated_at)
+                   SELECT gen_random_uuid(), r.recipient_id, r.kind, v.id, @Id, @Now, @Now
+                   FROM v CROSS JOIN LATERAL (SELECT v.user_id AS recipient_id, @Viewer::uuid AS actor_id, 'comment'::text AS kind) r
+                   WHERE
+        {NotificationWriterSql.Allowed}
+                   RETURNING id, user_id),
+             a AS (INSERT INTO notification_actors (notification_id, actor_id, acted_at) SELECT id, @Viewer, @Now FROM n)
+        SELECT c.id, c.video_id, c.text, c.created_at, p.id, p.username, p.display_name, p.avatar_url,
+               pg_notify('iglive_events', 'c:' || c.id::text || ':' || c.video_id::text) AS announced_comment,
+               pg_notify('iglive_events', 'v:' || c.video_id::text) AS announced_video,
+               (SELECT pg_notify('iglive_events', 'n:' || user_id::text) FROM n) AS announced_owner
         FROM c JOIN profiles p ON p.id = c.user_id
         """;
 }

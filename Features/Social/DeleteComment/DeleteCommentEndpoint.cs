@@ -36,21 +36,24 @@ public sealed class DeleteCommentEndpoint(NpgsqlDataSource db, TimeProvider cloc
         }
     }
 
-    private sealed record DeleteOutcome(bool Found, bool Allowed, bool Deleted);
+    private sealed record DeleteOutcome(bool Found, bool Allowed, bool Deleted, long Announced);
 }
 
 internal static class DeleteCommentSql
 {
     // Deletes the comment when the caller wrote it or owns the live video, decrementing comments_count by the rows
-    // actually deleted (a concurrent second delete finds nothing); video_comments_pkey, videos_pkey.
+    // actually deleted (a concurrent second delete finds nothing); its notification goes with it (ON DELETE CASCADE),
+    // and the change is announced to the video's subscribers and the owner's streams; video_comments_pkey, videos_pkey.
     public const string Delete = """
-        WITH c AS (SELECT c.id, c.video_id, (c.user_id = @UserId OR v.user_id = @UserId) AS allowed
+        WITH c AS (SELECT c.id, c.video_id, v.user_id AS owner_id, (c.user_id = @UserId OR v.user_id = @UserId) AS allowed
                    FROM video_comments c JOIN videos v ON v.id = c.video_id
                    WHERE c.id = @CommentId AND c.video_id = @VideoId AND v.expires_at > @Now),
              d AS (DELETE FROM video_comments WHERE id IN (SELECT id FROM c WHERE allowed) RETURNING video_id),
              u AS (UPDATE videos SET comments_count = comments_count - (SELECT count(*) FROM d)
                    WHERE id IN (SELECT video_id FROM d))
         SELECT EXISTS (SELECT 1 FROM c) AS found, COALESCE((SELECT allowed FROM c), false) AS allowed,
-               EXISTS (SELECT 1 FROM d) AS deleted
+               EXISTS (SELECT 1 FROM d) AS deleted,
+               (SELECT count(pg_notify('iglive_events', 'v:' || d.video_id::text))
+                       + count(pg_notify('iglive_events', 'n:' || c.owner_id::text)) FROM d JOIN c ON true) AS announced
         """;
 }

@@ -53,7 +53,8 @@ internal static class RecordViewSql
 {
     // True when the video is visible to the caller (a block either way → false); counts the view only when this viewer's row is new or older than 30 minutes.
     // The conflict arm re-checks the latest row version under its lock, so concurrent duplicates count once;
-    // video_views_pkey, videos_pkey. (A data-modifying CTE always runs to completion, read or not.)
+    // video_views_pkey, videos_pkey. (A data-modifying CTE always runs to completion, read or not.) A counted view is
+    // announced to the video's live subscribers (coalesced by their hubs).
     public const string Record = $"""
         WITH v AS (SELECT v.id FROM videos v WHERE v.id = @VideoId AND {Visibility.Video} AND {Visibility.ActiveAuthorProbe}),
              counted AS (
@@ -63,6 +64,6 @@ internal static class RecordViewSql
                  WHERE vv.last_counted_at <= EXCLUDED.last_counted_at - interval '30 minutes'
                  RETURNING vv.video_id),
              bumped AS (UPDATE videos SET views_count = views_count + 1 WHERE id IN (SELECT video_id FROM counted))
-        SELECT EXISTS (SELECT 1 FROM v)
+        SELECT EXISTS (SELECT 1 FROM v), (SELECT count(pg_notify('iglive_events', 'v:' || video_id::text)) FROM counted) AS announced
         """;
 }

@@ -62,6 +62,20 @@ public sealed class BlockedPairReadPathsTests : ServiceFixture
         ["/api/videos/trending"] = new(static async (s, viewer, other) =>
             (await ItemsAsync(viewer.Client, "/api/videos/trending?limit=50")).Any(v => AuthorOf(v) == other.User.Id)),
         ["/api/tags/trending"] = new(NeverShowsAnotherUserBecause: "tag names and counts only: no user, video or comment"),
+        ["/api/notifications"] = new(static async (s, viewer, other) =>
+        {
+            // The other user likes the viewer's video (refused with 403 after the block); does the viewer's list show them?
+            var viewersVideo = viewer == s.A.User ? s.A.VideoId : viewer == s.B.User ? s.B.VideoId : s.Neutral.VideoId;
+            await other.User.Client.PutAsync($"/api/videos/{viewersVideo}/like", null);
+            return (await ItemsAsync(viewer.Client, "/api/notifications?limit=50"))
+                .Any(n => n.GetProperty("actors").EnumerateArray().Any(a => a.GetProperty("id").GetGuid() == other.User.Id));
+        }),
+        ["/api/notifications/unread_count"] = new(NeverShowsAnotherUserBecause:
+            "a number: it counts the rows /api/notifications shows (the same SQL visibility, probed above)"),
+        ["/api/me/notification_settings"] = new(NeverShowsAnotherUserBecause: "the caller's own settings"),
+        ["/api/events"] = new(NeverShowsAnotherUserBecause:
+            "a stream of the caller's notifications (the /api/notifications rows) and of videos filtered by visibility when " +
+            "it opens; comments of blocked authors are left out (StreamEventsTests)"),
         ["/media/{**path}"] = new(NeverShowsAnotherUserBecause:
             "files by unguessable storage key, handed out only inside videos the caller may see; no listing"),
         ["/media/hls/{id}/{**path}"] = new(NeverShowsAnotherUserBecause:

@@ -1,0 +1,16 @@
+namespace IgLive.Service.Features.Events.Fanout;
+
+public static class EventsExtensions
+{
+    /// <summary>Live updates: the per-instance hub, its LISTEN connection and the ping timer (section <c>Events</c>).</summary>
+    public static WebApplicationBuilder AddIgLiveEvents(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<EventsOptions>(builder.Configuration.GetSection("Events"));
+        builder.Services.AddSingleton<EventHub>();
+        builder.Services.AddSingleton<EventListener>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EventListener>());
+        builder.Services.AddHostedService<EventPinger>();
+        builder.Services.AddHealthChecks().AddCheck<EventListenerHealthCheck>("events", tags: ["ready"]);
+        return builder;
+    }
+}

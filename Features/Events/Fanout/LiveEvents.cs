@@ -1,0 +1,47 @@
+namespace IgLive.Service.Features.Events.Fanout;
+
+/// <summary>
+/// How a change is announced to the live streams of every instance: <c>pg_notify</c> on one channel, issued by the
+/// statement (or inside the transaction) that makes the change, so only committed changes are announced and nothing
+/// is announced for a rolled-back one. Payloads carry ids only (NOTIFY's 8,000-byte limit; the hub re-reads state):
+/// <list type="bullet">
+/// <item><c>v:&lt;video id&gt;</c> — a video's counters changed (coalesced per video by each instance's hub).</item>
+/// <item><c>s:&lt;video id&gt;</c> — a video's status changed; its owner's streams get the <c>video</c> event too.</item>
+/// <item><c>c:&lt;comment id&gt;:&lt;video id&gt;</c> — a comment was added (subscribers of its video get the <c>comment</c> event).</item>
+/// <item><c>n:&lt;user id&gt;</c> — the user's notifications changed (their streams pull what changed).</item>
+/// </list>
+/// Inside a const SQL statement write the call itself (<c>pg_notify('iglive_events', 'v:' || id::text)</c>, in the
+/// final SELECT or RETURNING list, since an unreferenced SELECT CTE is not run); from C# use <see cref="AnnounceAsync"/>
+/// on the connection and transaction of the change.
+/// </summary>
+public static class LiveEvents
+{
+    /// <summary>The one LISTEN/NOTIFY channel.</summary>
+    public const string Channel = "iglive_events";
+
+    /// <summary>
+    /// Announces a video's status change to its owner and its subscribers (issue #13: call this in the transaction that
+    /// sets <c>videos.status</c>, e.g. <c>await LiveEvents.AnnounceAsync(conn, LiveEvents.VideoStatus(id), ct, tx)</c>).
+    /// </summary>
+    public static string VideoStatus(Guid videoId) => "s:" + videoId.ToString("D");
+
+    /// <summary>A video's counters changed.</summary>
+    public static string VideoCounters(Guid videoId) => "v:" + videoId.ToString("D");
+
+    /// <summary>A user's notifications changed (written, collapsed, read or removed).</summary>
+    public static string UserNotifications(Guid userId) => "n:" + userId.ToString("D");
+
+    /// <summary>A comment was added.</summary>
+    public static string CommentAdded(Guid commentId, Guid videoId) => "c:" + commentId.ToString("D") + ":" + videoId.ToString("D");
+
+    /// <summary>
+    /// Sends one announcement on <paramref name="conn"/>: inside <paramref name="tx"/> it is delivered when that commits
+    /// (and never if it rolls back); without one, at once.
+    /// </summary>
+    public static async Task AnnounceAsync(NpgsqlConnection conn, string payload, CancellationToken ct, NpgsqlTransaction? tx = null)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT pg_notify('" + Channel + "', $1)", conn, tx);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = payload });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,42 @@
+namespace IgLive.Service.Features.Notifications.Writer;
+
+/// <summary>
+/// The write API other slices call to notify someone, on the connection and transaction of the action that causes it
+/// (so the notification commits or rolls back with the action, and its live event is sent only on commit). Every
+/// method applies the rules (<see cref="NotificationWriterSql.Allowed"/>): never for your own action, across a block,
+/// from a muted user, or of a kind the recipient switched off. The like and comment statements compose the SQL
+/// fragments directly instead, to stay one statement.
+/// <para>
+/// Follow (#15): call <see cref="FollowAsync"/> when a follow row was actually inserted and <see cref="UnfollowAsync"/>
+/// when one was actually deleted. Moderation (#15): call <see cref="ModerationAsync"/> in the transaction that resolves
+/// a case with <c>remove</c> or <c>suspend_author</c>, addressed to the author of the moderated content.
+/// </para>
+/// </summary>
+public static class NotificationWriter
+{
+    /// <summary>Notifies <paramref name="followeeId"/> of a new follower (collapsed into their unread follow row).</summary>
+    public static Task FollowAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid followerId, Guid followeeId, DateTimeOffset now, CancellationToken ct)
+        => conn.ExecuteAsync(new CommandDefinition(NotificationWriterSql.Follow,
+            new { FollowerId = followerId, FolloweeId = followeeId, Now = now }, tx, cancellationToken: ct));
+
+    /// <summary>Undoes <see cref="FollowAsync"/> while the follow notification is unread.</summary>
+    public static Task UnfollowAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid followerId, Guid followeeId, CancellationToken ct)
+        => conn.ExecuteAsync(new CommandDefinition(NotificationWriterSql.Unfollow,
+            new { FollowerId = followerId, FolloweeId = followeeId }, tx, cancellationToken: ct));
+
+    /// <summary>Writes <c>share</c> notifications; returns the recipients that got one (the others' rules refused it).</summary>
+    public static async Task<IReadOnlyList<Guid>> ShareAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid sharerId, Guid videoId,
+        IReadOnlyCollection<Guid> recipients, DateTimeOffset now, CancellationToken ct)
+        => (await conn.QueryAsync<Guid>(new CommandDefinition(NotificationWriterSql.Share,
+            new { SharerId = sharerId, VideoId = videoId, Recipients = recipients.ToArray(), Now = now }, tx, cancellationToken: ct))).AsList();
+
+    /// <summary>
+    /// Tells <paramref name="recipientId"/> the outcome of a moderation case about their video or comment. The message is
+    /// shown as is (at most 1,000 characters), e.g. "Your video was removed: spam".
+    /// </summary>
+    public static Task ModerationAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid recipientId, Guid? videoId, Guid? commentId,
+        string message, DateTimeOffset now, CancellationToken ct)
+        => conn.ExecuteAsync(new CommandDefinition(NotificationWriterSql.Moderation,
+            new { Id = Guid.CreateVersion7(), RecipientId = recipientId, VideoId = videoId, CommentId = commentId, Message = message, Now = now },
+            tx, cancellationToken: ct));
+}
