@@ -1,5 +1,7 @@
 using FastEndpoints;
 using IgLive.Service.Features.Housekeeping.CleanupOldVideos;
+using IgLive.Service.Features.LocalAuth;
+using IgLive.Service.Features.LocalAuth.ServiceRoleGuard;
 using IgLive.Service.Features.Moderation.Moderators;
 using IgLive.Service.Features.Moderation.Suspension;
 using IgLive.Service.Features.Profiles.EnsureProfile;
@@ -32,6 +34,7 @@ builder.AddIgLiveTelemetry();
 builder.AddIgLiveProblems();
 builder.AddIgLiveDatabase();
 builder.AddIgLiveAuth();
+builder.AddIgLiveLocalAuth();
 builder.AddIgLiveStorage();
 builder.AddIgLiveApi();
 builder.AddIgLiveCleanup();
@@ -55,6 +58,7 @@ switch (command)
 app.UseIgLiveProblems();
 app.UseIgLiveApi(c => c.Endpoints.Configurator = ep =>
 {
+    ep.PreProcessor<ServiceRoleGuardProcessor>(Order.Before);
     ep.PreProcessor<EnsureProfileProcessor>(Order.Before);
     ep.PreProcessor<SuspensionGate>(Order.Before);
 });

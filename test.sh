@@ -36,6 +36,14 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
     || log "chromium could not be installed: the browser test will fail"
 fi
 
+# The official Supabase Auth client (pinned in Tests/SupabaseJs/package-lock.json) drives /auth/v1 in SupabaseJsTests.
+if command -v npm >/dev/null; then
+  log "installing the Supabase client for the tests (npm ci)"
+  (cd Tests/SupabaseJs && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || log "npm ci failed: SupabaseJsTests will fail"
+else
+  log "node/npm not found: SupabaseJsTests will fail"
+fi
+
 # 3. Build once, then test.
 log "building"
 dotnet build IgLive.Service.sln -c Release -nologo -clp:ErrorsOnly

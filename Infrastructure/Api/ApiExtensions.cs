@@ -84,7 +84,7 @@ public static class ApiExtensions
         var migrations = app.Services.GetRequiredService<MigrationState>();
         app.Use(async (ctx, next) =>
         {
-            if (!migrations.IsComplete && ctx.Request.Path.StartsWithSegments("/api"))
+            if (!migrations.IsComplete && (ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/auth/v1")))
             {
                 ctx.Response.StatusCode = 503;
                 ctx.Response.Headers.RetryAfter = "5";

@@ -7,16 +7,24 @@ using Microsoft.IdentityModel.Tokens;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using System.Net;
+using System.Security.Claims;
 using System.Text;
 
 namespace IgLive.Service.Infrastructure.Auth;
 
 public static class AuthExtensions
 {
+    /// <summary>The <c>aud</c> of every user access token, in both modes (as Supabase Auth).</summary>
+    public const string Audience = "authenticated";
+
+    /// <summary>The <c>role</c> of the service-role key (and of Supabase's service_role tokens).</summary>
+    public const string ServiceRole = "service_role";
+
     /// <summary>
     /// Bearer JWT verification with JwtBearer: signature, lifetime (30 s skew), issuer and audience
     /// <c>authenticated</c>; <c>alg: none</c> never passes, nor does a <c>kid</c> we do not know. Local mode trusts its
-    /// own HS256 key and issuer; Supabase mode trusts the project's JWKS (ES256/RS256, <see cref="SupabaseJwks"/>) and,
+    /// own ES256 keys by <c>kid</c> (<see cref="LocalSigningKeys"/>), HS256 tokens of its legacy secret without a kid
+    /// (while <c>Auth:AcceptHs256</c>), and its service-role key as a bearer (<see cref="ApiKeys"/>); Supabase mode trusts the project's JWKS (ES256/RS256, <see cref="SupabaseJwks"/>) and,
     /// when <c>Supabase:JwtSecret</c> is set, the legacy HS256 secret, with issuer <c>{Supabase:Url}/auth/v1</c>.
     /// Failures answer 401 problem+json with WWW-Authenticate. Validated tokens are remembered for a while
     /// (<see cref="ValidatedTokenCache"/>), still bound to their expiry. Also registers the <see cref="IAuthProvider"/> of the
@@ -25,13 +33,11 @@ public static class AuthExtensions
     public static WebApplicationBuilder AddIgLiveAuth(this WebApplicationBuilder builder)
     {
         var mode = builder.Configuration.GetValue("Auth:Mode", AuthMode.Local);
-        builder.Services.AddSingleton<LocalSigningKey>();
+        builder.Services.AddSingleton<LocalSigningKeys>();
+        builder.Services.AddSingleton<ApiKeys>();
         builder.Services.AddSingleton<ValidatedTokenCache>();
-        builder.Services.AddSingleton<LocalTokenIssuer>();
-        builder.Services.AddSingleton<LocalPasswordHasher>();
         builder.Services.AddIgLiveAuthRateLimiting();
-        if (mode == AuthMode.Supabase) AddSupabase(builder.Services);
-        else builder.Services.AddScoped<IAuthProvider, LocalAuthProvider>();
+        if (mode == AuthMode.Supabase) AddSupabase(builder.Services); // Local mode's IAuthProvider is Features/LocalAuth's
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -43,7 +49,7 @@ public static class AuthExtensions
                 {
                     ValidateIssuer = true,
                     ValidateAudience = true,
-                    ValidAudience = LocalTokenIssuer.Audience,
+                    ValidAudience = Audience,
                     ValidateLifetime = true,
                     RequireExpirationTime = true,
                     RequireSignedTokens = true,
@@ -61,20 +67,44 @@ public static class AuthExtensions
                 };
                 o.Events = new JwtBearerEvents { OnChallenge = WriteChallengeProblemAsync };
                 if (auth.Value.Mode == AuthMode.Supabase) ConfigureSupabase(o, supabase.Value, services.GetRequiredService<SupabaseJwks>());
-                else ConfigureLocal(o, auth.Value, services.GetRequiredService<LocalSigningKey>());
+                else ConfigureLocal(o, auth.Value, services.GetRequiredService<LocalSigningKeys>(), services.GetRequiredService<ApiKeys>());
                 services.GetRequiredService<ValidatedTokenCache>().Attach(o);
             });
         builder.Services.AddAuthorization();
         return builder;
     }
 
-    private static void ConfigureLocal(JwtBearerOptions o, AuthOptions auth, LocalSigningKey key)
+    private static void ConfigureLocal(JwtBearerOptions o, AuthOptions auth, LocalSigningKeys keys, ApiKeys apiKeys)
     {
         var p = o.TokenValidationParameters;
         p.ValidIssuer = auth.LocalIssuer;
-        p.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
-        // Local tokens carry no kid: one naming a key is not ours, even if its signature happened to verify.
-        p.IssuerSigningKeyResolver = (_, _, kid, _) => string.IsNullOrEmpty(kid) ? [key.Key] : [];
+        p.ValidAlgorithms = auth.AcceptHs256 ? [SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.HmacSha256] : [SecurityAlgorithms.EcdsaSha256];
+        // ES256 only with the published key of that kid; HS256 (tokens from before ES256) only without a kid.
+        p.IssuerSigningKeyResolver = (_, token, kid, _) => (token as JsonWebToken)?.Alg == SecurityAlgorithms.HmacSha256
+            ? auth.AcceptHs256 && string.IsNullOrEmpty(kid) ? [keys.Legacy] : []
+            : keys.Find(kid);
+        var serviceRole = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim("role", ServiceRole), new Claim("iss", auth.LocalIssuer)], "ApiKey", "sub", "role"));
+        o.Events.OnMessageReceived = ctx =>
+        {
+            // The API keys are not JWTs: supabase-js sends the anon key as a bearer on anonymous calls (anonymous here);
+            // the service-role key, as Supabase's, acts with the service_role's rights.
+            var token = BearerToken(ctx.Request);
+            if (apiKeys.IsAnon(token)) ctx.NoResult();
+            else if (apiKeys.IsServiceRole(token))
+            {
+                ctx.Principal = serviceRole.Clone();
+                ctx.Success();
+            }
+            return Task.CompletedTask;
+        };
+    }
+
+    /// <summary>The bearer token of the request's Authorization header, or null.</summary>
+    public static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7 ? header[7..].Trim() : null;
     }
 
     private static void ConfigureSupabase(JwtBearerOptions o, SupabaseOptions supabase, SupabaseJwks jwks)

@@ -10,7 +10,7 @@ public sealed class AuthOptions : ISectionOptions
 {
     public string Section => "Auth";
     public AuthMode Mode { get; set; } = AuthMode.Local;
-    /// <summary>Local-mode HS256 signing secret (at least 32 bytes); generated into the data folder when empty.</summary>
+    /// <summary>Local-mode legacy HS256 secret (at least 32 bytes): verifies tokens from before ES256, keys the refresh chain; generated into the data folder when empty.</summary>
     public string? JwtSecret { get; set; }
     /// <summary>Public base URL of this service; local tokens carry <c>iss = {PublicBaseUrl}/auth/v1</c>.</summary>
     public string PublicBaseUrl { get; set; } = "http://localhost:8080";
@@ -23,7 +23,20 @@ public sealed class AuthOptions : ISectionOptions
     public int PasswordHashIterations { get; set; } = 100_000;
     /// <summary>Brute-force limits of sign-up and login (per instance: each replica counts on its own).</summary>
     public AuthRateLimitOptions RateLimit { get; set; } = new();
+    /// <summary>Local anon (publishable) API key, at least 32 characters; generated into <see cref="KeysPath"/> when empty.</summary>
+    public string? AnonKey { get; set; }
+    /// <summary>Local service-role (secret) API key, at least 32 characters; generated into <see cref="KeysPath"/> when empty.</summary>
+    public string? ServiceRoleKey { get; set; }
+    /// <summary>PEM of the P-256 key that signs local access tokens (ES256); generated into <see cref="KeysPath"/> when empty.</summary>
+    public string? SigningKey { get; set; }
+    /// <summary>PEM of the signing key before the last rotation: still verifies and is published in the JWKS.</summary>
+    public string? PreviousSigningKey { get; set; }
+    /// <summary>Folder of the generated keys and secrets (relative to the content root), written 0600.</summary>
+    public string KeysPath { get; set; } = "data";
+    /// <summary>Whether HS256 tokens signed with the <see cref="JwtSecret"/> (before ES256) still verify until they expire.</summary>
+    public bool AcceptHs256 { get; set; } = true;
     public string LocalIssuer => PublicBaseUrl.TrimEnd('/') + "/auth/v1";
+    public string KeysFolder(string contentRoot) => Path.GetFullPath(KeysPath, contentRoot);
 
     public IEnumerable<string> Problems(IConfiguration config)
     {
@@ -33,6 +46,9 @@ public sealed class AuthOptions : ISectionOptions
             yield return "Auth__PasswordHashIterations must be between 10000 and 10000000.";
         if (RateLimit.PerAddressPerMinute < 1 || RateLimit.PerEmailPerMinute < 1)
             yield return "Auth__RateLimit__PerAddressPerMinute and Auth__RateLimit__PerEmailPerMinute must be at least 1.";
+        if (AnonKey is { Length: > 0 and < 32 }) yield return "Auth__AnonKey must be at least 32 characters.";
+        if (ServiceRoleKey is { Length: > 0 and < 32 }) yield return "Auth__ServiceRoleKey must be at least 32 characters.";
+        if (AnonKey is { Length: > 0 } anon && anon == ServiceRoleKey) yield return "Auth__AnonKey and Auth__ServiceRoleKey must differ.";
     }
 }
 

@@ -26,6 +26,8 @@ public static class AuthRateLimiting
             o.OnRejected = (ctx, _) =>
             {
                 var wait = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var ra) ? ra : TimeSpan.FromMinutes(1);
+                if (ctx.HttpContext.GetEndpoint()?.Metadata.GetMetadata<IRateLimitRejectionWriter>() is { } writer)
+                    return writer.WriteAsync(ctx.HttpContext, wait);
                 return WriteTooManyRequestsAsync(ctx.HttpContext, wait, "Too many attempts from this address; retry later.");
             };
             o.AddPolicy(PerAddressPolicy, http =>
@@ -51,6 +53,12 @@ public static class AuthRateLimiting
 
     public static string RetryAfterSeconds(TimeSpan wait)
         => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>Endpoint metadata: the endpoint's own 429 body (e.g. GoTrue's error shape) instead of problem+json.</summary>
+public interface IRateLimitRejectionWriter
+{
+    ValueTask WriteAsync(HttpContext http, TimeSpan retryAfter);
 }
 
 /// <summary>Per-e-mail attempt counter (case-insensitive), a fixed one-minute window per address.</summary>

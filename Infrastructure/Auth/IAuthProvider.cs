@@ -3,7 +3,7 @@ using Npgsql;
 namespace IgLive.Service.Infrastructure.Auth;
 
 /// <summary>
-/// Where users, passwords and sessions live: this service's database (<see cref="LocalAuthProvider"/>,
+/// Where users, passwords and sessions live: this service's database (Features/LocalAuth's LocalAuthProvider,
 /// <c>Auth:Mode=Local</c>) or Supabase Auth (<see cref="SupabaseAuthClient"/>, <c>Auth:Mode=Supabase</c>).
 /// Expected refusals are returned as <see cref="AuthRefused"/>; an upstream that fails throws
 /// <see cref="Problems.UpstreamException"/>. No business rules here: the features decide usernames and profiles.

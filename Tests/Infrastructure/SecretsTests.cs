@@ -32,10 +32,12 @@ public sealed class SecretsTests
         var options = Options.Create(new AuthOptions());
         using var start = new Barrier(12);
         var keys = new byte[12][];
+        var kids = new string[12];
         var threads = Enumerable.Range(0, 12).Select(i => new Thread(() =>
         {
             start.SignalAndWait();
-            keys[i] = new LocalSigningKey(options, env).Key.Key;
+            var generated = new LocalSigningKeys(options, env);
+            (keys[i], kids[i]) = (generated.Legacy.Key, generated.Current.KeyId);
         })).ToArray();
         foreach (var t in threads) t.Start();
         foreach (var t in threads) t.Join();
@@ -43,10 +45,12 @@ public sealed class SecretsTests
         var path = Path.Combine(root, "data", "jwt-secret");
         Assert.Multiple(() =>
         {
-            Assert.That(keys.Select(Convert.ToBase64String).Distinct().Count(), Is.EqualTo(1), "every instance signs with the same key");
+            Assert.That(keys.Select(Convert.ToBase64String).Distinct().Count(), Is.EqualTo(1), "every instance has the same legacy key");
+            Assert.That(kids.Distinct().Count(), Is.EqualTo(1), "every instance signs with the same ES256 key");
             Assert.That(keys[0], Has.Length.GreaterThanOrEqualTo(32));
             Assert.That(File.GetUnixFileMode(path), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
-            Assert.That(Directory.GetFiles(Path.Combine(root, "data")), Has.Length.EqualTo(1), "no temporary files left");
+            Assert.That(File.GetUnixFileMode(Path.Combine(root, "data", LocalSigningKeys.CurrentFile)), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+            Assert.That(Directory.GetFiles(Path.Combine(root, "data")), Has.Length.EqualTo(2), "the two key files, no temporary files left");
         });
     }
 

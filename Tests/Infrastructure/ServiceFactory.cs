@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using Dapper;
-using IgLive.Service.Infrastructure.Auth;
+using IgLive.Service.Features.LocalAuth.Store;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -26,6 +26,8 @@ public sealed record TestUser(Guid Id, string Username, string Email, string Acc
 public sealed class ServiceFactory : WebApplicationFactory<Program>
 {
     public const string JwtSecret = "test-secret-test-secret-test-secret-0123456789";
+    public const string AnonKey = "sb_publishable_test-anon-key-0123456789abcdef";
+    public const string ServiceRoleKey = "sb_secret_test-service-role-key-0123456789abcdef";
     private readonly Dictionary<string, string?> settings;
     private readonly Action<IServiceCollection>? services;
     private Action<IServiceCollection>? lateServices;
@@ -44,6 +46,9 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
             ["ConnectionStrings:Postgres"] = connectionString,
             ["Auth:Mode"] = "Local",
             ["Auth:JwtSecret"] = JwtSecret,
+            ["Auth:AnonKey"] = AnonKey,
+            ["Auth:ServiceRoleKey"] = ServiceRoleKey,
+            ["Auth:KeysPath"] = Path.Combine(Path.GetTempPath(), "iglive-tests-keys", Guid.NewGuid().ToString("N")), // the ES256 key
             ["Storage:Provider"] = "Local",
             ["Storage:LocalPath"] = StoragePath,
             ["Database:MigrateOnStartup"] = "false",

@@ -254,7 +254,7 @@ public sealed class SupabaseAuthTests
         var username = NewUsername();
         var password = "pw-" + Guid.NewGuid().ToString("N");
         var signedUp = await (await PostAsync("/api/auth/signup", new { email = $"{username}@example.test", password, username })).JsonAsync(HttpStatusCode.Created);
-        var loggedIn = await (await PostAsync("/api/auth/login", new { email = $"{username}@example.test", password = SupabaseAuthFake.GoodPassword })).JsonAsync();
+        var loggedIn = await (await PostAsync("/api/auth/login", new { email = $"{username}@example.test", password })).JsonAsync();
         var refreshed = await (await PostAsync("/api/auth/refresh", new { refresh_token = loggedIn.GetProperty("refresh_token").GetString() })).JsonAsync();
         var logout = await app.CreateClient(refreshed.GetProperty("access_token").GetString()).PostAsync("/api/auth/logout", null);
         Assert.That(logout.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));

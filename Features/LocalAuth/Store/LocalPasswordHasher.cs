@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
-namespace IgLive.Service.Infrastructure.Auth;
+namespace IgLive.Service.Features.LocalAuth.Store;
 
 /// <summary>
 /// Local passwords with ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/>: PBKDF2 with HMAC-SHA512, a
