@@ -61,5 +61,14 @@ log "  web client   http://127.0.0.1:$PORT/"
 log "  API          http://127.0.0.1:$PORT/api/videos/feed"
 log "  API docs     http://127.0.0.1:$PORT/docs   (OpenAPI: /openapi/v1.json)"
 log "  health       http://127.0.0.1:$PORT/health/ready"
+# Local mode's Supabase-compatible auth server: point supabase-js at the URL with the anon key (README).
+if [ "${Auth__Mode:-Local}" = "Local" ]; then
+  ANON_KEY="${Auth__AnonKey:-$(cat "$DATA/anon-key" 2>/dev/null || echo '?')}"
+  SERVICE_ROLE_KEY="${Auth__ServiceRoleKey:-$(cat "$DATA/service-role-key" 2>/dev/null || echo '?')}"
+  log "Supabase Auth (supabase-js): createClient('http://127.0.0.1:$PORT', anon key)"
+  log "  auth         http://127.0.0.1:$PORT/auth/v1   (JWKS: /auth/v1/.well-known/jwks.json)"
+  log "  anon key     $ANON_KEY"
+  log "  service key  $SERVICE_ROLE_KEY   (secret: servers only)"
+fi
 log "Ctrl-C stops the service and its database."
 wait "$APP_PID"

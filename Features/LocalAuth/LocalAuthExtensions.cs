@@ -1,3 +1,4 @@
+using IgLive.Service.Features.LocalAuth.GoTrue;
 using IgLive.Service.Features.LocalAuth.Store;
 using IgLive.Service.Infrastructure.Configuration;
 
@@ -11,12 +12,19 @@ public static class LocalAuthExtensions
     /// </summary>
     public static WebApplicationBuilder AddIgLiveLocalAuth(this WebApplicationBuilder builder)
     {
+        // Browser apps on other origins call /auth/v1 as they call a Supabase project (GoTrue allows any origin).
+        builder.Services.AddCors(o => o.AddPolicy(GoTrueEndpoint.CorsPolicy, p => p.AllowAnyOrigin().AllowAnyMethod()
+            .WithHeaders("apikey", "authorization", "content-type", "x-client-info", GoTrueErrors.ApiVersionHeader)
+            .WithExposedHeaders(GoTrueErrors.ApiVersionHeader, GoTrueErrors.ErrorCodeHeader, "Retry-After")));
         builder.Services.AddSingleton<LocalTokenIssuer>();
         builder.Services.AddSingleton<LocalPasswordHasher>();
         builder.Services.AddSingleton<LocalAccounts>();
         builder.Services.AddSingleton<LocalRefreshTokens>();
         if (builder.Configuration.GetValue("Auth:Mode", AuthMode.Local) == AuthMode.Local)
+        {
             builder.Services.AddScoped<IAuthProvider, LocalAuthProvider>();
+            builder.Services.AddHostedService<LocalKeysWarmUp>();
+        }
         return builder;
     }
 }

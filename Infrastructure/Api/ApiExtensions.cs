@@ -98,6 +98,7 @@ public static class ApiExtensions
             await next();
         });
 
+        app.UseCors(); // only endpoints that name a CORS policy (the /auth/v1 routes) answer cross-origin
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -12,15 +12,18 @@ namespace IgLive.Service.Features.LocalAuth.GoTrue;
 /// </summary>
 public abstract class GoTrueEndpoint : EndpointWithoutRequest
 {
+    /// <summary>The CORS policy of the /auth/v1 routes (any origin, Supabase's headers).</summary>
+    public const string CorsPolicy = "supabase-auth";
+
     /// <summary>Whether the route is served without an API key (the JWKS, which verifiers fetch).</summary>
     protected virtual bool Open => false;
 
-    /// <summary>AllowAnonymous (the endpoint checks the bearer itself, with GoTrue's codes), tag, GoTrue 429 bodies.</summary>
+    /// <summary>AllowAnonymous (the endpoint checks the bearer itself, with GoTrue's codes), tag, GoTrue 429 bodies, CORS.</summary>
     protected void GoTrueRoute(string summary)
     {
         AllowAnonymous();
         Tags("Supabase Auth (Local mode)");
-        Options(b => b.WithMetadata(new GoTrueRateLimitRejection()));
+        Options(b => b.WithMetadata(new GoTrueRateLimitRejection()).RequireCors(CorsPolicy));
         Summary(s => s.Summary = summary);
     }
 

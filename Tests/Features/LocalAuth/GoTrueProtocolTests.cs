@@ -233,4 +233,26 @@ public sealed class GoTrueProtocolTests
         await (await anon.GetAsync("/api/me")).AssertProblemAsync(HttpStatusCode.Unauthorized);
         await (await anon.PostAsync("/api/admin/cleanup", null)).AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
+
+    [Test]
+    public async Task A_browser_app_on_another_origin_may_call_auth_v1_but_not_the_api()
+    {
+        HttpRequestMessage Preflight(string path)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Options, path);
+            request.Headers.Add("Origin", "http://localhost:5173");
+            request.Headers.Add("Access-Control-Request-Method", "POST");
+            request.Headers.Add("Access-Control-Request-Headers", "apikey,content-type,x-supabase-api-version,authorization");
+            return request;
+        }
+        var auth = await app.CreateClient().SendAsync(Preflight("/auth/v1/token?grant_type=password"));
+        var api = await app.CreateClient().SendAsync(Preflight("/api/auth/login"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(auth.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+            Assert.That(auth.Headers.GetValues("Access-Control-Allow-Origin"), Is.EqualTo(new[] { "*" }));
+            Assert.That(string.Join(",", auth.Headers.GetValues("Access-Control-Allow-Headers")), Does.Contain("apikey"));
+            Assert.That(api.Headers.Contains("Access-Control-Allow-Origin"), Is.False, "the API itself stays same-origin");
+        });
+    }
 }

@@ -25,7 +25,7 @@ public sealed class JwksTests
     [OneTimeTearDown]
     public async Task Stop() => await app.DisposeAsync();
 
-    private async Task<string> SignUpAsync(ServiceFactory on)
+    private static async Task<string> SignUpAsync(ServiceFactory on)
     {
         var client = on.CreateClient();
         client.DefaultRequestHeaders.Add("apikey", ServiceFactory.AnonKey);

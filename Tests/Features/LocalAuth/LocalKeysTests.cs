@@ -2,12 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using IgLive.Service.Infrastructure.Auth;
 using IgLive.Service.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace IgLive.Service.Tests.Features.LocalAuth;
 
 /// <summary>Keys generated once into the data folder (0600, through SecretFile), kept across restarts, and a signing-key rotation.</summary>
 [TestFixture]
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class LocalKeysTests
 {
     private static Dictionary<string, string?> Generated(string folder) => new()
@@ -95,7 +97,7 @@ public sealed class LocalKeysTests
     [Test]
     public void A_configured_key_shorter_than_32_characters_is_a_configuration_error()
     {
-        var problems = IgLive.Service.Infrastructure.Configuration.ConfigurationValidator.Validate(new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+        var problems = IgLive.Service.Infrastructure.Configuration.ConfigurationValidator.Validate(new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Postgres"] = "Host=x", ["Auth:AnonKey"] = "short", ["Auth:ServiceRoleKey"] = new string('s', 40),
