@@ -28,7 +28,12 @@ if [ -z "${ConnectionStrings__Postgres:-}" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
   source scripts/private-pg.sh
   PGDATA="$DATA/pg"
-  if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$DATA" 2>/dev/null || true; chmod o+x "$ROOT" "$DATA"; fi
+  # Only the cluster's files go to 'postgres': ./data and the service's key files in it stay root's (0600).
+  if [ "$(id -u)" = 0 ]; then
+    touch "$DATA/pg.log"; chown postgres:postgres "$DATA/pg.log"
+    if [ -d "$PGDATA" ]; then chown -R postgres:postgres "$PGDATA"; fi
+    chmod o+x "$ROOT" "$DATA"
+  fi
   [ -s "$PGDATA/PG_VERSION" ] || log "creating a PostgreSQL cluster in $PGDATA"
   pg_private_init "$PGDATA"
   log "starting PostgreSQL on 127.0.0.1:$PGPORT"

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace IgLive.Service.Infrastructure.Secrets;
@@ -34,8 +35,7 @@ public static class SecretFile
             var temp = WriteTemporary(folder, path, generate());
             try
             {
-                // Without overwrite, .NET links the file into place (atomic): it fails if another process was first.
-                File.Move(temp, path, overwrite: false);
+                LinkIntoPlace(temp, path);
             }
             catch (IOException) when (File.Exists(path) && attempt < 3)
             {
@@ -47,6 +47,30 @@ public static class SecretFile
             }
         }
     }
+
+    /// <summary>
+    /// Gives the complete temporary file its final name only if that name is free, atomically: link(2) fails with EEXIST
+    /// when another process was first. File.Move without overwrite is not enough: on Linux it may check, then rename,
+    /// which replaces a file created in between.
+    /// </summary>
+    private static void LinkIntoPlace(string temp, string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            File.Move(temp, path, overwrite: false); // MoveFileEx without REPLACE_EXISTING: atomic there
+            return;
+        }
+        if (Link(temp, path) == 0) return;
+        if (Marshal.GetLastPInvokeError() == EExist) throw new IOException($"{path} exists already.");
+        File.Move(temp, path, overwrite: false); // a file system without hard links: the best .NET offers
+    }
+
+    /// <summary>errno EEXIST (Linux and macOS alike).</summary>
+    private const int EExist = 17;
+
+    [DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Link([MarshalAs(UnmanagedType.LPUTF8Str)] string existing, [MarshalAs(UnmanagedType.LPUTF8Str)] string created);
 
     /// <summary>Writes <paramref name="value"/> to <paramref name="path"/> (0600 from creation), replacing any file there.</summary>
     public static void Write(string path, string value)

@@ -48,7 +48,7 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
             ["Auth:JwtSecret"] = JwtSecret,
             ["Auth:AnonKey"] = AnonKey,
             ["Auth:ServiceRoleKey"] = ServiceRoleKey,
-            ["Auth:KeysPath"] = Path.Combine(Path.GetTempPath(), "iglive-tests-keys", Guid.NewGuid().ToString("N")), // the ES256 key
+            ["Auth:KeysPath"] = StoragePath + "-keys", // the generated ES256 key, outside the served media folder
             ["Storage:Provider"] = "Local",
             ["Storage:LocalPath"] = StoragePath,
             ["Database:MigrateOnStartup"] = "false",
@@ -170,5 +170,6 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         try { Directory.Delete(StoragePath, recursive: true); } catch (IOException) { }
+        try { if (Directory.Exists(StoragePath + "-keys")) Directory.Delete(StoragePath + "-keys", recursive: true); } catch (IOException) { }
     }
 }
