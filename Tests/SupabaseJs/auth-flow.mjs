@@ -1,11 +1,12 @@
-// Drives a Supabase Auth server with the official client (@supabase/auth-js, what supabase-js uses as `supabase.auth`)
+// Drives a Supabase Auth server with the official client (@supabase/supabase-js, as an app would: createClient(url, key))
 // and prints one JSON line per step: {step, error: {name, code, status} | null, facts}. The NUnit test SupabaseJsTests
-// runs it against IgLive.Service's /auth/v1 and against the WireMock GoTrue fake and compares the lines.
-// Usage: node auth-flow.mjs <auth url, e.g. http://127.0.0.1:8080/auth/v1> <anon key>
+// runs it against IgLive.Service and against the WireMock GoTrue fake and compares the lines.
+// Usage: node auth-flow.mjs <project url, e.g. http://127.0.0.1:8080> <anon key>
 // When it needs the server's clock moved past the refresh-token reuse interval it prints {"advance_clock": 11} and
 // waits for a line on stdin.
-import { GoTrueClient } from '@supabase/auth-js';
+import { createClient } from '@supabase/supabase-js';
 import { createInterface } from 'node:readline';
+import WebSocket from 'ws'; // Node 20 has no native WebSocket, which supabase-js's realtime client needs at construction
 
 const [url, anonKey] = process.argv.slice(2);
 if (!url || !anonKey) { console.error('usage: node auth-flow.mjs <auth url> <anon key>'); process.exit(2); }
@@ -13,15 +14,11 @@ if (!url || !anonKey) { console.error('usage: node auth-flow.mjs <auth url> <ano
 const stdin = createInterface({ input: process.stdin });
 const lines = stdin[Symbol.asyncIterator]();
 let clients = 0;
-// As supabase-js builds its auth client: the anon key as apikey and as the default bearer.
-const client = () => new GoTrueClient({
-  url,
-  headers: { apikey: anonKey, Authorization: `Bearer ${anonKey}` },
-  storageKey: `sb-test-${++clients}`,
-  autoRefreshToken: false,
-  persistSession: false,
-  detectSessionInUrl: false,
-});
+// One client per simulated device; each keeps its session in memory.
+const client = () => createClient(url, anonKey, {
+  auth: { storageKey: `sb-test-${++clients}`, autoRefreshToken: false, persistSession: false, detectSessionInUrl: false },
+  realtime: { transport: WebSocket },
+}).auth;
 
 const emit = (step, error, facts = {}) => {
   const e = error ? { name: error.name, code: error.code ?? null, status: error.status ?? null } : null;

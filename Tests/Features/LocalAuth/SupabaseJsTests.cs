@@ -7,8 +7,8 @@ using IgLive.Service.Tests.Infrastructure;
 namespace IgLive.Service.Tests.Features.LocalAuth;
 
 /// <summary>
-/// The official client drives the local auth server: <c>Tests/SupabaseJs/auth-flow.mjs</c> (@supabase/auth-js, pinned in its
-/// package-lock, installed by test.sh with <c>npm ci</c>) runs under Node against the service on a real Kestrel port, and
+/// The official client drives the local auth server: <c>Tests/SupabaseJs/auth-flow.mjs</c> (@supabase/supabase-js, pinned in
+/// its package-lock, installed by test.sh with <c>npm ci</c>) runs under Node against the service on a real Kestrel port, and
 /// again against the WireMock GoTrue fake; every step's outcome (error name, code, status, facts) must agree.
 /// </summary>
 [TestFixture]
@@ -24,7 +24,7 @@ public sealed class SupabaseJsTests
     [OneTimeSetUp]
     public async Task RunTheScriptAgainstBoth()
     {
-        Assert.That(Directory.Exists(Path.Combine(ScriptDir, "node_modules", "@supabase", "auth-js")), Is.True,
+        Assert.That(Directory.Exists(Path.Combine(ScriptDir, "node_modules", "@supabase", "supabase-js")), Is.True,
             $"run `npm ci` in {ScriptDir} (test.sh does)");
         app = await ServiceFactory.CreateOnKestrelAsync(new Dictionary<string, string?>
         {
@@ -32,8 +32,8 @@ public sealed class SupabaseJsTests
             ["Auth:RateLimit:PerEmailPerMinute"] = "100000",
         });
         fake = new SupabaseAuthFake();
-        service = await RunAsync(new Uri(app.BaseAddress!, "/auth/v1").ToString(), ServiceFactory.AnonKey, seconds => app.Clock.Advance(TimeSpan.FromSeconds(seconds)));
-        goTrue = await RunAsync(fake.Issuer, SupabaseAuthFake.AnonKey, _ => { });
+        service = await RunAsync(app.BaseAddress!.ToString().TrimEnd('/'), ServiceFactory.AnonKey, seconds => app.Clock.Advance(TimeSpan.FromSeconds(seconds)));
+        goTrue = await RunAsync(fake.Url, SupabaseAuthFake.AnonKey, _ => { });
     }
 
     [OneTimeTearDown]
