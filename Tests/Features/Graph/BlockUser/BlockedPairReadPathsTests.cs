@@ -50,6 +50,10 @@ public sealed class BlockedPairReadPathsTests : ServiceFixture
         ["/api/moderation/actions"] = new(NeverShowsAnotherUserBecause: "moderators only: the audit log of every action"),
         ["/media/{**path}"] = new(NeverShowsAnotherUserBecause:
             "files by unguessable storage key, handed out only inside videos the caller may see; no listing"),
+        ["/auth/v1/user"] = new(NeverShowsAnotherUserBecause: "the caller's own auth user (Supabase Auth protocol)"),
+        ["/auth/v1/settings"] = new(NeverShowsAnotherUserBecause: "the auth server's settings, no users"),
+        ["/auth/v1/health"] = new(NeverShowsAnotherUserBecause: "the auth server's health, no users"),
+        ["/auth/v1/.well-known/jwks.json"] = new(NeverShowsAnotherUserBecause: "public signing keys, no users"),
     };
 
     [Test]
