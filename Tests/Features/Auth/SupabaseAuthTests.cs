@@ -29,6 +29,7 @@ public sealed class SupabaseAuthTests
             ["Supabase:Url"] = supabase.Url,
             ["Supabase:AnonKey"] = SupabaseAuthFake.AnonKey,
             ["Supabase:JwtSecret"] = SupabaseAuthFake.LegacySecret,
+            ["Supabase:TimeoutSeconds"] = "60", // on a loaded machine a fixture's first call has taken over 10 s
             ["Auth:RateLimit:PerAddressPerMinute"] = "100000",
             ["Auth:RateLimit:PerEmailPerMinute"] = "100000",
             ["Logging:LogLevel:Default"] = "Debug",
