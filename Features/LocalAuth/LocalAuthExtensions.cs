@@ -1,6 +1,5 @@
 using IgLive.Service.Features.LocalAuth.GoTrue;
 using IgLive.Service.Features.LocalAuth.Store;
-using IgLive.Service.Infrastructure.Configuration;
 
 namespace IgLive.Service.Features.LocalAuth;
 

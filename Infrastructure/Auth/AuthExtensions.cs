@@ -89,7 +89,7 @@ public static class AuthExtensions
         {
             // The API keys are not JWTs: supabase-js sends the anon key as a bearer on anonymous calls (anonymous here);
             // the service-role key, as Supabase's, acts with the service_role's rights.
-            var token = BearerToken(ctx.Request);
+            var token = BearerToken.Read(ctx.Request);
             if (apiKeys.IsAnon(token)) ctx.NoResult();
             else if (apiKeys.IsServiceRole(token))
             {
@@ -98,13 +98,6 @@ public static class AuthExtensions
             }
             return Task.CompletedTask;
         };
-    }
-
-    /// <summary>The bearer token of the request's Authorization header, or null.</summary>
-    public static string? BearerToken(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7 ? header[7..].Trim() : null;
     }
 
     private static void ConfigureSupabase(JwtBearerOptions o, SupabaseOptions supabase, SupabaseJwks jwks)

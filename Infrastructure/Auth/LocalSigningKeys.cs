@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using IgLive.Service.Infrastructure.Configuration;
 using IgLive.Service.Infrastructure.Secrets;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using IgLive.Service.Features.LocalAuth.Store;
-using IgLive.Service.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace IgLive.Service.Features.LocalAuth.GoTrue;
@@ -73,7 +72,7 @@ public abstract class GoTrueEndpoint : EndpointWithoutRequest
     /// </summary>
     protected async Task<(LocalUser User, Guid? SessionId)?> AuthenticateAsync(CancellationToken ct)
     {
-        if (AuthExtensions.BearerToken(HttpContext.Request) is null)
+        if (BearerToken.Read(HttpContext.Request) is null)
         {
             await ErrorAsync(401, "no_authorization", "This endpoint requires a valid Bearer token", ct);
             return null;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using IgLive.Service.Infrastructure.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
