@@ -181,7 +181,7 @@ public sealed class SupabaseAuthFake : IDisposable
     }
 
     /// <summary>The token's e-mail picks GoTrue's logout refusals: a token it does not accept, a session already gone.</summary>
-    private ResponseMessage? RefusedLogOut(IRequestMessage req)
+    private static ResponseMessage? RefusedLogOut(IRequestMessage req)
     {
         var auth = req.Headers?.TryGetValue("Authorization", out var a) == true ? a.FirstOrDefault() ?? "" : "";
         var tokenEmail = auth.Length > 20 ? new JsonWebToken(auth["Bearer ".Length..]).GetPayloadValue<string>("email") ?? "" : "";
