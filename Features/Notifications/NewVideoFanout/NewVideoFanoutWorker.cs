@@ -1,3 +1,5 @@
+using IgLive.Service.Infrastructure.Database;
+
 namespace IgLive.Service.Features.Notifications.NewVideoFanout;
 
 /// <summary>
@@ -6,7 +8,8 @@ namespace IgLive.Service.Features.Notifications.NewVideoFanout;
 /// of <see cref="BatchSize"/> followers is one transaction that also records the position, so a killed worker's
 /// successor resumes after the last committed batch; any instance may run it (SKIP LOCKED claims).
 /// </summary>
-public sealed partial class NewVideoFanoutWorker(NpgsqlDataSource db, TimeProvider clock, IConfiguration config, ILogger<NewVideoFanoutWorker> log)
+public sealed partial class NewVideoFanoutWorker(NpgsqlDataSource db, TimeProvider clock, IConfiguration config, MigrationState migrations,
+    ILogger<NewVideoFanoutWorker> log)
     : BackgroundService
 {
     public const int BatchSize = 1000;
@@ -16,6 +19,9 @@ public sealed partial class NewVideoFanoutWorker(NpgsqlDataSource db, TimeProvid
     {
         // Tests drive RunOnceAsync themselves (Notifications:FanoutWorkerEnabled=false) so they can wait for a drained queue.
         if (!config.GetValue("Notifications:FanoutWorkerEnabled", true)) return;
+        // Its queue table exists only once the migrations have run.
+        try { await migrations.Completed.WaitAsync(stoppingToken); }
+        catch (OperationCanceledException) { return; }
         while (!stoppingToken.IsCancellationRequested)
         {
             bool worked;

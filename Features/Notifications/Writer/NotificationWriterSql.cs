@@ -11,11 +11,11 @@ public static class NotificationWriterSql
     /// WHERE condition: not your own action, no block either way, the recipient has not muted the actor, the kind is
     /// not switched off; user_blocks_pkey / user_blocks_blocked_idx, user_mutes_pkey, notification_settings_pkey.
     /// </summary>
-    // TODO(#15): the mute probe reads user_mutes (muter_id, muted_id) once #15's migration is on main.
     public const string Allowed = """
         r.recipient_id <> r.actor_id
         AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = r.recipient_id AND b.blocked_id = r.actor_id)
         AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = r.actor_id AND b.blocked_id = r.recipient_id)
+        AND NOT EXISTS (SELECT 1 FROM user_mutes m WHERE m.muter_id = r.recipient_id AND m.muted_id = r.actor_id)
         AND NOT EXISTS (SELECT 1 FROM notification_settings s WHERE s.user_id = r.recipient_id AND r.kind = ANY (s.disabled))
         """;
 

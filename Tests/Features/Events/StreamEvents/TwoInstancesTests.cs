@@ -16,7 +16,9 @@ public sealed class TwoInstancesTests
     public async Task Start()
     {
         a = await ServiceFactory.CreateAsync();
-        b = await ServiceFactory.CreateAsync(connectionString: a.ConnectionString);
+        // One deployment: the second instance shares the first one's signing keys, so a token issued by A is valid on B.
+        b = await ServiceFactory.CreateAsync(new Dictionary<string, string?> { ["Auth:KeysPath"] = a.StoragePath + "-keys" },
+            connectionString: a.ConnectionString);
     }
 
     [OneTimeTearDown]

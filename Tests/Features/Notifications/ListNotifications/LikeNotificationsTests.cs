@@ -117,6 +117,24 @@ public sealed class LikeNotificationsTests : ServiceFixture
     }
 
     [Test]
+    public async Task A_muted_user_s_like_notifies_nobody_and_an_unmute_lets_the_next_one_through()
+    {
+        var owner = await App.CreateUserAsync();
+        var muted = await App.CreateUserAsync();
+        var video = await App.SeedVideoAsync(owner);
+        Assert.That((await owner.Client.PutAsync($"/api/users/{muted.Username}/mute", null)).StatusCode,
+            Is.EqualTo(System.Net.HttpStatusCode.NoContent));
+        await muted.LikeAsync(video);
+        Assert.That(await owner.NotificationsAsync(), Is.Empty);
+
+        Assert.That((await owner.Client.DeleteAsync($"/api/users/{muted.Username}/mute")).StatusCode,
+            Is.EqualTo(System.Net.HttpStatusCode.NoContent));
+        await muted.Client.DeleteAsync($"/api/videos/{video}/like");
+        await muted.LikeAsync(video);
+        Assert.That((await owner.NotificationsAsync()).Single().ActorNames(), Is.EqualTo(new[] { muted.Username }));
+    }
+
+    [Test]
     public async Task A_like_across_a_block_notifies_nobody_and_a_later_block_hides_the_actor()
     {
         var owner = await App.CreateUserAsync();
