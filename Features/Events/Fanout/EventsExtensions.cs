@@ -1,3 +1,6 @@
+using IgLive.Service.Features.Media.Processing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace IgLive.Service.Features.Events.Fanout;
 
 public static class EventsExtensions
@@ -10,6 +13,8 @@ public static class EventsExtensions
         builder.Services.AddSingleton<EventListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EventListener>());
         builder.Services.AddHostedService<EventPinger>();
+        // Media processing's status changes become live events (replaces its logging default).
+        builder.Services.Replace(ServiceDescriptor.Singleton<IVideoStatusNotifier, LiveVideoStatusNotifier>());
         builder.Services.AddHealthChecks().AddCheck<EventListenerHealthCheck>("events", tags: ["ready"]);
         return builder;
     }

@@ -1,8 +1,8 @@
 namespace IgLive.Service.Features.Media.Processing;
 
 /// <summary>
-/// Told after a video's status changed (processing → ready or failed), once the change is committed. The seam where
-/// live updates (#16) announce a <c>video</c> event to the owner; until then the default only logs at Debug.
+/// Told after a video's status changed (processing → ready or failed), once the change is committed. The Events area
+/// replaces the logging default with <c>LiveVideoStatusNotifier</c>, which announces a <c>video</c> event to the owner.
 /// </summary>
 public interface IVideoStatusNotifier
 {
@@ -11,7 +11,6 @@ public interface IVideoStatusNotifier
 
 internal sealed partial class LoggingVideoStatusNotifier(ILogger<LoggingVideoStatusNotifier> log) : IVideoStatusNotifier
 {
-    // TODO(#16): publish a `video` event {id, status} to the owner's streams.
     public Task VideoStatusChangedAsync(Guid videoId, Guid ownerId, string status, CancellationToken ct)
     {
         Log.Changed(log, videoId, ownerId, status);
