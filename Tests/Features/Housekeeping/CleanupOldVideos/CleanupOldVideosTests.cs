@@ -313,7 +313,7 @@ public sealed class CleanupOldVideosTests
     {
         var owner = await app.CreateUserAsync();
         var video = await SeedLocalVideoAsync(app, owner, app.Clock.GetUtcNow().AddMinutes(-1), withThumbnail: true);
-        using var process = StartServiceProcess(app, "cleanup", new Dictionary<string, string>());
+        using var process = ServiceProcess.Start(app, "cleanup", new Dictionary<string, string>());
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -334,8 +334,8 @@ public sealed class CleanupOldVideosTests
         // queues the media job) waits on a lock this test holds on media_jobs.
         // Its own database and clock: the cleanup below runs an hour ahead, which the other tests must not see.
         await using var own = await ServiceFactory.CreateAsync();
-        var port = FreePort();
-        using var process = StartServiceProcess(own, null, new Dictionary<string, string>
+        var port = ServiceProcess.FreePort();
+        using var process = ServiceProcess.Start(own, null, new Dictionary<string, string>
         {
             ["Cleanup__SchedulerEnabled"] = "false",
             ["Cleanup__DrainerEnabled"] = "false",
@@ -383,35 +383,6 @@ public sealed class CleanupOldVideosTests
         Assert.That(body.GetProperty("failures").GetInt32(), Is.Zero);
         Assert.That(File.Exists(leftover), Is.False, "the moved file is deleted");
         Assert.That(await db.ExecuteScalarAsync<long>("SELECT count(*) FROM storage_deletions WHERE provider = 'local' AND kind = 'path'"), Is.Zero);
-    }
-
-    /// <summary>The built service as a separate process on <paramref name="on"/>'s database and storage, with output redirected.</summary>
-    private static Process StartServiceProcess(ServiceFactory on, string? command, Dictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "IgLive.Service.dll") },
-            WorkingDirectory = on.StoragePath,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["ConnectionStrings__Postgres"] = on.ConnectionString,
-                ["Auth__JwtSecret"] = ServiceFactory.JwtSecret,
-                ["Storage__LocalPath"] = on.StoragePath,
-                ["Logging__LogLevel__Default"] = "Warning",
-            },
-        };
-        if (command is not null) start.ArgumentList.Add(command);
-        foreach (var (k, v) in environment) start.Environment[k] = v;
-        return Process.Start(start)!;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<HttpStatusCode?> TryGetAsync(HttpClient http, string path)
