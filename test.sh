@@ -62,6 +62,20 @@ if [ -f "$trx" ]; then
   passed=$(get passed); failed=$(get failed); total=$(get total); executed=$(get executed)
   skipped=$((total - executed))
   log "done in $(( $(date +%s) - start ))s"
+  if [ "$failed" != 0 ]; then
+    # The failures again, short, right above the summary: CI shows only the end of a long log.
+    log "failed tests:"
+    python3 - "$trx" <<'PY' || grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | grep -o 'testName="[^"]*"'
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for r in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult[@outcome='Failed']", ns):
+    message = r.findtext(".//t:ErrorInfo/t:Message", default="", namespaces=ns).strip()
+    stack = r.findtext(".//t:ErrorInfo/t:StackTrace", default="", namespaces=ns).strip().splitlines()
+    print("  FAILED", r.get("testName"), f"({r.get('duration')})")
+    for line in message.splitlines()[:12] + stack[:4]:
+        print("    " + line[:300])
+PY
+  fi
   echo "$passed passed, $failed failed, $skipped skipped"
   if [ "$failed" != 0 ] || [ "$executed" = 0 ]; then exit 1; fi
   exit $code
