@@ -22,11 +22,18 @@ fi
 export TESTCONTAINERS_RYUK_DISABLED="${TESTCONTAINERS_RYUK_DISABLED:-true}"
 log "POSTGRES_TEST_IMAGE=$POSTGRES_TEST_IMAGE DOCKER_API_VERSION=${DOCKER_API_VERSION:-default}"
 
-# 2. Tools the tests use: ffmpeg makes real video fixtures and thumbnails.
+# 2. Tools the tests use: ffmpeg makes real video fixtures and thumbnails; redis-server backs the shared rate limits.
 if ! command -v ffmpeg >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   log "installing ffmpeg"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg) >/dev/null 2>&1 \
     || log "ffmpeg could not be installed; tests that need it use checked-in fixtures"
+fi
+
+# Debian's redis-server: the rate-limit tests start their own (Tests/Infrastructure/RedisServer.cs), none is left running.
+if ! command -v redis-server >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  log "installing redis-server"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server) >/dev/null 2>&1 \
+    || log "redis-server could not be installed: the Redis rate-limit tests will fail"
 fi
 
 # Debian's Chromium for the browser test (Playwright cannot download its own browsers here).

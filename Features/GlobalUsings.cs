@@ -5,4 +5,5 @@ global using FluentValidation;
 global using IgLive.Service.Features.Common;
 global using IgLive.Service.Infrastructure.Auth;
 global using IgLive.Service.Infrastructure.Problems;
+global using IgLive.Service.Infrastructure.RateLimiting;
 global using Npgsql;

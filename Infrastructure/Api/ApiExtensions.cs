@@ -4,6 +4,7 @@ using FastEndpoints;
 using FastEndpoints.Swagger;
 using IgLive.Service.Infrastructure.Database;
 using IgLive.Service.Infrastructure.Problems;
+using IgLive.Service.Infrastructure.RateLimiting;
 using IgLive.Service.Infrastructure.Server;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -15,7 +16,7 @@ namespace IgLive.Service.Infrastructure.Api;
 
 public static class ApiExtensions
 {
-    /// <summary>FastEndpoints (endpoints and validators found by scanning) and its OpenAPI document.</summary>
+    /// <summary>FastEndpoints (endpoints and validators found by scanning), its OpenAPI document and the rate-limit policies.</summary>
     public static WebApplicationBuilder AddIgLiveApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddFastEndpoints()
@@ -34,6 +35,7 @@ public static class ApiExtensions
                 o.AutoTagPathSegmentIndex = 2;
             });
         builder.Services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => ConfigureJson(o.SerializerOptions));
+        builder.Services.AddIgLiveRateLimiting();
         return builder;
     }
 

@@ -35,7 +35,7 @@ public sealed class LogInEndpoint(IAuthProvider auth, AuthAttemptLimiter attempt
 
     public override async Task HandleAsync(LogInRequest r, CancellationToken ct)
     {
-        if (attempts.TryAcquire(r.Email) is { } wait) { await Send.ResultAsync(AuthRefusalProblems.TooManyAttempts(HttpContext, wait)); return; }
+        if (await attempts.TryAcquireAsync(r.Email, ct) is { } wait) { await Send.ResultAsync(AuthRefusalProblems.TooManyAttempts(HttpContext, wait)); return; }
         switch (await auth.LogInAsync(r.Email, r.Password, ct))
         {
             case AuthSessionIssued issued: await Send.OkAsync(SessionDto.From(issued.Session), ct); break;

@@ -27,7 +27,7 @@ public sealed class SignUpEndpoint(IAuthProvider auth, AuthAttemptLimiter attemp
 
     public override async Task HandleAsync(SignUpRequest r, CancellationToken ct)
     {
-        if (attempts.TryAcquire(r.Email) is { } wait) { await Send.ResultAsync(AuthRefusalProblems.TooManyAttempts(HttpContext, wait)); return; }
+        if (await attempts.TryAcquireAsync(r.Email, ct) is { } wait) { await Send.ResultAsync(AuthRefusalProblems.TooManyAttempts(HttpContext, wait)); return; }
 
         // Checked first so that a taken username never creates a (Supabase) user; the insert below still guards races.
         await using (var conn = await db.OpenConnectionAsync(ct))

@@ -24,7 +24,8 @@ public sealed class IssueTicketEndpoint(NpgsqlDataSource db, TimeProvider clock)
     {
         Post("/api/events/ticket");
         Summary(s => s.Summary = "A one-use ticket (60 s) to open the caller's event stream from a browser");
-        Description(b => b.ProducesProblemDetails(401));
+        Description(b => b.ProducesProblemDetails(401).ProducesProblemDetails(429));
+        Options(b => b.RequireRateLimiting(TicketsRateLimit.Policy));
     }
 
     public override async Task HandleAsync(CancellationToken ct)

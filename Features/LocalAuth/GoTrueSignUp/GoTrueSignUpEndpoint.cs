@@ -45,7 +45,7 @@ public sealed class GoTrueSignUpEndpoint(LocalAccounts accounts, AuthAttemptLimi
         if (!await PasswordAcceptableAsync(password, ct)) return;
         var data = body.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object ? d.GetRawText() : "{}";
 
-        if (attempts.TryAcquire(email) is { } wait)
+        if (await attempts.TryAcquireAsync(email, ct) is { } wait)
         {
             HttpContext.Response.Headers.RetryAfter = AuthRateLimiting.RetryAfterSeconds(wait);
             await ErrorAsync(429, "over_request_rate_limit", GoTrueRateLimitRejection.Message, ct);

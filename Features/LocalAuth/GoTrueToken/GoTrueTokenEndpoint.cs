@@ -59,7 +59,7 @@ public sealed class GoTrueTokenEndpoint(LocalAccounts accounts, LocalRefreshToke
         }
         if (phone.Length > 0) { await ErrorAsync(422, "phone_provider_disabled", "Phone logins are disabled", ct); return; }
         if (email.Length == 0) { await ErrorAsync(400, "validation_failed", "missing email or phone", ct); return; }
-        if (attempts.TryAcquire(email) is { } wait)
+        if (await attempts.TryAcquireAsync(email, ct) is { } wait)
         {
             HttpContext.Response.Headers.RetryAfter = AuthRateLimiting.RetryAfterSeconds(wait);
             await ErrorAsync(429, "over_request_rate_limit", GoTrueRateLimitRejection.Message, ct);

@@ -1,16 +1,17 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 
 namespace IgLive.Service.Features.Moderation.CreateReport;
 
 /// <summary>
 /// <c>POST /api/reports</c>: a user reports a video, comment or user to the moderators. The report joins the target's
 /// open case (or opens one with a snapshot of the target). A reporter's second report of a target is the same report
-/// (200); more than <see cref="DailyLimit"/> reports in 24 hours is 429. A report never hides anything by itself.
+/// (200); more than <see cref="ReportRateLimitOptions.ReportsPerDay"/> new reports in 24 hours is 429. A report never
+/// hides anything by itself.
 /// </summary>
-public sealed partial class CreateReportEndpoint(NpgsqlDataSource db, TimeProvider clock, ILogger<CreateReportEndpoint> log)
-    : Endpoint<CreateReportRequest, ReportDto>
+public sealed partial class CreateReportEndpoint(NpgsqlDataSource db, TimeProvider clock, IOptions<ReportRateLimitOptions> limits,
+    ILogger<CreateReportEndpoint> log) : Endpoint<CreateReportRequest, ReportDto>
 {
-    public const int DailyLimit = 20;
 
     public override void Configure()
     {
@@ -20,7 +21,7 @@ public sealed partial class CreateReportEndpoint(NpgsqlDataSource db, TimeProvid
             s.Summary = "Report a video, comment or user to the moderators";
             s.Description = "201 with the new report; 200 with the same report when you already reported this target. " +
                             "400 for your own content, 404 when the target is unknown (or not visible), 429 (with Retry-After) " +
-                            $"past {DailyLimit} reports in 24 hours.";
+                            "past `RateLimits:ReportsPerDay` (default 20) new reports in 24 hours.";
         });
         Description(b => b.Produces<ReportDto>(201).ProducesProblemDetails(400).ProducesProblemDetails(401)
             .ProducesProblemDetails(403).ProducesProblemDetails(404).ProducesProblemDetails(429));
@@ -59,11 +60,12 @@ public sealed partial class CreateReportEndpoint(NpgsqlDataSource db, TimeProvid
 
         var recent = await conn.QuerySingleAsync<(int Count, DateTime? Oldest)>(new CommandDefinition(CreateReportSql.Recent,
             new { ReporterId = reporterId, Now = now }, tx, cancellationToken: ct));
-        if (recent.Count >= DailyLimit)
+        var dailyLimit = limits.Value.ReportsPerDay;
+        if (dailyLimit > 0 && recent.Count >= dailyLimit)
         {
             var wait = new DateTimeOffset(recent.Oldest!.Value, TimeSpan.Zero).AddDays(1) - now;
             HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            await Send.ResultAsync(ProblemsExtensions.Problem(429, $"At most {DailyLimit} reports in 24 hours; retry later."));
+            await Send.ResultAsync(ProblemsExtensions.Problem(429, $"At most {dailyLimit} reports in 24 hours; retry later."));
             return;
         }
 

@@ -10,7 +10,8 @@ public sealed class AddCommentEndpoint(NpgsqlDataSource db, TimeProvider clock) 
         // The singular route is the Node prototype's; kept as an alias while its clients migrate.
         Routes("/api/videos/{id}/comments", "/api/videos/{id}/comment");
         Summary(s => s.Summary = "Comment on a live video");
-        Description(b => b.Produces<CommentDto>(201).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403).ProducesProblemDetails(404));
+        Description(b => b.Produces<CommentDto>(201).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403).ProducesProblemDetails(404).ProducesProblemDetails(429));
+        Options(b => b.RequireRateLimiting(CommentsRateLimit.Policy));
     }
 
     public override async Task HandleAsync(AddCommentRequest r, CancellationToken ct)

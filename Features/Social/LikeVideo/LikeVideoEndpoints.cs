@@ -7,7 +7,8 @@ public sealed class LikeVideoEndpoint(NpgsqlDataSource db, TimeProvider clock) :
     {
         Put("/api/videos/{id}/like");
         Summary(s => s.Summary = "Like a live video (idempotent)");
-        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403).ProducesProblemDetails(404));
+        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403).ProducesProblemDetails(404).ProducesProblemDetails(429));
+        Options(b => b.RequireRateLimiting(LikesRateLimit.Policy));
     }
 
     protected override string Operation => LikeVideoSql.Like;
@@ -20,7 +21,8 @@ public sealed class UnlikeVideoEndpoint(NpgsqlDataSource db, TimeProvider clock)
     {
         Delete("/api/videos/{id}/like");
         Summary(s => s.Summary = "Remove the caller's like (idempotent)");
-        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403).ProducesProblemDetails(404));
+        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403).ProducesProblemDetails(404).ProducesProblemDetails(429));
+        Options(b => b.RequireRateLimiting(LikesRateLimit.Policy));
     }
 
     protected override string Operation => LikeVideoSql.Unlike;
@@ -33,7 +35,8 @@ public sealed class ToggleLikeVideoEndpoint(NpgsqlDataSource db, TimeProvider cl
     {
         Post("/api/videos/{id}/like");
         Summary(s => s.Summary = "Toggle the caller's like (the prototype's behaviour)");
-        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403).ProducesProblemDetails(404));
+        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403).ProducesProblemDetails(404).ProducesProblemDetails(429));
+        Options(b => b.RequireRateLimiting(LikesRateLimit.Policy));
     }
 
     protected override string Operation => LikeVideoSql.Toggle;

@@ -35,6 +35,9 @@ public sealed class UploadVideoEndpoint(UploadVideoHandler upload, RegisterVideo
                 file the client uploaded to ImageKit with the parameters of `GET /api/auth/imagekit`. ImageKit must know the
                 file, it must be a video and lie in the configured folder (400 otherwise); a file is registered once (409).
                 404 when the server does not store videos in ImageKit.
+
+                Both forms count against one budget per user, `RateLimits:UploadsPerHour` (default 20): past it, 429 with
+                `Retry-After`, before a byte of the body is read.
                 """;
         });
         Description(b => b
@@ -42,7 +45,8 @@ public sealed class UploadVideoEndpoint(UploadVideoHandler upload, RegisterVideo
             .Accepts<UploadVideoForm>("multipart/form-data", "application/json")
             .Produces<VideoDto>(201, "application/json")
             .ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404).ProducesProblemDetails(409)
-            .ProducesProblemDetails(408).ProducesProblemDetails(413).ProducesProblemDetails(415).ProducesProblemDetails(502).ProducesProblemDetails(503));
+            .ProducesProblemDetails(408).ProducesProblemDetails(413).ProducesProblemDetails(415).ProducesProblemDetails(429).ProducesProblemDetails(502).ProducesProblemDetails(503));
+        Options(b => b.RequireRateLimiting(UploadsRateLimit.Policy));
     }
 
     public override async Task HandleAsync(CancellationToken ct)
