@@ -109,6 +109,26 @@ public sealed class DeploymentManifestsTests
     }
 
     [Test]
+    public void Redis_runs_beside_the_replicas_and_the_secret_points_the_service_at_it()
+    {
+        var yaml = new YamlStream();
+        using (var reader = new StreamReader(Path.Combine(Root, "deploy/k8s/redis.yaml"))) yaml.Load(reader);
+        var docs = yaml.Documents.Select(d => (YamlMappingNode)d.RootNode).ToDictionary(d => S(d, "kind"));
+        var redis = docs["Deployment"];
+        var podName = S(redis, "spec", "template", "metadata", "labels", "app.kubernetes.io/name");
+        Assert.That(S(docs["Service"], "spec", "selector", "app.kubernetes.io/name"), Is.EqualTo(podName));
+        Assert.That(S(docs["Service"], "spec", "ports", "0", "port"), Is.EqualTo("6379"));
+        var c = Container(redis, "spec", "template", "spec");
+        Assert.That(S(c, "env", "0", "valueFrom", "secretKeyRef", "key"), Is.EqualTo("REDIS_PASSWORD"));
+        Assert.That(File.ReadAllText(Path.Combine(Root, "deploy/k8s/kustomization.yaml")), Does.Contain("- redis.yaml"));
+
+        var secret = (YamlMappingNode)At(Load("deploy/k8s/secret.template.yaml"), "stringData");
+        Assert.That(S(secret, "Redis__ConnectionString"), Does.StartWith($"{S(docs["Service"], "metadata", "name")}.iglive.svc.cluster.local:6379,"));
+        Assert.That(int.Parse(S(Load("deploy/k8s/deployment.yaml"), "spec", "replicas")), Is.GreaterThanOrEqualTo(2));
+        Assert.That(S(Load("deploy/k8s/pdb.yaml"), "spec", "minAvailable"), Is.EqualTo("1"));
+    }
+
+    [Test]
     public void Every_configuration_key_of_the_contract_is_documented()
     {
         var readme = File.ReadAllText(Path.Combine(Root, "README.md"));

@@ -25,6 +25,7 @@ APP=
 start() { # binary dir
   ConnectionStrings__Postgres="$CS" Auth__JwtSecret="$SECRET" Auth__PublicBaseUrl="http://127.0.0.1:$PORT" \
     ASPNETCORE_URLS="http://127.0.0.1:$PORT" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+    RateLimits__LikesPerMinute=0 RateLimits__CommentsPerMinute=0 RateLimits__UploadsPerHour=0 RateLimits__EventTicketsPerMinute=0 \
     Cleanup__SchedulerEnabled=false Storage__LocalPath=/tmp/iglive-likeab-media dotnet "$1/IgLive.Service.dll" > "$OUT/likeab-service.log" 2>&1 &
   APP=$!
   for _ in $(seq 1 90); do curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null && return; sleep 1; done

@@ -26,6 +26,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # 5,000 streams need 5,000+ descr
 ConnectionStrings__Postgres="$CS" Auth__JwtSecret="$SECRET" Auth__PublicBaseUrl="http://127.0.0.1:$PORT" \
   ASPNETCORE_URLS="http://127.0.0.1:$PORT" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
   Cleanup__SchedulerEnabled=false Storage__LocalPath=/tmp/iglive-events-media Kestrel__Limits__MaxConcurrentConnections=20000 \
+  RateLimits__LikesPerMinute=0 RateLimits__CommentsPerMinute=0 RateLimits__UploadsPerHour=0 RateLimits__EventTicketsPerMinute=0 \
   dotnet /tmp/iglive-events-bin/IgLive.Service.dll > "$OUT/service.log" 2>&1 &
 APP=$!
 trap 'kill $APP 2>/dev/null || true' EXIT

@@ -8,7 +8,7 @@ OUT=bench/results/feed; mkdir -p "$OUT"
 start_service() {
   env ConnectionStrings__Postgres="$4" Auth__JwtSecret="$SECRET" Auth__PublicBaseUrl="http://127.0.0.1:5080" \
     ASPNETCORE_URLS="http://127.0.0.1:$2" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-    Cleanup__SchedulerEnabled=false Storage__LocalPath=/tmp/iglive-feed-media $5 \
+    Cleanup__SchedulerEnabled=false Storage__LocalPath=/tmp/iglive-feed-media RateLimits__LikesPerMinute=0 RateLimits__CommentsPerMinute=0 RateLimits__UploadsPerHour=0 RateLimits__EventTicketsPerMinute=0 $5 \
     dotnet "$3/IgLive.Service.dll" > "$OUT/service-$1.log" 2>&1 &
   echo $!
 }

@@ -21,7 +21,7 @@ run() { # $1 = workers; prints "workers seconds_of_video wall_seconds"
   ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PGPORT;Database=iglive;Username=iglive" \
   Auth__JwtSecret="$SECRET" Auth__PublicBaseUrl="http://127.0.0.1:$PORT" Storage__LocalPath="$WORK/media" \
   Cleanup__SchedulerEnabled=false Media__Workers="$1" Media__MaxFfmpegProcesses="$1" Media__PollSeconds=0.2 \
-  ASPNETCORE_URLS="http://127.0.0.1:$PORT" Logging__LogLevel__Default=Warning \
+  ASPNETCORE_URLS="http://127.0.0.1:$PORT" Logging__LogLevel__Default=Warning RateLimits__UploadsPerHour=0 \
     dotnet "$WORK/bin/IgLive.Service.dll" >"$WORK/app.log" 2>&1 &
   APP=$!
   for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.2; done

@@ -41,7 +41,7 @@ MAX=$(( (SIZE_MIB + 16) * 1024 * 1024 ))
 ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PGPORT;Database=iglive;Username=iglive" \
 Auth__JwtSecret="$SECRET" Auth__PublicBaseUrl="http://127.0.0.1:$PORT" Storage__LocalPath="$WORK/media" \
 Upload__MaxBytes="$MAX" Cleanup__SchedulerEnabled=false Media__Workers=0 ASPNETCORE_URLS="http://127.0.0.1:$PORT" \
-Logging__LogLevel__Default=Warning DOTNET_PerfMapEnabled="${PROFILE:+1}" \
+Logging__LogLevel__Default=Warning DOTNET_PerfMapEnabled="${PROFILE:+1}" RateLimits__LikesPerMinute=0 RateLimits__CommentsPerMinute=0 RateLimits__UploadsPerHour=0 RateLimits__EventTicketsPerMinute=0 \
   dotnet "$WORK/bin/IgLive.Service.dll" >"$WORK/app.log" 2>&1 &
 APP=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.2; done
