@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Dapper;
-using IgLive.Service.Features.Housekeeping.StorageDeletions;
-using IgLive.Service.Infrastructure.ImageKit;
-using IgLive.Service.Infrastructure.Problems;
+using IgLive.Service.Features.Housekeeping.CleanupOldVideos;
 using IgLive.Service.Tests.Fakes;
 using IgLive.Service.Tests.Features.Videos.UploadVideo;
 using IgLive.Service.Tests.Infrastructure;
@@ -11,113 +9,104 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace IgLive.Service.Tests.Features.Videos.RegisterVideo;
 
-/// <summary>The JSON registration of a video uploaded directly to ImageKit (<c>POST /api/videos</c> with a file id).</summary>
+/// <summary>
+/// Registration of direct ImageKit uploads accepts only the file issued to the caller, within Upload:MaxBytes; issued
+/// uploads never registered are deleted by the cleanup a day later.
+/// </summary>
 [TestFixture]
-public sealed class RegisterVideoTests : ImageKitFixture
+public sealed class RegisterVideoTests
 {
+    private const long MaxBytes = 100_000;
+    private ImageKitFake imageKit = null!;
+    private ServiceFactory app = null!;
 
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        imageKit = new ImageKitFake();
+        var settings = imageKit.Settings();
+        settings["Storage:Provider"] = "ImageKit";
+        settings["Upload:MaxBytes"] = MaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        app = await ServiceFactory.CreateAsync(settings);
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        await app.DisposeAsync();
+        imageKit.Dispose();
+    }
+
+    private static Task<HttpResponseMessage> RegisterAsync(TestUser user, string fileId)
+        => user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = fileId, title = "direct" });
 
     [Test]
-    public async Task Registers_a_video_uploaded_directly_to_imagekit()
+    public async Task The_issued_file_registers()
     {
-        var user = await App.CreateUserAsync();
-        var file = await Fake.UploadDirectAsync(user);
+        var user = await app.CreateUserAsync();
+        var file = await imageKit.UploadDirectAsync(user);
 
-        var rsp = await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = file.FileId, title = "Direct", description = "d", tags = new[] { "One", "two" } });
+        await (await RegisterAsync(user, file.FileId)).JsonAsync(HttpStatusCode.Created);
+        Assert.That(await app.CountVideosAsync(user.Id), Is.EqualTo(1));
+    }
 
-        var video = await rsp.JsonAsync(HttpStatusCode.Created);
+    [Test]
+    public async Task A_file_issued_to_another_user_is_a_403()
+    {
+        var owner = await app.CreateUserAsync();
+        var thief = await app.CreateUserAsync();
+        var file = await imageKit.UploadDirectAsync(owner);
+
+        await (await RegisterAsync(thief, file.FileId)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.That(await app.CountVideosAsync(thief.Id), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_file_in_the_folder_that_was_never_issued_is_a_403()
+    {
+        var user = await app.CreateUserAsync();
+        // What a v1 token allowed: any name in the folder, e.g. next to the caller's own uploads.
+        var file = imageKit.AddFile($"/iglive-test/u/{user.Id:N}/chosen-by-the-client.mp4");
+
+        await (await RegisterAsync(user, file.FileId)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.That(await app.CountVideosAsync(user.Id), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_file_larger_than_upload_max_bytes_is_a_413_and_queued_for_deletion()
+    {
+        var user = await app.CreateUserAsync();
+        var file = await imageKit.UploadDirectAsync(user, size: MaxBytes + 1);
+
+        await (await RegisterAsync(user, file.FileId)).AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+
+        Assert.That(await app.CountVideosAsync(user.Id), Is.Zero);
+        await using var db = app.OpenConnection();
+        Assert.That(await db.ExecuteScalarAsync<string>("SELECT reason FROM storage_deletions WHERE storage_key = @k", new { k = file.FileId }),
+            Is.EqualTo("direct_upload_refused"));
+    }
+
+    [Test]
+    public async Task An_upload_never_registered_is_deleted_by_the_cleanup_a_day_later()
+    {
+        var user = await app.CreateUserAsync();
+        var abandoned = await imageKit.UploadDirectAsync(user);
+        var registered = await imageKit.UploadDirectAsync(user);
+        await (await RegisterAsync(user, registered.FileId)).JsonAsync(HttpStatusCode.Created);
+        var runner = app.Services.GetRequiredService<CleanupOldVideosRunner>();
+
+        await runner.RunAsync(CancellationToken.None);
+        Assert.That(imageKit.Files.ContainsKey(abandoned.FileId), Is.True, "younger than a day: the client may still register it");
+
+        app.Clock.Advance(TimeSpan.FromHours(25));
+        await runner.RunAsync(CancellationToken.None);
+
         Assert.Multiple(() =>
         {
-            Assert.That(rsp.Headers.Location?.ToString(), Is.EqualTo($"/api/videos/{video.GetProperty("id").GetGuid()}"));
-            Assert.That(video.GetProperty("video_url").GetString(), Is.EqualTo(file.Url));
-            Assert.That(video.GetProperty("thumbnail_url").GetString(), Is.EqualTo(file.Url + "/ik-thumbnail.jpg"));
-            Assert.That(video.GetProperty("size_bytes").GetInt64(), Is.EqualTo(file.Size));
-            Assert.That(video.GetProperty("tags").EnumerateArray().Select(t => t.GetString()), Is.EqualTo(new[] { "one", "two" }));
+            Assert.That(imageKit.Files.ContainsKey(abandoned.FileId), Is.False, "the abandoned upload is deleted");
+            Assert.That(imageKit.Files.ContainsKey(registered.FileId), Is.True, "the registered one stays");
         });
-        await using var conn = App.OpenConnection();
-        Assert.That(await conn.ExecuteScalarAsync<string>("SELECT storage_key FROM videos WHERE user_id = @Id", new { user.Id }), Is.EqualTo(file.FileId));
-    }
-
-    [Test]
-    public async Task Registering_the_same_file_twice_is_409()
-    {
-        var user = await App.CreateUserAsync();
-        var file = await Fake.UploadDirectAsync(user);
-        await (await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = file.FileId, title = "once" })).JsonAsync(HttpStatusCode.Created);
-        var again = await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = file.FileId, title = "twice" });
-        await again.AssertProblemAsync(HttpStatusCode.Conflict);
-        Assert.That(await App.CountVideosAsync(user.Id), Is.EqualTo(1));
-    }
-
-    [Test]
-    public async Task Registering_a_file_of_a_deleted_video_is_409_while_its_deletion_is_queued()
-    {
-        var user = await App.CreateUserAsync();
-        var file = await Fake.UploadDirectAsync(user);
-        var video = await (await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = file.FileId, title = "once" })).JsonAsync(HttpStatusCode.Created);
-        Assert.That((await user.Client.DeleteAsync($"/api/videos/{video.GetProperty("id").GetGuid()}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
-
-        var again = await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = file.FileId, title = "again" });
-        await again.AssertProblemAsync(HttpStatusCode.Conflict);
-        Assert.That(await App.CountVideosAsync(user.Id), Is.Zero);
-    }
-
-    private static IEnumerable<TestCaseData> BadFiles()
-    {
-        yield return new TestCaseData(null, "video/mp4", "non-image").SetArgDisplayNames("unknown file id");
-        yield return new TestCaseData("/iglive-test/photo.jpg", "image/jpeg", "image").SetArgDisplayNames("an image");
-        yield return new TestCaseData("/iglive-test/song.mp3", "audio/mpeg", "non-image").SetArgDisplayNames("audio");
-        yield return new TestCaseData("/elsewhere/clip.mp4", "video/mp4", "non-image").SetArgDisplayNames("outside the folder");
-        yield return new TestCaseData("/iglive-test-other/clip.mp4", "video/mp4", "non-image").SetArgDisplayNames("a folder with the same prefix");
-    }
-
-    [TestCaseSource(nameof(BadFiles))]
-    public async Task Refuses_files_that_are_missing_not_videos_or_outside_the_folder(string? path, string mime, string fileType)
-    {
-        var user = await App.CreateUserAsync();
-        var id = path is null ? "nosuchfile00000000000000" : Fake.AddFile(path, mime, fileType).FileId;
-        var rsp = await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = id, title = "t" });
-        var problem = await rsp.AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.That(problem.FieldErrors("imagekit_file_id"), Is.Not.Empty);
-        Assert.That(await App.CountVideosAsync(user.Id), Is.Zero);
-    }
-
-    [TestCase("../../v1/files")]
-    [TestCase("")]
-    public async Task Refuses_malformed_file_ids_without_asking_imagekit(string id)
-    {
-        var user = await App.CreateUserAsync();
-        var before = Fake.Requests.Count;
-        var rsp = await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = id, title = "t" });
-        Assert.That((await rsp.AssertProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("imagekit_file_id"), Is.Not.Empty);
-        Assert.That(Fake.Requests.Count, Is.EqualTo(before));
-    }
-
-    private static IEnumerable<TestCaseData> ApiFaults()
-    {
-        yield return new TestCaseData(FakeFault.Of(401), HttpStatusCode.BadGateway, null).SetArgDisplayNames("401");
-        yield return new TestCaseData(FakeFault.Of(429, ("X-RateLimit-Reset", "30000")), HttpStatusCode.ServiceUnavailable, 30).SetArgDisplayNames("429");
-        yield return new TestCaseData(FakeFault.Of(500), HttpStatusCode.ServiceUnavailable, null).SetArgDisplayNames("500");
-        yield return new TestCaseData(FakeFault.Hanging(), HttpStatusCode.ServiceUnavailable, null).SetArgDisplayNames("hang");
-    }
-
-    [TestCaseSource(nameof(ApiFaults))]
-    public async Task Imagekit_failures_during_registration_map_to_502_or_503(FakeFault fault, HttpStatusCode expected, int? retryAfter)
-    {
-        var user = await App.CreateUserAsync();
-        var file = await Fake.UploadDirectAsync(user);
-        Fake.Fault = fault;
-        var rsp = await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = file.FileId, title = "t" });
-        await rsp.AssertProblemAsync(expected);
-        if (retryAfter is { } s) Assert.That(rsp.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(s)));
-        Assert.That(await App.CountVideosAsync(user.Id), Is.Zero);
-    }
-
-    [Test]
-    public async Task Tags_must_be_a_json_array()
-    {
-        var user = await App.CreateUserAsync();
-        var rsp = await user.Client.PostAsJsonAsync("/api/videos", new { imagekit_file_id = "abc", title = "t", tags = "a,b" });
-        await rsp.AssertProblemAsync(HttpStatusCode.BadRequest);
+        await using var db = app.OpenConnection();
+        Assert.That(await db.ExecuteScalarAsync<long>("SELECT count(*) FROM direct_uploads WHERE user_id = @Id", new { user.Id }), Is.Zero);
     }
 }
