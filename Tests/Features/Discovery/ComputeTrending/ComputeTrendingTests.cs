@@ -157,21 +157,15 @@ public sealed class ComputeTrendingScheduleTests
         var video = await app.VideoAsync(user, "scheduled", createdAt: DateTimeOffset.UtcNow);
         (await fan.Client.PutAsync($"/api/videos/{video}/like", null)).EnsureSuccessStatusCode();
 
-        var seen = false;
-        for (var i = 0; i < 100 && !seen; i++)
-        {
-            var page = await app.CreateClient().GetJsonAsync("/api/videos/trending");
-            seen = page.Ids().Contains(video);
-            if (!seen) await Task.Delay(200); // bounded polling of a real-time scheduler
-        }
+        var seen = await Poll.TryUntilAsync(async () => (await app.CreateClient().GetJsonAsync("/api/videos/trending")).Ids().Contains(video),
+            TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(200)); // a real-time scheduler
         Assert.That(seen, Is.True, "the cron-fired job ranked the liked video within 20 s");
 
         // A one-second cron keeps a run in flight; let the last one finish before the host stops the scheduler.
         var scheduler = (await app.Services.GetRequiredService<ISchedulerFactory>().GetAllSchedulers()).Single();
         await scheduler.PauseTrigger(ComputeTrendingJob.TriggerKey);
         await using var db = app.OpenConnection();
-        for (var i = 0; i < 100 && await Dapper.SqlMapper.ExecuteScalarAsync<long>(db,
-                 "SELECT count(*) FROM qrtz_fired_triggers WHERE job_name = 'compute-trending'") > 0; i++)
-            await Task.Delay(100); // bounded polling of a real-time scheduler
+        await Poll.TryUntilAsync(async () => await Dapper.SqlMapper.ExecuteScalarAsync<long>(db,
+            "SELECT count(*) FROM qrtz_fired_triggers WHERE job_name = 'compute-trending'") == 0, TimeSpan.FromSeconds(10));
     }
 }
