@@ -6,6 +6,8 @@
 # too. Samples the service's VmRSS every 20 ms to report the peak growth. Also sends the file with
 # Transfer-Encoding: chunked.
 # Usage: bench/upload/run.sh [size_mib=1024]     Needs: dotnet, curl, python3, nginx, PostgreSQL 15 binaries (Debian).
+# BASE_REF=<commit> also builds that commit (git archive) and runs it beside this tree on its own database, its
+# uploads interleaved with this tree's in every round: a before/after in one sitting.
 # PROFILE=/path/perf.data records the service's CPU (perf, JIT frames named through the perf map) during the first
 # service upload; `perf report -i /path/perf.data --no-children` then shows where the time goes.
 set -euo pipefail
@@ -38,13 +40,26 @@ NGINX
 NGINX=$!
 
 MAX=$(( (SIZE_MIB + 16) * 1024 * 1024 ))
-ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PGPORT;Database=iglive;Username=iglive" \
-Auth__JwtSecret="$SECRET" Auth__PublicBaseUrl="http://127.0.0.1:$PORT" Storage__LocalPath="$WORK/media" \
-Upload__MaxBytes="$MAX" Cleanup__SchedulerEnabled=false Media__Workers=0 ASPNETCORE_URLS="http://127.0.0.1:$PORT" \
-Logging__LogLevel__Default=Warning DOTNET_PerfMapEnabled="${PROFILE:+1}" \
-  dotnet "$WORK/bin/IgLive.Service.dll" >"$WORK/app.log" 2>&1 &
-APP=$!
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.2; done
+start_service() { # $1 = build folder, $2 = port, $3 = database, $4 = log; prints the pid
+  ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PGPORT;Database=$3;Username=iglive" \
+  Auth__JwtSecret="$SECRET" Auth__PublicBaseUrl="http://127.0.0.1:$2" Storage__LocalPath="$WORK/media" \
+  Upload__MaxBytes="$MAX" Cleanup__SchedulerEnabled=false Media__Workers=0 ASPNETCORE_URLS="http://127.0.0.1:$2" \
+  Logging__LogLevel__Default=Warning DOTNET_PerfMapEnabled="${PROFILE:+1}" \
+    dotnet "$1/IgLive.Service.dll" >"$4" 2>&1 &
+  echo $!
+}
+APP=$(start_service "$WORK/bin" "$PORT" iglive "$WORK/app.log")
+BPORT=$((PORT + 3))
+if [ -n "${BASE_REF:-}" ]; then
+  log "building the baseline $BASE_REF (Release)"
+  mkdir -p "$WORK/base-src"; git archive "$BASE_REF" | tar -x -C "$WORK/base-src"
+  dotnet build "$WORK/base-src/IgLive.Service.csproj" -c Release -nologo -clp:ErrorsOnly -o "$WORK/base-bin" >/dev/null
+  pg_private_createdb "$PGPORT" iglive_base
+  BASE_APP=$(start_service "$WORK/base-bin" "$BPORT" iglive_base "$WORK/base-app.log")
+fi
+for p in $PORT ${BASE_APP:+$BPORT}; do
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$p/health/ready" >/dev/null && break; sleep 0.2; done
+done
 
 FILE="$WORK/input.mp4"
 log "making a ${SIZE_MIB} MiB input file"
@@ -55,25 +70,34 @@ upload() { # $1 = extra curl args, $2 = URL (default: the service); prints "seco
   curl -s -o "$WORK/resp.json" -w '%{time_total} %{http_code}\n' -H "Authorization: Bearer $TOKEN" $1 \
     -F title=bench -F tags=bench -F "file=@$FILE;type=application/octet-stream" "${2:-http://127.0.0.1:$PORT/api/videos}"
 }
-rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$APP/status"; }
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+sampler() { # $1 = pid, $2 = file: keeps the peak VmRSS (KiB) in the file
+  local peak=0 r; while :; do r=$(rss_kib "$1" 2>/dev/null || echo 0); [ "$r" -gt "$peak" ] && peak=$r && echo "$peak" > "$2"; sleep 0.02; done
+}
 
 # Warm-up: JIT, connection pool, first request paths (a small file).
 head -c $(( 4 * 1024 * 1024 )) "$FILE" > "$WORK/small.mp4"
-curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" -F title=warm -F "file=@$WORK/small.mp4" "http://127.0.0.1:$PORT/api/videos"
+for p in $PORT ${BASE_APP:+$BPORT}; do
+  curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" -F title=warm -F "file=@$WORK/small.mp4" "http://127.0.0.1:$p/api/videos"
+done
 sleep 1
 
 cp_secs() { local t0 t1; t0=$(date +%s.%N); cp "$FILE" "$WORK/media/cp-$1.bin"; t1=$(date +%s.%N); rm -f "$WORK/media/cp-$1.bin"; echo "$t1 - $t0" | bc -l; }
 
 # Three rounds of: cp, upload with Content-Length, upload chunked. Each timed step starts with no dirty pages
 # (sync, untimed), so one step's writeback does not slow the next; medians are reported (the machine is shared).
-sync; BASE=$(rss_kib)
-( peak=0; while :; do r=$(awk '/^VmRSS/ {print $2}' "/proc/$APP/status" 2>/dev/null || echo 0); [ "$r" -gt "$peak" ] && peak=$r && echo "$peak" > "$WORK/peak"; sleep 0.02; done ) &
-SAMPLER=$!
-CPS=(); UPS=(); CHS=(); NGS=(); CODES=""
+sync; BASE=$(rss_kib "$APP"); BBASE=0; [ -n "${BASE_APP:-}" ] && BBASE=$(rss_kib "$BASE_APP")
+echo 0 > "$WORK/bpeak"; sampler "$APP" "$WORK/peak" & SAMPLER=$!
+[ -n "${BASE_APP:-}" ] && { sampler "$BASE_APP" "$WORK/bpeak" & BSAMPLER=$!; }
+CPS=(); UPS=(); CHS=(); NGS=(); BUPS=(); BCHS=(); CODES=""
 for round in 1 2 3; do
   sync; CPS+=("$(cp_secs "$round")")
   sync; read -r t c < <(upload "" "http://127.0.0.1:$NGPORT/upload"); NGS+=("$t"); CODES="$CODES nginx:$c"
   rm -f "$WORK/nginx-body/"*
+  if [ -n "${BASE_APP:-}" ]; then
+    sync; read -r t c < <(upload "" "http://127.0.0.1:$BPORT/api/videos"); BUPS+=("$t"); CODES="$CODES base:$c"
+    rm -rf "$WORK/media/videos"
+  fi
   [ -n "${PROFILE:-}" ] && [ "$round" = 1 ] && { perf record -F 499 -g -p "$APP" -o "$PROFILE" >/dev/null 2>&1 & PERF=$!; sleep 0.5; }
   sync; read -r t c < <(upload ""); UPS+=("$t"); CODES="$CODES $c"
   [ -n "${PERF:-}" ] && { kill -INT "$PERF"; wait "$PERF" 2>/dev/null || true; PERF=""; }
@@ -81,13 +105,18 @@ for round in 1 2 3; do
   rm -rf "$WORK/media/videos"
   sync; read -r t c < <(upload "-H Transfer-Encoding:chunked"); CHS+=("$t"); CODES="$CODES $c"
   rm -rf "$WORK/media/videos"
+  if [ -n "${BASE_APP:-}" ]; then
+    sync; read -r t c < <(upload "-H Transfer-Encoding:chunked" "http://127.0.0.1:$BPORT/api/videos"); BCHS+=("$t"); CODES="$CODES base:$c"
+    rm -rf "$WORK/media/videos"
+  fi
 done
-kill "$SAMPLER"; SAMPLER=""
-PEAK=$(cat "$WORK/peak")
+kill "$SAMPLER"; SAMPLER=""; [ -n "${BSAMPLER:-}" ] && { kill "$BSAMPLER"; BSAMPLER=""; }
+PEAK=$(cat "$WORK/peak"); BPEAK=$(cat "$WORK/bpeak")
 
-python3 - "$BYTES" "${CPS[*]}" "${UPS[*]}" "${CHS[*]}" "$CODES" "$BASE" "$PEAK" "$STORED" "${NGS[*]}" <<'PY'
+python3 - "$BYTES" "${CPS[*]}" "${UPS[*]}" "${CHS[*]}" "$CODES" "$BASE" "$PEAK" "$STORED" "${NGS[*]}" \
+  "${BUPS[*]:-}" "${BCHS[*]:-}" "$BBASE" "$BPEAK" "${BASE_REF:-}" <<'PY'
 import statistics, sys
-b, cps, ups, chs, codes, base, peak, stored, ngs = sys.argv[1:]
+b, cps, ups, chs, codes, base, peak, stored, ngs, bups, bchs, bbase, bpeak, bref = sys.argv[1:]
 mib = int(b) / 1048576
 cps, ups, chs, ngs = ([float(x) for x in v.split()] for v in (cps, ups, chs, ngs))
 cp, up, ch, ng = statistics.median(cps), statistics.median(ups), statistics.median(chs), statistics.median(ngs)
@@ -97,6 +126,12 @@ print(f"cp (same disk):          median {cp:.2f} s = {mib/cp:.0f} MiB/s   (runs:
 print(f"nginx (body into file):  median {ng:.2f} s = {mib/ng:.0f} MiB/s   (runs: {fmt(ngs)} s)")
 print(f"upload (Content-Length): median {up:.2f} s = {mib/up:.0f} MiB/s, ratio to nginx = {ng/up:.2f}, to cp = {cp/up:.2f}   (runs: {fmt(ups)} s)")
 print(f"upload (chunked):        median {ch:.2f} s = {mib/ch:.0f} MiB/s, ratio to nginx = {ng/ch:.2f}, to cp = {cp/ch:.2f}   (runs: {fmt(chs)} s)")
+if bref:
+    bups, bchs = [float(x) for x in bups.split()], [float(x) for x in bchs.split()]
+    bu, bc = statistics.median(bups), statistics.median(bchs)
+    print(f"baseline {bref} (Content-Length): median {bu:.2f} s = {mib/bu:.0f} MiB/s, ratio to nginx = {ng/bu:.2f}; this tree / baseline = {bu/up:.2f}   (runs: {fmt(bups)} s)")
+    print(f"baseline {bref} (chunked):        median {bc:.2f} s = {mib/bc:.0f} MiB/s, ratio to nginx = {ng/bc:.2f}; this tree / baseline = {bc/ch:.2f}   (runs: {fmt(bchs)} s)")
+    print(f"baseline VmRSS: {int(bbase)/1024:.0f} MiB before, peak {int(bpeak)/1024:.0f} MiB, growth {(int(bpeak)-int(bbase))/1024:.1f} MiB")
 print(f"load average at the end: {' '.join(open('/proc/loadavg').read().split()[:3])} (the machine is shared)")
 print(f"service VmRSS: {int(base)/1024:.0f} MiB before, peak {int(peak)/1024:.0f} MiB during six uploads, growth {(int(peak)-int(base))/1024:.1f} MiB")
 PY
