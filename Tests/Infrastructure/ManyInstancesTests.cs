@@ -77,7 +77,7 @@ public sealed class ManyInstancesTests
                 FROM unnest(@keys) AS k
                 """, new { owner = owner.Id, keys });
 
-        await ServiceProcess.WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             await using var conn = a.OpenConnection();
             return await conn.ExecuteScalarAsync<int>("""

@@ -80,7 +80,7 @@ public sealed class RedisOutageTests
         // The clients reconnect in the background (about a second); until then requests still count in memory. The hosts'
         // clocks move past the pause after a failure on every round.
         HttpStatusCode[] shared = [ok, ok, ok, tooMany];
-        await ServiceProcess.WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             a.Clock.Advance(TimeSpan.FromSeconds(5));
             b.Clock.Advance(TimeSpan.FromSeconds(5));

@@ -54,7 +54,7 @@ public sealed class RedisServer : IAsyncDisposable
         process.BeginErrorReadLine();
         var started = process;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { started.Kill(); } catch (InvalidOperationException) { } };
-        await ServiceProcess.WaitUntilAsync(PingAsync, TimeSpan.FromSeconds(20), $"redis-server on port {Port}");
+        await Poll.UntilAsync(PingAsync, TimeSpan.FromSeconds(20), $"redis-server on port {Port}");
     }
 
     /// <summary>Kills the server (as a crash would) and waits until it is gone.</summary>
