@@ -47,8 +47,11 @@ fi
 if command -v npm >/dev/null; then
   log "installing the Supabase client for the tests (npm ci)"
   (cd Tests/SupabaseJs && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || log "npm ci failed: SupabaseJsTests will fail"
+  # Redocly's linter and the client generator (openapi-typescript, openapi-fetch, tsc) for OpenApiDocumentTests.
+  log "installing the OpenAPI tools for the tests (npm ci)"
+  (cd Tests/OpenApi && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || log "npm ci failed: OpenApiDocumentTests will fail"
 else
-  log "node/npm not found: SupabaseJsTests will fail"
+  log "node/npm not found: SupabaseJsTests and OpenApiDocumentTests will fail"
 fi
 
 # 3. Build once, then test.

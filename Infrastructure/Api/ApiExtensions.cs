@@ -8,7 +8,6 @@ using IgLive.Service.Infrastructure.RateLimiting;
 using IgLive.Service.Infrastructure.Server;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using NJsonSchema;
 using Scalar.AspNetCore;
 using ProblemDetails = Microsoft.AspNetCore.Mvc.ProblemDetails;
 
@@ -28,7 +27,8 @@ public static class ApiExtensions
                     s.Title = "IgLive.Service";
                     s.Version = "v1";
                     s.Description = "Short videos that live for a while, then disappear. Errors are RFC 9457 problem+json.";
-                    s.PostProcess = DescribeProblems;
+                    s.PostProcess = OpenApiDocumentShapes.Apply;
+                    s.OperationProcessors.Add(new OpenApiOperations());
                 };
                 o.ShortSchemaNames = true;
                 o.RemoveEmptyRequestSchema = true;
@@ -37,35 +37,6 @@ public static class ApiExtensions
         builder.Services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddIgLiveRateLimiting();
         return builder;
-    }
-
-    /// <summary>
-    /// Every problem response refers to the schema <c>ProblemDetails</c>; FastEndpoints describes its own shape (errors as
-    /// a list). Rewrite it once to what the API really sends (see ProblemsExtensions).
-    /// </summary>
-    private static void DescribeProblems(NSwag.OpenApiDocument doc)
-    {
-        if (!doc.Definitions.TryGetValue("ProblemDetails", out var problem)) return;
-        problem.Properties.Clear();
-        problem.AllowAdditionalProperties = false;
-        problem.Description = "RFC 9457 problem details, as application/problem+json. `errors` only for validation failures (400).";
-        void Add(string name, JsonObjectType type, string description, bool required = true)
-        {
-            problem.Properties[name] = new JsonSchemaProperty { Type = type, Description = description, IsRequired = required };
-        }
-        Add("type", JsonObjectType.String, "URI identifying the problem type.");
-        Add("title", JsonObjectType.String, "Short summary of the problem type.");
-        Add("status", JsonObjectType.Integer, "HTTP status code.");
-        Add("detail", JsonObjectType.String, "What went wrong, for a human.");
-        Add("instance", JsonObjectType.String, "The request path.");
-        Add("trace_id", JsonObjectType.String, "Trace id to quote when reporting the problem.");
-        problem.Properties["errors"] = new JsonSchemaProperty
-        {
-            Type = JsonObjectType.Object | JsonObjectType.Null,
-            Description = "Validation messages keyed by snake_case field name.",
-            AdditionalPropertiesSchema = new JsonSchema { Type = JsonObjectType.Array, Item = new JsonSchema { Type = JsonObjectType.String } },
-        };
-        doc.Definitions.Remove("ProblemDetails_Error");
     }
 
     /// <summary>snake_case both ways, nulls written, enums as snake_case strings: the contract's JSON.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using IgLive.Service.Features.LocalAuth.Store;
+using IgLive.Service.Infrastructure.Api;
 using Microsoft.Extensions.Options;
 
 namespace IgLive.Service.Features.LocalAuth.GoTrue;
@@ -17,12 +18,17 @@ public abstract class GoTrueEndpoint : EndpointWithoutRequest
     /// <summary>Whether the route is served without an API key (the JWKS, which verifiers fetch).</summary>
     protected virtual bool Open => false;
 
+    /// <summary>Whether the route needs a user's access token too (documented; checked by <see cref="AuthenticateAsync"/>).</summary>
+    protected virtual bool NeedsUser => false;
+
     /// <summary>AllowAnonymous (the endpoint checks the bearer itself, with GoTrue's codes), tag, GoTrue 429 bodies, CORS.</summary>
     protected void GoTrueRoute(string summary)
     {
         AllowAnonymous();
         Tags("Supabase Auth (Local mode)");
-        Options(b => b.WithMetadata(new GoTrueRateLimitRejection()).RequireCors(CorsPolicy));
+        // Documented security: the JWKS is open, the others need the API key, some a user's token as well.
+        string[] schemes = Open ? [] : NeedsUser ? [OpenApiSchemes.ApiKey, OpenApiSchemes.Bearer] : [OpenApiSchemes.ApiKey];
+        Options(b => b.WithMetadata(new GoTrueRateLimitRejection(), new OpenApiSecurity(schemes)).RequireCors(CorsPolicy));
         Summary(s => s.Summary = summary);
     }
 

@@ -5,6 +5,8 @@ namespace IgLive.Service.Features.LocalAuth.GoTrueGetUser;
 /// <summary>GoTrue's <c>GET /user</c>: the caller's user object (401 <c>no_authorization</c>, 403 <c>bad_jwt</c> / <c>session_not_found</c>).</summary>
 public sealed class GoTrueGetUserEndpoint : GoTrueEndpoint
 {
+    protected override bool NeedsUser => true;
+
     public override void Configure()
     {
         Get("/auth/v1/user");

@@ -12,6 +12,8 @@ namespace IgLive.Service.Features.LocalAuth.GoTrueLogOut;
 [AllowedWhileSuspended]
 public sealed class GoTrueLogOutEndpoint(LocalAccounts accounts) : GoTrueEndpoint
 {
+    protected override bool NeedsUser => true;
+
     public override void Configure()
     {
         Post("/auth/v1/logout");

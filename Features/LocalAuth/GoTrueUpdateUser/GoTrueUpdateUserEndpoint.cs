@@ -22,6 +22,8 @@ public sealed record GoTrueUpdateUserRequest
 /// </summary>
 public sealed class GoTrueUpdateUserEndpoint(LocalAccounts accounts) : GoTrueEndpoint
 {
+    protected override bool NeedsUser => true;
+
     public override void Configure()
     {
         Put("/auth/v1/user");

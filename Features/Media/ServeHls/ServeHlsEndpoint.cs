@@ -18,9 +18,11 @@ public sealed partial class ServeHlsEndpoint(LocalFileStore store, IOptions<Stor
         [".m3u8"] = "application/vnd.apple.mpegurl", [".ts"] = "video/mp2t", [".jpg"] = "image/jpeg",
     };
 
+    private static readonly string[] NameParts = ["rendition", "file"]; // route values joined into the output name
+
     public override void Configure()
     {
-        Get("/media/hls/{id}/{**path}");
+        Get("/media/hls/{id}/{file}", "/media/hls/{id}/{rendition}/{file}"); // the only shapes OutputName accepts
         AllowAnonymous();
         Summary(s =>
         {
@@ -33,7 +35,7 @@ public sealed partial class ServeHlsEndpoint(LocalFileStore store, IOptions<Stor
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        var name = Route<string>("path", isRequired: false) ?? "";
+        var name = string.Join('/', NameParts.Select(p => Route<string>(p, isRequired: false)).OfType<string>());
         var file = storage.Value.Provider == StorageProvider.Local && Guid.TryParse(Route<string>("id", isRequired: false), out var id)
                    && OutputName().IsMatch(name) && ContentTypes.TryGetValue(Path.GetExtension(name), out var contentType)
             ? await ResolveAsync(id, name, ct) : null;

@@ -17,9 +17,13 @@ public sealed class ServeMediaEndpoint(LocalFileStore store, IOptions<StorageOpt
         [".jpg"] = "image/jpeg",
     };
 
+    private static readonly string[] KeyParts = ["tree", "shard", "file"]; // route values joined into the storage key
+
     public override void Configure()
     {
-        Get("/media/{**path}");
+        // Real paths rather than a catch-all ({**path} is not an OpenAPI path): keys are videos/<shard>/<file> (a few
+        // older ones and tests' have no shard), thumbnails/ likewise.
+        Get("/media/{tree}/{file}", "/media/{tree}/{shard}/{file}");
         AllowAnonymous();
         Summary(s =>
         {
@@ -32,7 +36,7 @@ public sealed class ServeMediaEndpoint(LocalFileStore store, IOptions<StorageOpt
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        var key = Route<string>("path", isRequired: false) ?? "";
+        var key = string.Join('/', KeyParts.Select(p => Route<string>(p, isRequired: false)).OfType<string>());
         var path = storage.Value.Provider == StorageProvider.Local
                    && (key.StartsWith("videos/", StringComparison.Ordinal) || key.StartsWith("thumbnails/", StringComparison.Ordinal))
             ? store.Resolve(key) : null;

@@ -1,5 +1,6 @@
 using IgLive.Service.Features.Videos.Publishing;
 using IgLive.Service.Features.Videos.RegisterVideo;
+using IgLive.Service.Infrastructure.Api;
 
 namespace IgLive.Service.Features.Videos.UploadVideo;
 
@@ -43,6 +44,7 @@ public sealed class UploadVideoEndpoint(UploadVideoHandler upload, RegisterVideo
         Description(b => b
             // One Accepts with both types: routing honours only the last accepts metadata (415 for anything else).
             .Accepts<UploadVideoForm>("multipart/form-data", "application/json")
+            .WithMetadata(new OpenApiBody("application/json", typeof(RegisterVideoRequest))) // the JSON form's own shape
             .Produces<VideoDto>(201, "application/json")
             .ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404).ProducesProblemDetails(409)
             .ProducesProblemDetails(408).ProducesProblemDetails(413).ProducesProblemDetails(415).ProducesProblemDetails(429).ProducesProblemDetails(502).ProducesProblemDetails(503));

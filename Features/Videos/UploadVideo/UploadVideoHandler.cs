@@ -15,6 +15,10 @@ public sealed partial class UploadVideoHandler(
     {
         var max = upload.Value.MaxBytes;
         if (http.Request.ContentLength > max + UploadVideoEndpoint.FormOverheadBytes) return UploadStorage.TooLarge(max);
+        // This app's limit, not the one the endpoint was configured with: FastEndpoints keeps endpoint definitions in a
+        // process-wide static, so hosts started at once in one process (the tests) can see another host's Configure.
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = max + UploadVideoEndpoint.FormOverheadBytes;
 
         var id = Guid.NewGuid();
         StoredVideo? stored = null;

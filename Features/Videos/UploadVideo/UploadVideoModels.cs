@@ -9,11 +9,11 @@ namespace IgLive.Service.Features.Videos.UploadVideo;
 public sealed record UploadVideoForm
 {
     /// <summary>1..150 characters (trimmed).</summary>
-    public string Title { get; init; } = "";
+    public required string Title { get; init; }
     /// <summary>Up to 2000 characters.</summary>
     public string? Description { get; init; }
     /// <summary>Comma-separated, at most 10, each <c>^[a-z0-9_]{1,30}$</c> after lower-casing (e.g. <c>cats,Funny</c>).</summary>
     public string? Tags { get; init; }
     /// <summary>The video: MP4, MOV, WebM or Matroska (recognised from its bytes), at most <c>Upload:MaxBytes</c>.</summary>
-    public IFormFile File { get; init; } = null!;
+    public required IFormFile File { get; init; }
 }

@@ -6,124 +6,27 @@ namespace IgLive.Service.Features.Videos.UploadVideo;
 
 /// <summary>
 /// Duration and frame size from the container headers of a stored file: MP4/MOV <c>moov/mvhd</c> and the video
-/// track's <c>tkhd</c>; WebM/Matroska <c>Segment/Info</c> and <c>Tracks/TrackEntry/Video</c>. Reads only headers
-/// (seeking over media data), never decodes. Anything unreadable gives nulls, never an exception.
+/// track's <c>tkhd</c> (<see cref="IsoBmffMetadata"/>, bounded buffers); WebM/Matroska <c>Segment/Info</c> and
+/// <c>Tracks/TrackEntry/Video</c>. Reads only headers (seeking over media data), never decodes. Anything unreadable
+/// gives nulls, never an exception.
 /// </summary>
 public static class VideoMetadata
 {
-    private const int MaxHeaderBytes = 32 * 1024 * 1024; // a moov of a very long video is a few MB
+    // Info and Tracks are a few KB (Tracks holds each codec's private data); larger ones are skipped, not copied.
+    private const int MaxHeaderBytes = 1024 * 1024;
 
     public static VideoInfo Read(string path, VideoContainer container)
     {
         try
         {
             using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
-            var info = container.IsIsoBmff ? ReadIsoBmff(fs) : ReadMatroska(fs);
+            var info = container.IsIsoBmff ? IsoBmffMetadata.Read(fs) : ReadMatroska(fs);
             return info.Sane();
         }
         catch (Exception e) when (e is IOException or ArgumentException or InvalidDataException or OverflowException or IndexOutOfRangeException)
         {
             return VideoInfo.Unknown;
         }
-    }
-
-    // ---- ISO-BMFF (MP4/MOV) ----
-
-    private static VideoInfo ReadIsoBmff(FileStream fs)
-    {
-        var header = new byte[16];
-        long pos = 0, length = fs.Length;
-        while (pos + 8 <= length)
-        {
-            fs.Position = pos;
-            fs.ReadExactly(header, 0, 8);
-            long size = BinaryPrimitives.ReadUInt32BigEndian(header);
-            var type = System.Text.Encoding.ASCII.GetString(header, 4, 4);
-            var headerLength = 8;
-            if (size == 1)
-            {
-                fs.ReadExactly(header, 8, 8);
-                size = (long)BinaryPrimitives.ReadUInt64BigEndian(header.AsSpan(8));
-                headerLength = 16;
-            }
-            else if (size == 0) size = length - pos;
-            if (size < headerLength || pos + size > length) return VideoInfo.Unknown;
-            if (type == "moov")
-            {
-                if (size > MaxHeaderBytes) return VideoInfo.Unknown;
-                var moov = new byte[size - headerLength];
-                fs.ReadExactly(moov);
-                return ParseMoov(moov);
-            }
-            pos += size;
-        }
-        return VideoInfo.Unknown;
-    }
-
-    private static VideoInfo ParseMoov(ReadOnlySpan<byte> moov)
-    {
-        double? duration = null;
-        int? width = null, height = null;
-        foreach (var (type, body) in Boxes(moov))
-        {
-            if (type == "mvhd") duration = ParseMvhd(body);
-            else if (type == "trak" && width is null)
-            {
-                var (w, h, isVideo) = ParseTrak(body);
-                if (isVideo && w > 0 && h > 0) (width, height) = (w, h);
-            }
-        }
-        return new VideoInfo(duration, width, height);
-    }
-
-    private static double? ParseMvhd(ReadOnlySpan<byte> b)
-    {
-        // version(1) flags(3), then v0: creation(4) modification(4) timescale(4) duration(4); v1: 8/8/4/8.
-        uint timescale; ulong duration;
-        if (b[0] == 1) { timescale = BinaryPrimitives.ReadUInt32BigEndian(b[20..]); duration = BinaryPrimitives.ReadUInt64BigEndian(b[24..]); }
-        else { timescale = BinaryPrimitives.ReadUInt32BigEndian(b[12..]); duration = BinaryPrimitives.ReadUInt32BigEndian(b[16..]); }
-        if (timescale == 0 || duration == uint.MaxValue || duration == ulong.MaxValue) return null;
-        return Math.Round((double)duration / timescale, 3);
-    }
-
-    private static (int W, int H, bool IsVideo) ParseTrak(ReadOnlySpan<byte> trak)
-    {
-        int w = 0, h = 0;
-        var isVideo = false;
-        foreach (var (type, body) in Boxes(trak))
-        {
-            if (type == "tkhd")
-            {
-                // Width and height are 16.16 fixed point at the end: offset 76 (v0) or 88 (v1) from the box body.
-                var offset = body[0] == 1 ? 88 : 76;
-                w = (int)(BinaryPrimitives.ReadUInt32BigEndian(body.AsSpan(offset)) >> 16);
-                h = (int)(BinaryPrimitives.ReadUInt32BigEndian(body.AsSpan(offset + 4)) >> 16);
-            }
-            else if (type == "mdia")
-            {
-                foreach (var (t, hdlr) in Boxes(body))
-                    if (t == "hdlr" && hdlr.Length >= 12) isVideo = hdlr.AsSpan(8, 4).SequenceEqual("vide"u8);
-            }
-        }
-        return (w, h, isVideo);
-    }
-
-    private static List<(string Type, byte[] Body)> Boxes(ReadOnlySpan<byte> data)
-    {
-        var boxes = new List<(string, byte[])>();
-        var pos = 0;
-        while (pos + 8 <= data.Length)
-        {
-            long size = BinaryPrimitives.ReadUInt32BigEndian(data[pos..]);
-            var type = System.Text.Encoding.ASCII.GetString(data.Slice(pos + 4, 4));
-            var headerLength = 8;
-            if (size == 1 && pos + 16 <= data.Length) { size = (long)BinaryPrimitives.ReadUInt64BigEndian(data[(pos + 8)..]); headerLength = 16; }
-            else if (size == 0) size = data.Length - pos;
-            if (size < headerLength || pos + size > data.Length) break;
-            boxes.Add((type, data.Slice(pos + headerLength, (int)size - headerLength).ToArray()));
-            pos += (int)size;
-        }
-        return boxes;
     }
 
     // ---- EBML (WebM/Matroska) ----

@@ -29,6 +29,11 @@ public sealed class BlockedPairReadPathsTests : ServiceFixture
     /// <summary>The tag of every scene video (the tag page's probe).</summary>
     private const string SceneTag = "blockscene";
 
+    private const string MediaFiles = "files by unguessable storage key, handed out only inside videos the caller may see; no listing";
+
+    private const string HlsFiles = "a processed video's HLS files, fetched by players without a token (no caller to probe); the stream_url " +
+        "is handed out only inside videos the caller may see, and only visible ready videos are served; no listing";
+
     private static readonly Dictionary<string, ReadPath> ReadPaths = new()
     {
         ["/api/videos/feed"] = new(static async (s, viewer, other) =>
@@ -76,10 +81,10 @@ public sealed class BlockedPairReadPathsTests : ServiceFixture
         ["/api/events"] = new(NeverShowsAnotherUserBecause:
             "a stream of the caller's notifications (the /api/notifications rows) and of videos filtered by visibility when " +
             "it opens; comments of blocked authors are left out (StreamEventsTests)"),
-        ["/media/{**path}"] = new(NeverShowsAnotherUserBecause:
-            "files by unguessable storage key, handed out only inside videos the caller may see; no listing"),
-        ["/media/hls/{id}/{**path}"] = new(NeverShowsAnotherUserBecause:
-            "a processed video's HLS files, fetched by players without a token (no caller to probe); the stream_url is handed out only inside videos the caller may see, and only visible ready videos are served; no listing"),
+        ["/media/{tree}/{file}"] = new(NeverShowsAnotherUserBecause: MediaFiles),
+        ["/media/{tree}/{shard}/{file}"] = new(NeverShowsAnotherUserBecause: MediaFiles),
+        ["/media/hls/{id}/{file}"] = new(NeverShowsAnotherUserBecause: HlsFiles),
+        ["/media/hls/{id}/{rendition}/{file}"] = new(NeverShowsAnotherUserBecause: HlsFiles),
         ["/auth/v1/user"] = new(NeverShowsAnotherUserBecause: "the caller's own auth user (Supabase Auth protocol)"),
         ["/auth/v1/settings"] = new(NeverShowsAnotherUserBecause: "the auth server's settings, no users"),
         ["/auth/v1/health"] = new(NeverShowsAnotherUserBecause: "the auth server's health, no users"),
