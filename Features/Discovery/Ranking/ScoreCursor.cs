@@ -8,7 +8,7 @@ public enum ScoreOrder : byte
 {
     /// <summary>Full-text rank (ts_rank), then newest.</summary>
     FullText = 1,
-    /// <summary>Trigram word similarity (the typo fallback), then newest.</summary>
+    /// <summary>Full-text rank of the corrected words (the typo fallback), then newest.</summary>
     Fuzzy = 2,
     /// <summary>Trending score, then id.</summary>
     Trending = 3,
@@ -71,12 +71,12 @@ public readonly record struct ScoreCursor(ScoreOrder Order, double Score, DateTi
         DateTimeOffset? from = null, to = null;
         if (written == WindowByteLength)
         {
-            if (order != ScoreOrder.FullText || !TryTime(BinaryPrimitives.ReadInt64BigEndian(bytes[33..]), out var f)
+            if (order is not (ScoreOrder.FullText or ScoreOrder.Fuzzy) || !TryTime(BinaryPrimitives.ReadInt64BigEndian(bytes[33..]), out var f)
                 || !TryTime(BinaryPrimitives.ReadInt64BigEndian(bytes[41..]), out var t) || f > t)
                 return false;
             (from, to) = (f, t);
         }
-        else if (order == ScoreOrder.FullText) return false; // full-text pages always carry their candidate window
+        else if (order is ScoreOrder.FullText or ScoreOrder.Fuzzy) return false; // search pages always carry their candidate window
         cursor = new ScoreCursor(order, score, at, new Guid(bytes[17..33], bigEndian: true), from, to);
         return true;
     }

@@ -9,7 +9,6 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
 {
     /// <summary>Typo fallback only for queries with this many letters (fewer make no useful trigrams).</summary>
     private const int MinFuzzyLength = 3;
-    private const int MaxFuzzyLength = 64;
 
     public override void Configure()
     {
@@ -18,8 +17,8 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
         Summary(s =>
         {
             s.Summary = "Search visible videos by title, tags and description";
-            s.Description = "Case and accents ignored; the last word also matches as a prefix; when nothing matches, close " +
-                            "spellings do (trigram similarity). Ordered by relevance (title, then tags, then description), then newest, " +
+            s.Description = "Case and accents ignored; the last word also matches as a prefix; when nothing matches, each word is " +
+                            "replaced by the closest word of a title or tag (trigram similarity) and searched again. Ordered by relevance (title, then tags, then description), then newest, " +
                             "among the newest matches (Discovery:SearchCandidates, 200 by default; a search lists at most that many).";
         });
         Description(b => b.ProducesProblemDetails(400));
@@ -29,34 +28,40 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
     {
         var words = SearchTerms.Words(r.Q);
         if (words.Length == 0) { await Send.OkAsync(new Page<VideoDto> { Items = [] }, ct); return; } // only symbols
-        var fuzzy = string.Join(' ', words);
-        fuzzy = fuzzy.Length >= MinFuzzyLength ? fuzzy[..Math.Min(fuzzy.Length, MaxFuzzyLength)] : null;
+        var fuzzy = string.Join(' ', words).Length >= MinFuzzyLength;
         ScoreCursor? cursor = ScoreCursor.TryDecode(r.Cursor, out var c, ScoreOrder.FullText, ScoreOrder.Fuzzy) ? c : null;
-        var cap = options.Value.SearchCandidates;
 
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(SearchVideosSql.CustomPlans, transaction: tx, cancellationToken: ct));
+        var order = cursor?.Order ?? ScoreOrder.FullText;
+        List<(VideoDto, SortKey)> rows = [];
+        if (order == ScoreOrder.FullText) rows = await PageAsync(conn, tx, words, cursor, r.Limit, ct);
+        if (fuzzy && (order == ScoreOrder.Fuzzy || (cursor is null && rows.Count == 0)))
+        {
+            var corrected = await conn.QuerySingleAsync<string[]>(new CommandDefinition(SearchVideosSql.Correct, new { Words = words }, tx, cancellationToken: ct));
+            // Nothing closer than what was typed: the search stays empty.
+            rows = corrected.SequenceEqual(words) && order == ScoreOrder.FullText ? [] : await PageAsync(conn, tx, corrected, cursor, r.Limit, ct);
+            order = ScoreOrder.Fuzzy;
+        }
+        await tx.CommitAsync(ct);
+        await Send.OkAsync(RankedPage.Of(rows, r.Limit, order), ct);
+    }
+
+    private async Task<List<(VideoDto, SortKey)>> PageAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string[] words, ScoreCursor? cursor,
+        int limit, CancellationToken ct)
+    {
+        var cap = options.Value.SearchCandidates;
         var args = new
         {
-            Words = words, Prefix = SearchTerms.PrefixLast(words), Fuzzy = fuzzy, Now = clock.GetUtcNow(), Viewer = User.UserId(),
-            CursorScore = cursor?.Score, CursorAt = cursor?.CreatedAt, CursorId = cursor?.Id, Take = r.Limit + 1,
+            Words = words, Prefix = SearchTerms.PrefixLast(words), Now = clock.GetUtcNow(), Viewer = User.UserId(),
+            CursorScore = cursor?.Score, CursorAt = cursor?.CreatedAt, CursorId = cursor?.Id, Take = limit + 1,
             WindowFrom = cursor?.WindowFrom, WindowTo = cursor?.WindowTo,
             // A later page ranks the matches inside the first page's window: normally the same `cap` rows; the slack
             // covers rows sharing the boundary's created_at and uploads committed late into the window.
             Cap = cursor is null ? cap : 2 * cap,
         };
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(SearchVideosSql.CustomPlans, transaction: tx, cancellationToken: ct));
-        var order = cursor?.Order ?? ScoreOrder.FullText;
-        var rows = order == ScoreOrder.FullText
-            ? await QueryAsync(conn, tx, cursor is null ? SearchVideosSql.FullTextFirst : SearchVideosSql.FullTextNext, args, ct)
-            : [];
-        if (fuzzy is not null && (order == ScoreOrder.Fuzzy || (cursor is null && rows.Count == 0)))
-        {
-            order = ScoreOrder.Fuzzy;
-            rows = await QueryAsync(conn, tx, cursor is null ? SearchVideosSql.FuzzyFirst : SearchVideosSql.FuzzyNext, args, ct);
-        }
-        await tx.CommitAsync(ct);
-        await Send.OkAsync(RankedPage.Of(rows, r.Limit, order), ct);
+        return await QueryAsync(conn, tx, cursor is null ? SearchVideosSql.FullTextFirst : SearchVideosSql.FullTextNext, args, ct);
     }
 
     private static async Task<List<(VideoDto, SortKey)>> QueryAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, object args, CancellationToken ct)

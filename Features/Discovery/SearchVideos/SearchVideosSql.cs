@@ -3,7 +3,7 @@ using IgLive.Service.Features.Discovery.Ranking;
 namespace IgLive.Service.Features.Discovery.SearchVideos;
 
 /// <summary>
-/// Full-text first, trigram fallback when it finds nothing. The tsquery is <c>iglive_search_query(@Words, @Prefix)</c>
+/// Full-text first; when it finds nothing, the same search with misspelt words corrected (<see cref="Correct"/>). The tsquery is <c>iglive_search_query(@Words, @Prefix)</c>
 /// (migration 0190: words unaccented and quoted as lexemes in SQL, so no user text is parsed as tsquery syntax).
 /// Bounded work: only a candidate set is ranked — the @Cap newest visible matches (first page), later pages the
 /// matches inside that set's created_at window, carried in the cursor, so every page ranks the same set. The endpoint
@@ -50,19 +50,6 @@ internal static class SearchVideosSql
               WHERE (c.rank, c.created_at, c.id) < (@CursorScore::real, @CursorAt, @CursorId)
         """;
 
-    private const string FuzzyHead = DiscoveryVideoSql.Columns + """
-        , r.rank AS score, NULL::timestamptz AS window_from, NULL::timestamptz AS window_to
-        FROM (SELECT v.id, word_similarity(iglive_unaccent(@Fuzzy), iglive_video_fuzzy_text(v.title, v.tags)) AS rank, v.created_at
-              FROM videos v
-              WHERE iglive_video_fuzzy_text(v.title, v.tags) %> iglive_unaccent(@Fuzzy) AND
-        """ + DiscoveryVisibility.ForViewer;
-
-    private const string FuzzyAfter = """
-
-                AND (word_similarity(iglive_unaccent(@Fuzzy), iglive_video_fuzzy_text(v.title, v.tags)), v.created_at, v.id)
-                    < (@CursorScore::real, @CursorAt, @CursorId)
-        """;
-
     private const string Tail = """
 
               ORDER BY 2 DESC, 3 DESC, 1 DESC
@@ -82,9 +69,15 @@ internal static class SearchVideosSql
     public const string FullTextFirst = FullTextFirstHead + Tail;
     // The same candidate set (the matches inside the cursor's window), after the cursor's (rank, created_at, id).
     public const string FullTextNext = FullTextNextHead + Tail;
-    // Visible videos whose title and tags contain a close spelling of @Fuzzy (word_similarity above
-    // pg_trgm.word_similarity_threshold, 0.6), most similar first; videos_fuzzy_idx (bitmap).
-    public const string FuzzyFirst = FuzzyHead + Tail;
-    // Same, after a cursor.
-    public const string FuzzyNext = FuzzyHead + FuzzyAfter + Tail;
+    // The typo fallback: each word replaced by the closest word of a title or tag (pg_trgm similarity above
+    // pg_trgm.similarity_threshold, 0.3; search_words_trgm_idx, a nearest-neighbour probe per word), or kept when
+    // nothing is close. The corrected words are then searched with FullTextFirst / FullTextNext.
+    public const string Correct = """
+        SELECT coalesce(array_agg(coalesce(c.word, x.w) ORDER BY x.i), '{}')
+        FROM unnest(@Words::text[]) WITH ORDINALITY AS x (w, i)
+        LEFT JOIN LATERAL (SELECT s.word FROM search_words s
+                           WHERE length(x.w) >= 3 AND s.word % iglive_unaccent(x.w)
+                           ORDER BY s.word <-> iglive_unaccent(x.w), s.word
+                           LIMIT 1) c ON true
+        """;
 }
