@@ -3,14 +3,23 @@
 //   latency URL TOKENS VIDEO SUBS LIKES   SUBS streams of VIDEO; LIKES likes (one user each, 400 ms apart);
 //                                   per like and subscriber: time from the like's response (commit done) to the event
 //   notify CONNSTRING COUNT         baseline: commit of a pg_notify → arrival at one LISTEN connection
+//   sql DLL TYPE FIELD              prints a const string of the service build (the SQL a slice sends), for pgbench
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using System.Reflection;
 using System.Text.Json;
 using Npgsql;
 
 var mode = args[0];
 if (mode == "notify") { await Notify(args[1], int.Parse(args[2])); return; }
+if (mode == "sql")
+{
+    var field = Assembly.LoadFrom(args[1]).GetType(args[2], throwOnError: true)!
+        .GetField(args[3], BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)!;
+    Console.Write(field.GetRawConstantValue());
+    return;
+}
 
 var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
 { BaseAddress = new Uri(args[1]), Timeout = Timeout.InfiniteTimeSpan };

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Like path A/B in one sitting: the like toggle (bench/feed/like_toggle.lua, wrk 64 connections) against BASE (a
-# build of another commit, default main) and this tree, alternating A B A B A B on one database, each 15 s after a
+# build of another commit, default 5e6573c^1: main just before notifications were merged) and this tree, alternating A B A B A B on one database, each 15 s after a
 # 20 s warm-up per binary; then pgbench of the old and the new statement (bench/feed/pgbench_like.sql and
 # the statement this tree sends, rendered by bench/events/render_like_sql.py). A reduced seed (bench/feed/seed.sql / 10: 10,000 users, 100,000 videos,
 # 1,000,000 likes) keeps the sitting short on the shared machine.
 # Prerequisites: a private PostgreSQL (PGPORT), wrk. Output: bench/results/events/like-ab-<time>.log
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-PORT=${PORT:-18481}; PGPORT=${PGPORT:-54340}; BASE=${BASE:-main}; DB=iglive_likeab
+PORT=${PORT:-18481}; PGPORT=${PGPORT:-54340}; BASE=${BASE:-5e6573c^1}; DB=iglive_likeab
 SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '/+=' | head -c 48)
 CS="Host=127.0.0.1;Port=$PGPORT;Database=$DB;Username=iglive"
 PSQL="/usr/lib/postgresql/15/bin/psql -h 127.0.0.1 -p $PGPORT -U iglive"
@@ -16,10 +16,12 @@ OUT=bench/results/events; mkdir -p "$OUT" bench/results/feed
 LOG="$OUT/like-ab-$(date +%Y%m%dT%H%M%S).log"
 log() { echo "[$(date +%T)] $*" | tee -a "$LOG"; }
 
-rm -rf /tmp/iglive-likeab-base && git worktree add --detach /tmp/iglive-likeab-base "$BASE" >/dev/null 2>&1
+# The baseline's sources by git archive (no worktree: the repository's worktree list is shared).
+rm -rf /tmp/iglive-likeab-base && mkdir -p /tmp/iglive-likeab-base && git archive "$BASE" | tar -x -C /tmp/iglive-likeab-base
 dotnet build /tmp/iglive-likeab-base/IgLive.Service.csproj -c Release -nologo -clp:ErrorsOnly -o /tmp/iglive-likeab-A >/dev/null
 dotnet build IgLive.Service.csproj -c Release -nologo -clp:ErrorsOnly -o /tmp/iglive-likeab-B >/dev/null
-git worktree remove --force /tmp/iglive-likeab-base
+rm -rf /tmp/iglive-likeab-base
+dotnet build bench/events/EventsBench.csproj -c Release -nologo -clp:ErrorsOnly -o /tmp/iglive-events-client >/dev/null
 
 APP=
 start() { # binary dir
@@ -40,7 +42,7 @@ sed -e 's/generate_series(1, 1000000)/generate_series(1, 100000)/; s/% 1000000)/
     bench/feed/seed.sql | $PSQL -d $DB -q -v ON_ERROR_STOP=1 -f - > "$OUT/likeab-seed.log"
 $PSQL -d $DB -qc "TRUNCATE new_video_fanout" 2>/dev/null || true
 python3 bench/feed/mint_tokens.py "$SECRET" 2000 "http://127.0.0.1:$PORT/auth/v1" > bench/results/feed/tokens.txt
-python3 bench/events/render_like_sql.py > "$OUT/pgbench_like_notify.sql"
+python3 bench/events/render_like_sql.py /tmp/iglive-likeab-B/IgLive.Service.dll /tmp/iglive-events-client/EventsBench > "$OUT/pgbench_like_notify.sql"
 T0=$($PSQL -d $DB -tAc "SELECT (max(created_at) + interval '1.3 seconds')::text FROM videos WHERE title = 'Video number 1'")
 log "seeded: $(tail -3 "$OUT/likeab-seed.log" | head -1); load $(cut -d' ' -f1-3 /proc/loadavg)"
 

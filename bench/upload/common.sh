@@ -7,7 +7,9 @@ source scripts/private-pg.sh
 cleanup() {
   local rc=$?; [ $rc -ne 0 ] && { log "failed (rc=$rc); service log:"; tail -30 "$WORK/app.log" >&2 || true; }
   [ -n "${SAMPLER:-}" ] && kill "$SAMPLER" 2>/dev/null || true
+  [ -n "${BSAMPLER:-}" ] && kill "$BSAMPLER" 2>/dev/null || true
   [ -n "${APP:-}" ] && kill "$APP" 2>/dev/null && wait "$APP" 2>/dev/null || true
+  [ -n "${BASE_APP:-}" ] && kill "$BASE_APP" 2>/dev/null && wait "$BASE_APP" 2>/dev/null || true
   [ -n "${NGINX:-}" ] && kill "$NGINX" 2>/dev/null && wait "$NGINX" 2>/dev/null || true
   pg_private_stop "$WORK/pg" 2>/dev/null || true
   rm -rf "$WORK"

@@ -2,7 +2,9 @@
 # Processing benchmark: seconds of video made ready per second of wall time, with 1 and with 2 workers. Uploads
 # CLIPS test-pattern clips (SECONDS_EACH s, 1280x720, 30 fps, with audio: each gets 360p and 720p renditions) to the
 # Release build on local storage with a private PostgreSQL, and times from the first upload until every video is
-# ready (polling the owner's GET). Media__MaxFfmpegProcesses follows the worker count.
+# ready (polling the owner's GET). Media__MaxFfmpegProcesses follows the worker count. Baseline in the same
+# sitting, interleaved: the same ffprobe, thumbnail and HLS ffmpeg commands the worker runs (HlsLadder's arguments
+# for a 720p source with sound), run straight from this script on the same clips, one at a time and two at once.
 # Usage: bench/upload/processing.sh [clips=4] [seconds_each=20]    Needs: dotnet, curl, python3, ffmpeg, PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,7 +19,7 @@ for i in $(seq 1 "$CLIPS"); do
     -c:a aac "$WORK/clip$i.mp4"
 done
 
-run() { # $1 = workers; prints "workers seconds_of_video wall_seconds"
+run() { # $1 = workers; writes "workers seconds_of_video wall_seconds" to $WORK/result-$1 (not a subshell: the exit trap stops the service)
   ConnectionStrings__Postgres="Host=127.0.0.1;Port=$PGPORT;Database=iglive;Username=iglive" \
   Auth__JwtSecret="$SECRET" Auth__PublicBaseUrl="http://127.0.0.1:$PORT" Storage__LocalPath="$WORK/media" \
   Cleanup__SchedulerEnabled=false Media__Workers="$1" Media__MaxFfmpegProcesses="$1" Media__PollSeconds=0.2 \
@@ -41,14 +43,46 @@ run() { # $1 = workers; prints "workers seconds_of_video wall_seconds"
   done
   t1=$(date +%s.%N)
   kill "$APP"; wait "$APP" 2>/dev/null || true; APP=""
-  echo "$1 $(( CLIPS * SECONDS_EACH )) $(echo "$t1 - $t0" | bc -l)"
+  echo "$1 $(( CLIPS * SECONDS_EACH )) $(echo "$t1 - $t0" | bc -l)" > "$WORK/result-$1"
 }
 
-R1=$(run 1); R2=$(run 2)
-python3 - "$R1" "$R2" <<'PY'
+direct_one() { # $1 = clip number: the worker's three ffmpeg steps (FfmpegRunner's flags, HlsLadder's arguments)
+  local src="$WORK/clip$1.mp4" out="$WORK/direct/$1"; mkdir -p "$out/360p" "$out/720p"
+  ffprobe -v error -protocol_whitelist file,pipe -show_entries "format=duration:stream=codec_type,width,height:stream_side_data=rotation" \
+    -of json "$src" >/dev/null
+  ffmpeg -nostdin -hide_banner -v error -y -protocol_whitelist file,pipe -ss 1 -i "$src" -frames:v 1 -vf "scale='min(640,iw)':-2" \
+    -f image2 -c:v mjpeg "$out/thumbnail.jpg"
+  ffmpeg -nostdin -hide_banner -v error -y -protocol_whitelist file,pipe -i "$src" \
+    -filter_complex "[0:v:0]split=2[s0][s1];[s0]scale=-2:360[v0];[s1]scale=-2:720[v1]" -map "[v0]" -map 0:a:0 -map "[v1]" -map 0:a:0 \
+    -c:v libx264 -preset veryfast -profile:v main -pix_fmt yuv420p -force_key_frames "expr:gte(t,n_forced*4)" -sc_threshold 0 \
+    -b:v:0 800k -maxrate:v:0 856k -bufsize:v:0 1600k -b:a:0 96k -b:v:1 2800k -maxrate:v:1 2996k -bufsize:v:1 5600k -b:a:1 128k \
+    -c:a aac -ac 2 -f hls -hls_time 4 -hls_playlist_type vod -hls_flags independent_segments -hls_segment_type mpegts \
+    -hls_segment_filename "$out/%v/seg_%03d.ts" -master_pl_name master.m3u8 -var_stream_map "v:0,a:0,name:360p v:1,a:1,name:720p" \
+    "$out/%v/index.m3u8"
+}
+direct() { # $1 = parallel runs (1 or 2); writes "direct-N seconds_of_video wall_seconds" to $WORK/result-direct-$1
+  local t0 t1 i; rm -rf "$WORK/direct"; t0=$(date +%s.%N)
+  for i in $(seq 1 "$CLIPS"); do
+    direct_one "$i" &
+    if (( i % $1 == 0 )); then wait; fi
+  done
+  wait; t1=$(date +%s.%N)
+  echo "direct-$1 $(( CLIPS * SECONDS_EACH )) $(echo "$t1 - $t0" | bc -l)" > "$WORK/result-direct-$1"
+}
+
+log "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+direct 1; log "ffmpeg direct, one at a time, done: $(cut -d' ' -f1-3 /proc/loadavg)"
+run 1; log "1 worker done: $(cut -d' ' -f1-3 /proc/loadavg)"
+direct 2; log "ffmpeg direct, two at once, done: $(cut -d' ' -f1-3 /proc/loadavg)"
+run 2
+python3 - "$WORK"/result-direct-1 "$WORK"/result-1 "$WORK"/result-direct-2 "$WORK"/result-2 <<'PY'
 import sys
-for r in sys.argv[1:]:
-    w, video, wall = r.split(); video, wall = float(video), float(wall)
-    print(f"{w} worker(s): {video:.0f} s of 720p video (360p + 720p renditions) ready in {wall:.1f} s = {video / wall:.2f} s of video per second")
+rate = {}
+for path in sys.argv[1:]:
+    w, video, wall = open(path).read().split(); video, wall = float(video), float(wall)
+    rate[w] = video / wall
+    what = f"ffmpeg direct, {w[-1]} at a time" if w.startswith("direct") else f"service, {w} worker(s)"
+    extra = "" if w.startswith("direct") else f", ratio to ffmpeg direct {rate[w] / rate['direct-' + w]:.2f}"
+    print(f"{what}: {video:.0f} s of 720p video (360p + 720p renditions) ready in {wall:.1f} s = {video / wall:.2f} s of video per second{extra}")
 print(f"load average at the end: {' '.join(open('/proc/loadavg').read().split()[:3])} (the machine is shared)")
 PY

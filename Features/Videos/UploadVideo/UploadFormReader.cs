@@ -1,6 +1,5 @@
 using System.Text;
 using IgLive.Service.Features.Videos.Publishing;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
 namespace IgLive.Service.Features.Videos.UploadVideo;
@@ -14,8 +13,6 @@ public static class UploadFormReader
 {
     private const int MaxSections = 16;
     private const int MaxFieldBytes = 16 * 1024;
-    // Larger than the default 4 KiB: the boundary scan and one write per read would bound a large upload's throughput.
-    private const int ReaderBufferBytes = 256 * 1024;
 
     /// <summary>
     /// The validated fields once the whole body is read; <paramref name="storeFile"/> is called once, with the file
@@ -23,20 +20,22 @@ public static class UploadFormReader
     /// </summary>
     public static async Task<Outcome<VideoFields>> ReadAsync(HttpRequest request, Func<Stream, Task<Refusal?>> storeFile, CancellationToken ct)
     {
-        var reader = new MultipartReader(Boundary(request), request.Body, ReaderBufferBytes);
+        // Straight off the request's pipe: MultipartReader's boundary scan and its copies bounded a large upload's
+        // throughput (docs/benchmarks.md, "Upload").
+        var reader = new MultipartPipeReader(request.BodyReader, Boundary(request));
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         var sections = 0;
         var hasFile = false;
         while (await reader.ReadNextSectionAsync(ct) is { } section)
         {
             if (++sections > MaxSections) return Refusal.Invalid("request", $"at most {MaxSections} multipart parts");
-            if (section.GetContentDispositionHeader() is not { } disposition) continue;
+            if (section.Disposition is not { } disposition) continue;
             var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
             if (disposition.IsFormDisposition())
             {
                 if (name is not ("title" or "description" or "tags"))
                 {
-                    await section.Body.CopyToAsync(Stream.Null, ct);
+                    await section.CopyToAsync(static _ => ValueTask.CompletedTask, ct);
                     continue;
                 }
                 if (await ReadFieldAsync(section.Body, ct) is not { } value) return Refusal.Invalid(name, $"{name} is too long");

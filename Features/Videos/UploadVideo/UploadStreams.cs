@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace IgLive.Service.Features.Videos.UploadVideo;
 
 /// <summary>
@@ -29,13 +31,62 @@ public sealed class ReplayingLimitedStream(ReadOnlyMemory<byte> head, Stream res
             try { n = await rest.ReadAsync(buffer, cancellationToken); }
             catch { ReadFailed = true; throw; }
         }
-        BytesRead += n;
-        if (BytesRead > maxBytes)
-        {
-            LimitExceeded = true;
-            throw new UploadTooLargeException();
-        }
+        Count(n);
         return n;
+    }
+
+    /// <summary>
+    /// Writes the rest of the file to <paramref name="file"/> from offset 0. From a <see cref="MultipartPipeSection"/>, each
+    /// batch of received bytes goes to the disk in one gather write (pwritev) straight from the server's receive buffers,
+    /// with no copy in between; the size limit is checked before each write.
+    /// </summary>
+    public async Task CopyToFileAsync(SafeFileHandle file, CancellationToken ct)
+    {
+        long offset = 0;
+        if (headPosition < head.Length)
+        {
+            var remaining = head[headPosition..];
+            Count(remaining.Length);
+            await RandomAccess.WriteAsync(file, remaining, offset, ct);
+            offset += remaining.Length;
+            headPosition = head.Length;
+        }
+        if (rest is not MultipartPipeSectionStream { Section: var section })
+        {
+            var buffer = new byte[256 * 1024];
+            int n;
+            while ((n = await ReadAsync(buffer, ct)) > 0)
+            {
+                await RandomAccess.WriteAsync(file, buffer.AsMemory(0, n), offset, ct);
+                offset += n;
+            }
+            return;
+        }
+        var segments = new List<ReadOnlyMemory<byte>>(32);
+        try
+        {
+            await section.CopyToAsync(async body =>
+            {
+                Count(body.Length);
+                segments.Clear();
+                foreach (var segment in body) segments.Add(segment);
+                await RandomAccess.WriteAsync(file, segments, offset, ct);
+                offset += body.Length;
+            }, ct);
+        }
+        catch when (section.ReadFailed)
+        {
+            ReadFailed = true;
+            throw;
+        }
+    }
+
+    private void Count(long n)
+    {
+        BytesRead += n;
+        if (BytesRead <= maxBytes) return;
+        LimitExceeded = true;
+        throw new UploadTooLargeException();
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)

@@ -83,4 +83,119 @@ public sealed class UploadOverKestrelTests
         Assert.That(await File.ReadAllBytesAsync(Path.Combine(app.StoragePath, key!)), Is.EqualTo(bytes));
         Assert.That(await app.StrayFilesAsync(), Is.Empty);
     }
+
+    [Test]
+    public async Task A_file_full_of_near_delimiters_across_block_joins_is_stored_byte_for_byte()
+    {
+        const string boundary = "iglive-boundary-0123456789";
+        var bytes = RandomMp4(3 * 64 * 1024 + 777);
+        var near = System.Text.Encoding.ASCII.GetBytes("\r\n--" + boundary[..^1]); // the delimiter but its last byte
+        // Near-delimiters everywhere, including across each 64 KiB receive block boundary (headers shift them a little).
+        for (var at = 100; at + near.Length + 1 < bytes.Length; at += 64 * 1024 - 7)
+        {
+            near.CopyTo(bytes, at);
+            bytes[at + near.Length] = (byte)'X';
+        }
+        var user = await app.CreateUserAsync();
+        var form = new MultipartFormDataContent(boundary) { { new StringContent("near"), "title" } };
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "file", "clip.mp4");
+
+        var video = await (await user.Client.PostAsync("/api/videos", form)).JsonAsync(HttpStatusCode.Created);
+
+        Assert.That(video.GetProperty("size_bytes").GetInt64(), Is.EqualTo(bytes.Length));
+        await using var conn = app.OpenConnection();
+        var key = await conn.ExecuteScalarAsync<string>("SELECT storage_key FROM videos WHERE id = @id", new { id = video.GetProperty("id").GetGuid() });
+        Assert.That(await File.ReadAllBytesAsync(Path.Combine(app.StoragePath, key!)), Is.EqualTo(bytes));
+    }
+
+    [Test]
+    public async Task Delimiters_that_arrive_one_byte_per_read_still_end_their_parts()
+    {
+        const string boundary = "iglive-split-boundary";
+        var bytes = RandomMp4(200 * 1024 + 3);
+        var body = await FormBytesAsync(boundary, bytes);
+        // Every delimiter (and a few bytes either side) is sent one byte per flushed write, so the server sees each
+        // one split at every offset across its reads.
+        var user = await app.CreateUserAsync();
+
+        var rsp = await user.Client.PostAsync("/api/videos", new TrickleContent(body, "\r\n--" + boundary, boundary));
+
+        var video = await rsp.JsonAsync(HttpStatusCode.Created);
+        Assert.That(video.GetProperty("title").GetString(), Is.EqualTo("split"));
+        await using var conn = app.OpenConnection();
+        var key = await conn.ExecuteScalarAsync<string>("SELECT storage_key FROM videos WHERE id = @id", new { id = video.GetProperty("id").GetGuid() });
+        Assert.That(await File.ReadAllBytesAsync(Path.Combine(app.StoragePath, key!)), Is.EqualTo(bytes));
+    }
+
+    [TestCase(1)]      // inside the closing "--"
+    [TestCase(8)]      // inside the closing delimiter's boundary
+    [TestCase(50_000)] // inside the file part, whose delimiter never comes
+    public async Task A_body_cut_short_of_its_closing_delimiter_is_a_400_and_stores_nothing(int cut)
+    {
+        const string boundary = "iglive-cut-boundary";
+        var body = await FormBytesAsync(boundary, RandomMp4(100 * 1024));
+        var user = await app.CreateUserAsync();
+        var truncated = new ByteArrayContent(body[..(body.Length - "\r\n".Length - cut)]);
+        truncated.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=" + boundary);
+
+        var rsp = await user.Client.PostAsync("/api/videos", truncated);
+
+        Assert.That(rsp.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), await rsp.Content.ReadAsStringAsync());
+        await using var conn = app.OpenConnection();
+        Assert.That(await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM videos WHERE user_id = @id", new { id = user.Id }), Is.Zero);
+        Assert.That(await app.StrayFilesAsync(), Is.Empty);
+    }
+
+    private static async Task<byte[]> FormBytesAsync(string boundary, byte[] file)
+    {
+        var form = new MultipartFormDataContent(boundary) { { new StringContent("split"), "title" } };
+        var part = new ByteArrayContent(file);
+        part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        form.Add(part, "file", "clip.mp4");
+        form.Add(new StringContent("after"), "description");
+        return await form.ReadAsByteArrayAsync();
+    }
+
+    /// <summary>A body written in large blocks except around each delimiter, which goes one byte per flushed write.</summary>
+    private sealed class TrickleContent : HttpContent
+    {
+        private readonly byte[] body;
+        private readonly bool[] slow;
+
+        public TrickleContent(byte[] body, string delimiter, string boundary)
+        {
+            this.body = body;
+            slow = new bool[body.Length];
+            var d = System.Text.Encoding.ASCII.GetBytes(delimiter);
+            for (var at = body.AsSpan().IndexOf(d.AsSpan(2)); at >= 0;)
+            {
+                for (var i = Math.Max(0, at - 4); i < Math.Min(body.Length, at + d.Length + 6); i++) slow[i] = true;
+                var next = body.AsSpan(at + 1).IndexOf(d);
+                at = next < 0 ? -1 : at + 1 + next;
+            }
+            Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=" + boundary);
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            var i = 0;
+            while (i < body.Length)
+            {
+                var n = 1;
+                if (!slow[i]) while (i + n < body.Length && !slow[i + n] && n < 32 * 1024) n++;
+                await stream.WriteAsync(body.AsMemory(i, n));
+                await stream.FlushAsync();
+                if (slow[i]) await Task.Delay(2);
+                i += n;
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = body.Length;
+            return true;
+        }
+    }
 }
