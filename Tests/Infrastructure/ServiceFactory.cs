@@ -144,27 +144,27 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
         return client;
     }
 
-    /// <summary>Inserts a ready video row directly (no file), for slices that read videos and for the cleanup.</summary>
+    /// <summary>Inserts a video row directly (no file; ready unless told otherwise), for slices that read videos, the cleanup and processing.</summary>
     /// <param name="storageKey">The stored file's key (default <c>videos/{id}.mp4</c>); an ImageKit file id with <paramref name="provider"/> imagekit.</param>
     public async Task<Guid> SeedVideoAsync(TestUser owner, DateTimeOffset? expiresAt = null, DateTimeOffset? createdAt = null,
         string title = "seeded video", string[]? tags = null, string? storageKey = null, string description = "",
-        string provider = "local", string? thumbnailKey = null)
+        string provider = "local", string? thumbnailKey = null, string status = "ready", long sizeBytes = 1234, Guid? id = null)
     {
-        var id = Guid.NewGuid();
+        var videoId = id ?? Guid.NewGuid();
         var created = createdAt ?? Clock.GetUtcNow();
-        var key = storageKey ?? $"videos/{id:N}.mp4";
+        var key = storageKey ?? $"videos/{videoId:N}.mp4";
         var local = provider == "local";
         await using var conn = OpenConnection();
         await conn.ExecuteAsync("""
             INSERT INTO videos (id, user_id, title, description, tags, storage_provider, storage_key, storage_path, thumbnail_key,
-                                video_url, content_type, size_bytes, created_at, expires_at)
-            VALUES (@id, @owner, @title, @description, @tags, @provider, @key, @path, @thumbnailKey, @url, 'video/mp4', 1234, @created, @expires)
+                                video_url, content_type, size_bytes, created_at, expires_at, status)
+            VALUES (@id, @owner, @title, @description, @tags, @provider, @key, @path, @thumbnailKey, @url, 'video/mp4', @sizeBytes, @created, @expires, @status)
             """, new
         {
-            id, owner = owner.Id, title, description, tags = tags ?? [], provider, key, path = local ? key : null, thumbnailKey,
-            url = local ? $"/media/{key}" : $"https://ik.example.test/{key}", created, expires = expiresAt ?? created.AddDays(14),
+            id = videoId, owner = owner.Id, title, description, tags = tags ?? [], provider, key, path = local ? key : null, thumbnailKey,
+            url = local ? $"/media/{key}" : $"https://ik.example.test/{key}", created, expires = expiresAt ?? created.AddDays(14), status, sizeBytes,
         });
-        return id;
+        return videoId;
     }
 
     protected override void Dispose(bool disposing)

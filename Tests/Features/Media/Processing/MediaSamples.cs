@@ -79,16 +79,9 @@ public static class MediaSamples
         var key = $"videos/{hex[..2]}/{hex}.mp4";
         Directory.CreateDirectory(Path.Combine(app.StoragePath, "videos", hex[..2]));
         File.Copy(source, Path.Combine(app.StoragePath, key));
+        await app.SeedVideoAsync(owner, title: "processing sample", storageKey: key, status: "processing", sizeBytes: new FileInfo(source).Length, id: id);
         await using var conn = app.OpenConnection();
-        var now = app.Clock.GetUtcNow();
-        await conn.ExecuteAsync("""
-            WITH v AS (
-                INSERT INTO videos (id, user_id, title, storage_provider, storage_key, storage_path, video_url, content_type,
-                                    size_bytes, created_at, expires_at, status)
-                VALUES (@id, @owner, 'processing sample', 'local', @key, @key, '/media/' || @key, 'video/mp4', @size, @now, @expires, 'processing')
-                RETURNING id)
-            INSERT INTO media_jobs (video_id) SELECT id FROM v
-            """, new { id, owner = owner.Id, key, size = new FileInfo(source).Length, now, expires = now.AddDays(14) });
+        await conn.ExecuteAsync("INSERT INTO media_jobs (video_id) VALUES (@id)", new { id });
         return id;
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using IgLive.Service.Features.Moderation.Suspension;
 using IgLive.Service.Tests.Infrastructure;
@@ -45,15 +44,7 @@ public sealed class SuspensionAcrossInstancesTests
     }
 
     // Polls for well under SuspensionGate.CacheFor: only the announcement can make B change its answer this soon.
-    private static async Task<bool> StatusOnBWithinAsync(HttpClient onB, Guid video, HttpStatusCode expected)
-    {
-        var limit = SuspensionGate.CacheFor / 2;
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < limit)
-        {
-            if ((await onB.PutAsync($"/api/videos/{video}/like", null)).StatusCode == expected) return true;
-            await Task.Delay(50);
-        }
-        return false;
-    }
+    private static Task<bool> StatusOnBWithinAsync(HttpClient onB, Guid video, HttpStatusCode expected)
+        => Poll.TryUntilAsync(async () => (await onB.PutAsync($"/api/videos/{video}/like", null)).StatusCode == expected,
+            SuspensionGate.CacheFor / 2, TimeSpan.FromMilliseconds(50));
 }
