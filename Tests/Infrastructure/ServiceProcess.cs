@@ -73,7 +73,16 @@ public static class ServiceProcess
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true); // not left holding its port and connections
+            await process.WaitForExitAsync();
+            Assert.Fail($"'{string.Join(' ', start.ArgumentList)}' did not exit within 60 s:\n{await stdout}\n{await stderr}");
+        }
         return (process.ExitCode, await stdout, await stderr);
     }
 

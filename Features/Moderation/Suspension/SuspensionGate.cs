@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace IgLive.Service.Features.Moderation.Suspension;
 
@@ -13,14 +15,18 @@ public sealed class AllowedWhileSuspendedAttribute : Attribute;
 /// "A suspended author keeps reading, every write is 403": a global pre-processor on every endpoint, so a write route
 /// added later is covered without doing anything. Reads (GET, HEAD, OPTIONS), anonymous calls, tokens without a user
 /// (service role) and routes marked <see cref="AllowedWhileSuspendedAttribute"/> pass untouched. The caller's state is
-/// remembered per process for <see cref="CacheFor"/>: the hot path of a write costs one cache lookup. The instance that
-/// suspends or lifts forgets the entry at once, the others when the announcement reaches them
-/// (<see cref="SuspensionObserver"/>), and within <see cref="CacheFor"/> at the latest.
+/// remembered per process for <see cref="SuspensionOptions.SuspensionCacheSeconds"/>: the hot path of a write costs one
+/// cache lookup. The instance that suspends or lifts forgets the entry at once, the others when the announcement reaches
+/// them (<see cref="SuspensionObserver"/>); one that missed announcements forgets everything when its listener reconnects.
 /// </summary>
 public sealed class SuspensionGate : IGlobalPreProcessor
 {
-    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
     public const string ProblemTitle = "Account suspended";
+
+    // Bumped by every Forget: a lookup that started before a Forget may have read the old state, so it does not cache it.
+    private static long generation;
+    // Cancelled on a listener resync (announcements may have been missed): every remembered state goes at once.
+    private static CancellationTokenSource everything = new();
 
     public async Task PreProcessAsync(IPreProcessorContext context, CancellationToken ct)
     {
@@ -33,9 +39,17 @@ public sealed class SuspensionGate : IGlobalPreProcessor
         var key = new Key(userId);
         if (!cache.TryGetValue(key, out bool suspended))
         {
+            var seen = Interlocked.Read(ref generation);
+            var reset = Volatile.Read(ref everything).Token;
             await using var conn = await http.RequestServices.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(ct);
             suspended = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(SuspensionSql.IsSuspended, new { Id = userId }, cancellationToken: ct));
-            cache.Set(key, suspended, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = CacheFor, Size = 1 });
+            if (Interlocked.Read(ref generation) == seen)
+            {
+                var seconds = http.RequestServices.GetRequiredService<IOptions<SuspensionOptions>>().Value.SuspensionCacheSeconds;
+                var entry = new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(seconds), Size = 1 };
+                entry.ExpirationTokens.Add(new CancellationChangeToken(reset));
+                cache.Set(key, suspended, entry);
+            }
         }
         if (!suspended || IsAllowed(context.HttpContext)) return;
         await http.Response.SendResultAsync(ProblemsExtensions.Problem(403,
@@ -48,8 +62,21 @@ public sealed class SuspensionGate : IGlobalPreProcessor
         => http.GetEndpoint()?.Metadata.GetMetadata<EndpointDefinition>()?.EndpointType
                .IsDefined(typeof(AllowedWhileSuspendedAttribute), inherit: false) == true;
 
-    /// <summary>Drops this process's remembered state of the user (after suspending or lifting).</summary>
-    public static void Forget(IMemoryCache cache, Guid userId) => cache.Remove(new Key(userId));
+    /// <summary>Drops this process's remembered state of the user (after suspending or lifting, or when announced).</summary>
+    public static void Forget(IMemoryCache cache, Guid userId)
+    {
+        Interlocked.Increment(ref generation);
+        cache.Remove(new Key(userId));
+    }
+
+    /// <summary>Drops every remembered state (the announcements of a while may have been missed).</summary>
+    public static void ForgetAll()
+    {
+        Interlocked.Increment(ref generation);
+        var old = Interlocked.Exchange(ref everything, new CancellationTokenSource());
+        old.Cancel();
+        old.Dispose();
+    }
 
     private readonly record struct Key(Guid UserId);
 }

@@ -144,6 +144,31 @@ public sealed class ComputeTrendingTests : ServiceFixture
     }
 
     [Test]
+    public async Task A_viewer_counts_once_at_their_last_counted_view_however_often_they_come_back()
+    {
+        var user = await App.CreateUserAsync();
+        var seenByTwo = await App.VideoAsync(user, "seen by two");
+        var seenAgain = await App.VideoAsync(user, "seen again and again");
+        var start = App.Clock.GetUtcNow().AddHours(-3);
+        await App.ExecAsync("""
+            INSERT INTO video_views (video_id, viewer_key, last_counted_at)
+            VALUES (@seenByTwo, 'u:one', @start), (@seenByTwo, 'u:two', @start), (@seenAgain, 'u:one', @start)
+            """, new { seenByTwo, seenAgain, start });
+        // Counted again every 40 minutes (RecordView's rule), as RecordView's upsert does.
+        for (var i = 1; i <= 4; i++)
+            await App.ExecAsync("UPDATE video_views SET last_counted_at = @at WHERE video_id = @seenAgain AND viewer_key = 'u:one'",
+                new { seenAgain, at = start.AddMinutes(40 * i) });
+
+        await RunJobAsync();
+
+        // One viewer at +160 min weighs a little more than one at +0, far less than two (or than five counted views).
+        Assert.That((await TrendingAsync()).Where(id => id == seenByTwo || id == seenAgain), Is.EqualTo(new[] { seenByTwo, seenAgain }));
+        await using var conn = App.OpenConnection();
+        Assert.That(await Dapper.SqlMapper.ExecuteScalarAsync<double>(conn,
+            "SELECT coalesce(sum(units), 0) FROM trending_hourly WHERE video_id = @seenAgain", new { seenAgain }), Is.EqualTo(1.0));
+    }
+
+    [Test]
     public async Task Trending_pages_do_not_repeat_or_skip()
     {
         var user = await App.CreateUserAsync();
