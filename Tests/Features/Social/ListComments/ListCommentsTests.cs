@@ -12,11 +12,12 @@ public sealed class ListCommentsTests : ServiceFixture
     public async Task Comments_are_paged_newest_first_without_repeats_or_gaps()
     {
         var author = await App.CreateUserAsync();
-        var commenter = await App.CreateUserAsync();
+        // Two commenters, so 23 comments stay inside each one's comments-per-minute quota.
+        TestUser[] commenters = [await App.CreateUserAsync(), await App.CreateUserAsync()];
         var id = await App.SeedVideoAsync(author);
         var posted = new List<Guid>();
         for (var i = 0; i < 23; i++)
-            posted.Add((await (await commenter.Client.PostAsJsonAsync($"/api/videos/{id}/comments", new { text = $"comment {i}" }))
+            posted.Add((await (await commenters[i % 2].Client.PostAsJsonAsync($"/api/videos/{id}/comments", new { text = $"comment {i}" }))
                 .JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid());
 
         var seen = new List<JsonElement>();
@@ -30,12 +31,12 @@ public sealed class ListCommentsTests : ServiceFixture
             cursor = page.GetProperty("next_cursor").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next_cursor").GetString();
             pages++;
             // A comment posted while paging is newer than the cursor: it never shows up in later pages.
-            await commenter.Client.PostAsJsonAsync($"/api/videos/{id}/comments", new { text = "late arrival" });
+            await commenters[1].Client.PostAsJsonAsync($"/api/videos/{id}/comments", new { text = "late arrival" });
         } while (cursor is not null && pages < 10);
 
         Assert.That(pages, Is.EqualTo(3));
         Assert.That(seen.Select(c => c.GetProperty("id").GetGuid()), Is.EqualTo(Enumerable.Reverse(posted)));
-        Assert.That(seen[0].GetProperty("author").GetProperty("username").GetString(), Is.EqualTo(commenter.Username));
+        Assert.That(seen[0].GetProperty("author").GetProperty("username").GetString(), Is.EqualTo(commenters[0].Username), "comment 22 is the first commenter's");
         Assert.That(seen[0].GetProperty("text").GetString(), Is.EqualTo("comment 22"));
     }
 
