@@ -14,6 +14,7 @@ public static class SecretRules
     [
         "ConnectionStrings:Postgres", "Auth:JwtSecret", "Auth:PublicBaseUrl", "Supabase:Url", "Supabase:AnonKey", "Supabase:JwtSecret",
         "ImageKit:PublicKey", "ImageKit:PrivateKey", "ImageKit:UrlEndpoint", "Redis:ConnectionString",
+        "REDIS_PASSWORD", // the in-cluster Redis's password (deploy/k8s/redis.yaml), in every pod through the Secret
     ];
 
     private static readonly string[] Placeholders = ["REPLACE_ME", "YOUR-PROJECT-REF", "YOUR_IMAGEKIT_ID", "iglive.example.com"];
