@@ -22,7 +22,7 @@ FROM (SELECT b.video_id, sum(b.units * power(2::float8, extract(epoch FROM b.hou
 WHERE s.video_id = e.video_id;
 DELETE FROM trending_scores WHERE last_hour <= now() - interval '48 hours' - interval '1 hour';
 UPDATE trending_scores s SET score = s.score * power(2::float8, -extract(epoch FROM date_trunc('hour', now(), 'UTC') - st.epoch) / 21600)
-FROM trending_state st WHERE st.epoch < date_trunc('hour', now(), 'UTC') - 21600 * 64 * interval '1 second';
+FROM trending_state st WHERE (SELECT epoch FROM trending_state) < date_trunc('hour', now(), 'UTC') - 21600 * 64 * interval '1 second';
 UPDATE trending_state SET epoch = date_trunc('hour', now(), 'UTC') WHERE epoch < date_trunc('hour', now(), 'UTC') - 21600 * 64 * interval '1 second';
 DELETE FROM trending_videos;
 INSERT INTO trending_videos (video_id, score, computed_at)
