@@ -10,165 +10,179 @@ SELECT (SELECT words FROM bench_queries WHERE kind = 'common' ORDER BY i LIMIT 1
        (SELECT tag FROM bench_tags WHERE i = 1) AS top_tag,
        (SELECT score FROM trending_videos ORDER BY score DESC LIMIT 1 OFFSET 500) AS mid_score \gset
 \echo 'common: ' :common_words ' two words: ' :two_words ' prefix: ' :prefix_words ' typo: ' :typo_q ' no hit: ' :nohit_q ' tag: ' :top_tag
-\echo '=== search, full text, most common word'
+SET plan_cache_mode = force_custom_plan; -- as the endpoint runs them
+\echo '=== search, full text, most common word (candidate cap 200)'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        CASE WHEN NULL::uuid::uuid IS NULL THEN NULL
             ELSE EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = NULL::uuid) END AS liked_by_me,
-       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, r.rank AS score
-FROM (SELECT v.id, ts_rank(v.search_doc, q.q) AS rank, v.created_at
-      FROM (SELECT to_tsquery('simple', string_agg(
-            '''' || replace(replace(u, '\', '\\'), '''', '''''') || ''''
-            || CASE WHEN i = cardinality(:'common_words'::text[]) AND true THEN ':*' ELSE '' END, ' & ' ORDER BY i)) AS q
- FROM (SELECT iglive_unaccent(w) AS u, i FROM unnest(:'common_words'::text[]) WITH ORDINALITY AS x (w, i)) x
- WHERE u <> '') q
-      JOIN videos v ON v.search_doc @@ q.q
-      WHERE 
+       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, r.rank AS score, r.window_from, r.window_to
+FROM (SELECT c.id, ts_rank(c.search_doc, iglive_search_query(:'common_words'::text[], true)) AS rank, c.created_at,
+             min(c.created_at) OVER () AS window_from, max(c.created_at) OVER () AS window_to
+      FROM (SELECT v.id, v.search_doc, v.created_at
+            FROM videos v
+            WHERE v.search_doc @@ iglive_search_query(:'common_words'::text[], true) AND
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
                UNION ALL
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
+            ORDER BY v.created_at DESC, v.id DESC
+            LIMIT 200) c
       ORDER BY 2 DESC, 3 DESC, 1 DESC
       LIMIT 51) r
 CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY r.rank DESC, r.created_at DESC, r.id DESC
 LIMIT 21;
-\echo '=== search, full text, two words'
+\echo '=== search, full text, two words (candidate cap 200)'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        CASE WHEN NULL::uuid::uuid IS NULL THEN NULL
             ELSE EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = NULL::uuid) END AS liked_by_me,
-       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, r.rank AS score
-FROM (SELECT v.id, ts_rank(v.search_doc, q.q) AS rank, v.created_at
-      FROM (SELECT to_tsquery('simple', string_agg(
-            '''' || replace(replace(u, '\', '\\'), '''', '''''') || ''''
-            || CASE WHEN i = cardinality(:'two_words'::text[]) AND true THEN ':*' ELSE '' END, ' & ' ORDER BY i)) AS q
- FROM (SELECT iglive_unaccent(w) AS u, i FROM unnest(:'two_words'::text[]) WITH ORDINALITY AS x (w, i)) x
- WHERE u <> '') q
-      JOIN videos v ON v.search_doc @@ q.q
-      WHERE 
+       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, r.rank AS score, r.window_from, r.window_to
+FROM (SELECT c.id, ts_rank(c.search_doc, iglive_search_query(:'two_words'::text[], true)) AS rank, c.created_at,
+             min(c.created_at) OVER () AS window_from, max(c.created_at) OVER () AS window_to
+      FROM (SELECT v.id, v.search_doc, v.created_at
+            FROM videos v
+            WHERE v.search_doc @@ iglive_search_query(:'two_words'::text[], true) AND
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
                UNION ALL
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
+            ORDER BY v.created_at DESC, v.id DESC
+            LIMIT 200) c
       ORDER BY 2 DESC, 3 DESC, 1 DESC
       LIMIT 51) r
 CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY r.rank DESC, r.created_at DESC, r.id DESC
 LIMIT 21;
-\echo '=== search, full text, 4-letter prefix'
+\echo '=== search, full text, 4-letter prefix (candidate cap 200)'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        CASE WHEN NULL::uuid::uuid IS NULL THEN NULL
             ELSE EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = NULL::uuid) END AS liked_by_me,
-       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, r.rank AS score
-FROM (SELECT v.id, ts_rank(v.search_doc, q.q) AS rank, v.created_at
-      FROM (SELECT to_tsquery('simple', string_agg(
-            '''' || replace(replace(u, '\', '\\'), '''', '''''') || ''''
-            || CASE WHEN i = cardinality(:'prefix_words'::text[]) AND true THEN ':*' ELSE '' END, ' & ' ORDER BY i)) AS q
- FROM (SELECT iglive_unaccent(w) AS u, i FROM unnest(:'prefix_words'::text[]) WITH ORDINALITY AS x (w, i)) x
- WHERE u <> '') q
-      JOIN videos v ON v.search_doc @@ q.q
-      WHERE 
+       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, r.rank AS score, r.window_from, r.window_to
+FROM (SELECT c.id, ts_rank(c.search_doc, iglive_search_query(:'prefix_words'::text[], true)) AS rank, c.created_at,
+             min(c.created_at) OVER () AS window_from, max(c.created_at) OVER () AS window_to
+      FROM (SELECT v.id, v.search_doc, v.created_at
+            FROM videos v
+            WHERE v.search_doc @@ iglive_search_query(:'prefix_words'::text[], true) AND
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
                UNION ALL
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
+            ORDER BY v.created_at DESC, v.id DESC
+            LIMIT 200) c
       ORDER BY 2 DESC, 3 DESC, 1 DESC
       LIMIT 51) r
 CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY r.rank DESC, r.created_at DESC, r.id DESC
 LIMIT 21;
-\echo '=== search, full text, next page (common word)'
+\echo '=== search, full text, next page (common word): the first page''s window and its 20th row as the cursor'
+SELECT min(created_at) OVER () AS window_from, max(created_at) OVER () AS window_to, rank AS c_score, created_at AS c_at, id AS c_id
+FROM (SELECT c.id, ts_rank(c.search_doc, iglive_search_query(:'common_words'::text[], true)) AS rank, c.created_at
+      FROM (SELECT v.id, v.search_doc, v.created_at FROM videos v
+            WHERE v.search_doc @@ iglive_search_query(:'common_words'::text[], true) AND v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
+            ORDER BY v.created_at DESC, v.id DESC LIMIT 200) c) r
+ORDER BY rank DESC, created_at DESC, id DESC OFFSET 19 LIMIT 1 \gset
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        CASE WHEN NULL::uuid::uuid IS NULL THEN NULL
             ELSE EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = NULL::uuid) END AS liked_by_me,
-       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, r.rank AS score
-FROM (SELECT v.id, ts_rank(v.search_doc, q.q) AS rank, v.created_at
-      FROM (SELECT to_tsquery('simple', string_agg(
-            '''' || replace(replace(u, '\', '\\'), '''', '''''') || ''''
-            || CASE WHEN i = cardinality(:'common_words'::text[]) AND true THEN ':*' ELSE '' END, ' & ' ORDER BY i)) AS q
- FROM (SELECT iglive_unaccent(w) AS u, i FROM unnest(:'common_words'::text[]) WITH ORDINALITY AS x (w, i)) x
- WHERE u <> '') q
-      JOIN videos v ON v.search_doc @@ q.q
-      WHERE 
+       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, r.rank AS score, :'window_from'::timestamptz AS window_from, :'window_to'::timestamptz AS window_to
+FROM (SELECT c.id, c.rank, c.created_at FROM (SELECT c.id, ts_rank(c.search_doc, iglive_search_query(:'common_words'::text[], true)) AS rank, c.created_at
+      FROM (SELECT v.id, v.search_doc, v.created_at
+            FROM videos v
+            WHERE v.search_doc @@ iglive_search_query(:'common_words'::text[], true) AND
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
                UNION ALL
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
-        AND (ts_rank(v.search_doc, q.q), v.created_at, v.id) < (0.05::real, now(), 'ffffffff-ffff-4fff-bfff-ffffffffffff'::uuid)
+              AND v.created_at <= :'window_to'
+            ORDER BY v.created_at DESC, v.id DESC
+            LIMIT 200) c) c
+      WHERE c.created_at >= :'window_from' AND (c.rank, c.created_at, c.id) < (:'c_score'::real, :'c_at'::timestamptz, :'c_id'::uuid)
       ORDER BY 2 DESC, 3 DESC, 1 DESC
       LIMIT 51) r
 CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY r.rank DESC, r.created_at DESC, r.id DESC
 LIMIT 21;
-\echo '=== search, trigram fallback, typo'
+\echo '=== search, typo fallback, typo: correction, then full text with the corrected words'
+SELECT string_to_array(:'typo_q', ' ') AS words_typo_q \gset
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT (SELECT coalesce(array_agg(coalesce(c.word, x.w) ORDER BY x.i), '{}')
+        FROM unnest(:'words_typo_q'::text[]) WITH ORDINALITY AS x (w, i)
+        LEFT JOIN LATERAL (SELECT s.word FROM search_words s
+                           WHERE length(x.w) >= 3 AND s.word % iglive_unaccent(x.w)
+                           ORDER BY s.word <-> iglive_unaccent(x.w), s.word
+                           LIMIT 1) c ON true);
+SELECT (SELECT coalesce(array_agg(coalesce(c.word, x.w) ORDER BY x.i), '{}')
+        FROM unnest(:'words_typo_q'::text[]) WITH ORDINALITY AS x (w, i)
+        LEFT JOIN LATERAL (SELECT s.word FROM search_words s
+                           WHERE length(x.w) >= 3 AND s.word % iglive_unaccent(x.w)
+                           ORDER BY s.word <-> iglive_unaccent(x.w), s.word
+                           LIMIT 1) c ON true) AS corrected_typo_q \gset
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        CASE WHEN NULL::uuid::uuid IS NULL THEN NULL
             ELSE EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = NULL::uuid) END AS liked_by_me,
-       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, r.rank AS score
-FROM (SELECT v.id, word_similarity(iglive_unaccent(:'typo_q'), iglive_video_fuzzy_text(v.title, v.tags)) AS rank, v.created_at
-      FROM videos v
-      WHERE iglive_video_fuzzy_text(v.title, v.tags) %> iglive_unaccent(:'typo_q') AND
+       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, r.rank AS score, r.window_from, r.window_to
+FROM (SELECT c.id, ts_rank(c.search_doc, iglive_search_query(:'corrected_typo_q'::text[], true)) AS rank, c.created_at,
+             min(c.created_at) OVER () AS window_from, max(c.created_at) OVER () AS window_to
+      FROM (SELECT v.id, v.search_doc, v.created_at
+            FROM videos v
+            WHERE v.search_doc @@ iglive_search_query(:'corrected_typo_q'::text[], true) AND
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
                UNION ALL
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
+            ORDER BY v.created_at DESC, v.id DESC
+            LIMIT 200) c
       ORDER BY 2 DESC, 3 DESC, 1 DESC
       LIMIT 51) r
 CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY r.rank DESC, r.created_at DESC, r.id DESC
 LIMIT 21;
-\echo '=== search, trigram fallback, no hit'
+\echo '=== search, typo fallback, no hit: correction, then full text with the corrected words'
+SELECT string_to_array(:'nohit_q', ' ') AS words_nohit_q \gset
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT (SELECT coalesce(array_agg(coalesce(c.word, x.w) ORDER BY x.i), '{}')
+        FROM unnest(:'words_nohit_q'::text[]) WITH ORDINALITY AS x (w, i)
+        LEFT JOIN LATERAL (SELECT s.word FROM search_words s
+                           WHERE length(x.w) >= 3 AND s.word % iglive_unaccent(x.w)
+                           ORDER BY s.word <-> iglive_unaccent(x.w), s.word
+                           LIMIT 1) c ON true);
+SELECT (SELECT coalesce(array_agg(coalesce(c.word, x.w) ORDER BY x.i), '{}')
+        FROM unnest(:'words_nohit_q'::text[]) WITH ORDINALITY AS x (w, i)
+        LEFT JOIN LATERAL (SELECT s.word FROM search_words s
+                           WHERE length(x.w) >= 3 AND s.word % iglive_unaccent(x.w)
+                           ORDER BY s.word <-> iglive_unaccent(x.w), s.word
+                           LIMIT 1) c ON true) AS corrected_nohit_q \gset
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        CASE WHEN NULL::uuid::uuid IS NULL THEN NULL
             ELSE EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = NULL::uuid) END AS liked_by_me,
-       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, r.rank AS score
-FROM (SELECT v.id, word_similarity(iglive_unaccent(:'nohit_q'), iglive_video_fuzzy_text(v.title, v.tags)) AS rank, v.created_at
-      FROM videos v
-      WHERE iglive_video_fuzzy_text(v.title, v.tags) %> iglive_unaccent(:'nohit_q') AND
+       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, r.rank AS score, r.window_from, r.window_to
+FROM (SELECT c.id, ts_rank(c.search_doc, iglive_search_query(:'corrected_nohit_q'::text[], true)) AS rank, c.created_at,
+             min(c.created_at) OVER () AS window_from, max(c.created_at) OVER () AS window_to
+      FROM (SELECT v.id, v.search_doc, v.created_at
+            FROM videos v
+            WHERE v.search_doc @@ iglive_search_query(:'corrected_nohit_q'::text[], true) AND
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
                UNION ALL
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
+            ORDER BY v.created_at DESC, v.id DESC
+            LIMIT 200) c
       ORDER BY 2 DESC, 3 DESC, 1 DESC
       LIMIT 51) r
 CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY r.rank DESC, r.created_at DESC, r.id DESC
 LIMIT 21;
-\echo '=== search, signed-in viewer (block list InitPlan, liked_by_me)'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
-       v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
-       CASE WHEN '00000000-0000-4000-9000-000000000001'::uuid::uuid IS NULL THEN NULL
-            ELSE EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = '00000000-0000-4000-9000-000000000001'::uuid) END AS liked_by_me,
-       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, r.rank AS score
-FROM (SELECT v.id, ts_rank(v.search_doc, q.q) AS rank, v.created_at
-      FROM (SELECT to_tsquery('simple', string_agg(
-            '''' || replace(replace(u, '\', '\\'), '''', '''''') || ''''
-            || CASE WHEN i = cardinality(:'two_words'::text[]) AND true THEN ':*' ELSE '' END, ' & ' ORDER BY i)) AS q
- FROM (SELECT iglive_unaccent(w) AS u, i FROM unnest(:'two_words'::text[]) WITH ORDINALITY AS x (w, i)) x
- WHERE u <> '') q
-      JOIN videos v ON v.search_doc @@ q.q
-      WHERE 
-v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = '00000000-0000-4000-9000-000000000001'::uuid
-               UNION ALL
-               SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = '00000000-0000-4000-9000-000000000001'::uuid))
-  AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
-      ORDER BY 2 DESC, 3 DESC, 1 DESC
-      LIMIT 51) r
-CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
-CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
-ORDER BY r.rank DESC, r.created_at DESC, r.id DESC
-LIMIT 21;
+RESET plan_cache_mode;
 \echo '=== users search'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT p.id, p.username, p.display_name, p.avatar_url, p.bio, p.created_at,
        (SELECT count(*) FROM videos v WHERE v.user_id = p.id AND v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL) AS videos_count
@@ -258,22 +272,41 @@ ORDER BY t.score DESC, t.video_id DESC
 LIMIT 21;
 \echo '=== trending tags'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT tag, videos_count FROM trending_tags ORDER BY videos_count DESC, tag LIMIT 10;
-\echo '=== trending job (one run, rolled back)'
+\echo '=== trending job: the steady state (1,000 new likes and 1,000 counted views folded; rolled back)'
 BEGIN;
+\set likes 1000
+\set views 1000
+\i bench/discovery/trending_activity.sql
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) WITH d AS (DELETE FROM trending_deltas RETURNING video_id, hour, units),
+a AS (SELECT d.video_id, d.hour, sum(d.units) AS units FROM d
+      WHERE d.hour > now() - interval '48 hours' - interval '1 hour' AND EXISTS (SELECT 1 FROM videos v WHERE v.id = d.video_id)
+      GROUP BY 1, 2),
+h AS (INSERT INTO trending_hourly AS t (video_id, hour, units) SELECT video_id, hour, units FROM a
+      ON CONFLICT (video_id, hour) DO UPDATE SET units = t.units + EXCLUDED.units)
+INSERT INTO trending_scores AS s (video_id, score, last_hour)
+SELECT b.video_id, sum(b.units * power(2::float8, extract(epoch FROM b.hour + interval '30 minutes' - (SELECT epoch FROM trending_state)) / 21600)), max(b.hour)
+FROM a b GROUP BY b.video_id
+ON CONFLICT (video_id) DO UPDATE SET score = s.score + EXCLUDED.score, last_hour = greatest(s.last_hour, EXCLUDED.last_hour);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) WITH x AS (DELETE FROM trending_hourly t WHERE t.hour <= now() - interval '48 hours' - interval '1 hour' RETURNING video_id, hour, units)
+UPDATE trending_scores s SET score = s.score - e.score
+FROM (SELECT b.video_id, sum(b.units * power(2::float8, extract(epoch FROM b.hour + interval '30 minutes' - (SELECT epoch FROM trending_state)) / 21600)) AS score
+      FROM x b GROUP BY b.video_id) e
+WHERE s.video_id = e.video_id;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) DELETE FROM trending_scores WHERE last_hour <= now() - interval '48 hours' - interval '1 hour';
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) UPDATE trending_scores s SET score = s.score * power(2::float8, -extract(epoch FROM date_trunc('hour', now(), 'UTC') - st.epoch) / 21600)
+FROM trending_state st WHERE (SELECT epoch FROM trending_state) < date_trunc('hour', now(), 'UTC') - 21600 * 64 * interval '1 second';
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) UPDATE trending_state SET epoch = date_trunc('hour', now(), 'UTC') WHERE epoch < date_trunc('hour', now(), 'UTC') - 21600 * 64 * interval '1 second';
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) DELETE FROM trending_videos;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) INSERT INTO trending_videos (video_id, score, computed_at)
-SELECT e.video_id, sum(e.weight * exp(-ln(2) * extract(epoch FROM now() - e.at) / 21600)), now()
-FROM (SELECT video_id, 3.0 AS weight, created_at AS at FROM video_likes WHERE created_at > now() - interval '48 hours' AND created_at <= now()
-      UNION ALL
-      SELECT video_id, 5.0, created_at FROM video_comments WHERE created_at > now() - interval '48 hours' AND created_at <= now()
-      UNION ALL
-      SELECT video_id, 1.0, last_counted_at FROM video_views WHERE last_counted_at > now() - interval '48 hours' AND last_counted_at <= now()) e
-JOIN videos v ON v.id = e.video_id
-WHERE
+SELECT s.video_id, s.score * power(2::float8, -extract(epoch FROM now() - (SELECT epoch FROM trending_state)) / 21600), now()
+FROM trending_scores s
+CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = s.video_id OFFSET 0) v
+WHERE s.score > 0 AND
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
-GROUP BY e.video_id
-ORDER BY 2 DESC, e.video_id DESC
+ORDER BY s.score DESC, s.video_id DESC
 LIMIT 1000;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) DELETE FROM trending_tags;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) INSERT INTO trending_tags (tag, videos_count, computed_at)
 SELECT t.tag, count(*), now()
 FROM video_tags t JOIN videos v ON v.id = t.video_id

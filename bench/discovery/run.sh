@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# The Discovery load run, one sitting, on the database bench/discovery/seed.sh built: fills the trending tables once
-# with the job's statements (timed), starts the service (Release; the trending job off so it does not run during the
-# measurements), then for each scenario a warm-up and three 15 s wrk runs at 64 connections, each followed at once by
-# pgbench -M prepared of the same SQL (16 clients), so each pair sees the same load from the other agents on the box.
-# Output: bench/results/discovery/run-<time>.log with one RESULT line per run. Env: PGPORT (18201), PORT (18210), WARMUP (20).
+# The Discovery load run, one sitting, on the database bench/discovery/seed.sh built: applies the migrations, runs the
+# trending job's statements twice (timed: the one-time fold of the seed's window, then a steady-state run after the
+# activity of one 30 s period), writes EXPLAIN (ANALYZE, BUFFERS) of every statement (explain.sql), starts the service
+# (Release; the trending job off so it does not run during the measurements), then for each scenario a warm-up and
+# three 15 s wrk runs at 64 connections, each followed at once by pgbench -M prepared of the same SQL (16 clients), so
+# each pair sees the same load from the other work on the box. Search runs with custom plans on both sides
+# (the endpoint sets plan_cache_mode per transaction; pgbench gets it through PGOPTIONS).
+# Output: bench/results/discovery/run-<time>.log with one RESULT line per run. Env: PGPORT (18401), PORT (18410),
+# WARMUP (20), RUNS ("1 2 3"), ACTIVITY_LIKES (2000: ~10M likes / 48 h is 58/s, so one 30 s period is ~1,700).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export PGPORT=${PGPORT:-18201}
-PORT=${PORT:-18210}
+export PGPORT=${PGPORT:-18401}
+PORT=${PORT:-18410}
 CS="Host=127.0.0.1;Port=$PGPORT;Database=iglive_bench;Username=iglive"
 PGBENCH="/usr/lib/postgresql/15/bin/pgbench -h 127.0.0.1 -p $PGPORT -U iglive -n -M prepared -j 2"
 OUT=bench/results/discovery; mkdir -p "$OUT"
@@ -15,7 +19,13 @@ LOG="$OUT/run-$(date +%Y%m%dT%H%M%S).log"
 log() { echo "[$(date +%T)] $*" | tee -a "$LOG"; }
 
 dotnet build IgLive.Service.csproj -c Release -nologo -clp:ErrorsOnly -o /tmp/iglive-discovery-bin >/dev/null
-log "trending run (the job's statements): $(bench/feed/db.sh psql -v ON_ERROR_STOP=1 -f bench/discovery/compute_trending.sql | grep -E '^Time|^ *[0-9]+ \|' | tr '\n' ' ')"
+log "uptime: $(uptime)"
+ConnectionStrings__Postgres="$CS" Logging__LogLevel__Default=Warning dotnet /tmp/iglive-discovery-bin/IgLive.Service.dll migrate >> "$LOG" 2>&1
+trending() { bench/feed/db.sh psql -v ON_ERROR_STOP=1 -f bench/discovery/compute_trending.sql | grep -E '^Time|^ *[0-9]+( \| [0-9]+)* *$' | tr '\n' ' '; }
+log "trending run 1 (folds whatever is queued): $(trending)"
+log "activity of one period: $(bench/feed/db.sh psql -v ON_ERROR_STOP=1 -v likes="${ACTIVITY_LIKES:-2000}" -v views="${ACTIVITY_LIKES:-2000}" -f bench/discovery/trending_activity.sql | grep -E '^Time|^ *[0-9]+ *$' | tr '\n' ' ')"
+log "trending run 2 (steady state): $(trending)"
+bench/feed/db.sh psql -f bench/discovery/explain.sql > "$OUT/explain-$(date +%Y%m%dT%H%M%S).txt" 2>&1
 bench/feed/db.sh psql -tA -c "SELECT tag FROM bench_tags ORDER BY i" > "$OUT/tags.txt"
 bench/feed/db.sh psql -tA -c "SELECT q FROM bench_queries ORDER BY i" > "$OUT/queries.txt"
 
@@ -33,21 +43,22 @@ wrk_run() { # name script run
   log "$1 run $3: $line load=$(cut -d' ' -f1 /proc/loadavg)"
 }
 pgb_run() { # name script clients run
-  local out; out=$($PGBENCH -f "bench/discovery/$2" -c "$3" -T 15 iglive_bench 2>&1)
+  local out; out=$(PGOPTIONS="${PGB_OPTIONS:-}" $PGBENCH -f "bench/discovery/$2" -c "$3" -T 15 iglive_bench 2>&1)
   log "pgbench $1 ($3 clients) run $4: RESULT tps=$(echo "$out" | grep -o 'tps = [0-9.]*' | grep -o '[0-9.]*$') latency_avg_ms=$(echo "$out" | grep -o 'latency average = [0-9.]*' | grep -o '[0-9.]*$') load=$(cut -d' ' -f1 /proc/loadavg)"
 }
 scenario() { # name wrk-script [pgbench-script clients]
   log "== $1: warm-up ${WARMUP:-20} s"
   wrk -t2 -c64 -d"${WARMUP:-20}s" -s "bench/discovery/$2" "http://127.0.0.1:$PORT" > /dev/null
-  if [ -n "${3:-}" ]; then $PGBENCH -f "bench/discovery/$3" -c "$4" -T 5 iglive_bench > /dev/null 2>&1; fi
+  if [ -n "${3:-}" ]; then PGOPTIONS="${PGB_OPTIONS:-}" $PGBENCH -f "bench/discovery/$3" -c "$4" -T 5 iglive_bench > /dev/null 2>&1; fi
   for i in ${RUNS:-1 2 3}; do
     wrk_run "$1" "$2" "$i"
     if [ -n "${3:-}" ]; then pgb_run "$1" "$3" "$4" "$i"; fi
   done
 }
 
-scenario "search" search.lua pgbench_search.sql 16
+PGB_OPTIONS="-c plan_cache_mode=force_custom_plan" scenario "search" search.lua pgbench_search.sql 16
 scenario "trending" trending.lua pgbench_trending.sql 16
 scenario "feed first page (reference)" feed_first.lua
 scenario "tag page" tag.lua pgbench_tag.sql 16
+log "uptime: $(uptime)"
 log "done: $LOG"

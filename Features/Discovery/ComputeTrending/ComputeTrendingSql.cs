@@ -40,7 +40,7 @@ internal static class ComputeTrendingSql
         WHERE s.video_id = e.video_id;
         DELETE FROM trending_scores WHERE last_hour <= @Since - interval '1 hour';
         UPDATE trending_scores s SET score = s.score * power(2::float8, -extract(epoch FROM @Epoch - st.epoch) / @HalfLifeSeconds)
-        FROM trending_state st WHERE st.epoch < @Epoch - @HalfLifeSeconds * 64 * interval '1 second';
+        FROM trending_state st WHERE (SELECT epoch FROM trending_state) < @Epoch - @HalfLifeSeconds * 64 * interval '1 second';
         UPDATE trending_state SET epoch = @Epoch WHERE epoch < @Epoch - @HalfLifeSeconds * 64 * interval '1 second';
         DELETE FROM trending_videos;
         INSERT INTO trending_videos (video_id, score, computed_at)

@@ -57,9 +57,7 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
             Words = words, Prefix = SearchTerms.PrefixLast(words), Now = clock.GetUtcNow(), Viewer = User.UserId(),
             CursorScore = cursor?.Score, CursorAt = cursor?.CreatedAt, CursorId = cursor?.Id, Take = limit + 1,
             WindowFrom = cursor?.WindowFrom, WindowTo = cursor?.WindowTo,
-            // A later page ranks the matches inside the first page's window: normally the same `cap` rows; the slack
-            // covers rows sharing the boundary's created_at and uploads committed late into the window.
-            Cap = cursor is null ? cap : 2 * cap,
+            Cap = cap,
         };
         return await QueryAsync(conn, tx, cursor is null ? SearchVideosSql.FullTextFirst : SearchVideosSql.FullTextNext, args, ct);
     }

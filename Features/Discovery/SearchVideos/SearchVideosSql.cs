@@ -6,7 +6,7 @@ namespace IgLive.Service.Features.Discovery.SearchVideos;
 /// Full-text first; when it finds nothing, the same search with misspelt words corrected (<see cref="Correct"/>). The tsquery is <c>iglive_search_query(@Words, @Prefix)</c>
 /// (migration 0190: words unaccented and quoted as lexemes in SQL, so no user text is parsed as tsquery syntax).
 /// Bounded work: only a candidate set is ranked — the @Cap newest visible matches (first page), later pages the
-/// matches inside that set's created_at window, carried in the cursor, so every page ranks the same set. The endpoint
+/// same set again (its created_at window is carried in the cursor), so every page ranks the same set. The endpoint
 /// runs these with custom plans (plan_cache_mode) so the planner sees the tsquery and picks the newest-first walk of
 /// videos_feed_idx for a common word or the GIN bitmap for a rare one. Page rows are then probed by primary key.
 /// </summary>
@@ -44,10 +44,10 @@ internal static class SearchVideosSql
 
         """ + Candidates + """
 
-                    AND v.created_at BETWEEN @WindowFrom AND @WindowTo
+                    AND v.created_at <= @WindowTo
         """ + CandidatesTail + """
         ) c
-              WHERE (c.rank, c.created_at, c.id) < (@CursorScore::real, @CursorAt, @CursorId)
+              WHERE c.created_at >= @WindowFrom AND (c.rank, c.created_at, c.id) < (@CursorScore::real, @CursorAt, @CursorId)
         """;
 
     private const string Tail = """
@@ -67,7 +67,10 @@ internal static class SearchVideosSql
     // The @Cap newest visible videos matching every word (the last as a prefix), ranked by ts_rank (title A > tags B >
     // description C), then newest; with the created_at window of that candidate set for the cursor.
     public const string FullTextFirst = FullTextFirstHead + Tail;
-    // The same candidate set (the matches inside the cursor's window), after the cursor's (rank, created_at, id).
+    // The same candidate set, after the cursor's (rank, created_at, id): the @Cap newest matches up to the window's end,
+    // then only those inside the window (a video gone since leaves a gap, never lets an older one in). The lower bound
+    // is applied after the LIMIT on purpose: as an index condition, a narrow created_at range led the planner to a
+    // BitmapAnd with the full GIN scan of a common word (470 ms); this way it plans like the first page.
     public const string FullTextNext = FullTextNextHead + Tail;
     // The typo fallback: each word replaced by the closest word of a title or tag (pg_trgm similarity above
     // pg_trgm.similarity_threshold, 0.3; search_words_trgm_idx, a nearest-neighbour probe per word), or kept when
