@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using IgLive.Service.Infrastructure.Configuration;
 using Microsoft.Extensions.Configuration;
 
@@ -10,23 +9,14 @@ public sealed class ConfigurationTests
     [Test]
     public async Task Service_refuses_to_start_with_one_clear_line_per_problem()
     {
-        var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "IgLive.Service.dll")])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("ConnectionStrings", StringComparison.OrdinalIgnoreCase)).ToArray())
-            psi.Environment.Remove(key);
-        psi.Environment["Auth__Mode"] = "Supabase";
-        psi.Environment["Cleanup__Cron"] = "every now and then";
+        var environment = new Dictionary<string, string?> { ["Auth__Mode"] = "Supabase", ["Cleanup__Cron"] = "every now and then" };
+        foreach (var key in Environment.GetEnvironmentVariables().Keys.Cast<string>()
+                     .Where(k => k.StartsWith("ConnectionStrings", StringComparison.OrdinalIgnoreCase)))
+            environment[key] = null;
 
-        using var process = Process.Start(psi)!;
-        var stderr = await process.StandardError.ReadToEndAsync();
-        var stdout = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var (code, stdout, stderr) = await ServiceProcess.RunAsync(ServiceProcess.Info(AppContext.BaseDirectory, environment));
 
-        Assert.That(process.ExitCode, Is.EqualTo(2), stderr + stdout);
+        Assert.That(code, Is.EqualTo(2), stderr + stdout);
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Multiple(() =>
         {

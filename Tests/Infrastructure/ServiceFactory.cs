@@ -113,12 +113,8 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
     private async Task WaitUntilReadyAsync()
     {
         using var client = CreateClient();
-        for (var i = 0; i < 100; i++)
-        {
-            if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode) return;
-            await Task.Delay(100);
-        }
-        throw new InvalidOperationException("service did not become ready");
+        if (!await Poll.TryUntilAsync(async () => (await client.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(10)))
+            throw new InvalidOperationException("service did not become ready");
     }
 
     public NpgsqlConnection OpenConnection()
@@ -148,21 +144,25 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
         return client;
     }
 
-    /// <summary>Inserts a video row directly (no file), for slices that read videos.</summary>
+    /// <summary>Inserts a ready video row directly (no file), for slices that read videos and for the cleanup.</summary>
+    /// <param name="storageKey">The stored file's key (default <c>videos/{id}.mp4</c>); an ImageKit file id with <paramref name="provider"/> imagekit.</param>
     public async Task<Guid> SeedVideoAsync(TestUser owner, DateTimeOffset? expiresAt = null, DateTimeOffset? createdAt = null,
-        string title = "seeded video", string[]? tags = null, string? storageKey = null)
+        string title = "seeded video", string[]? tags = null, string? storageKey = null, string description = "",
+        string provider = "local", string? thumbnailKey = null)
     {
         var id = Guid.NewGuid();
         var created = createdAt ?? Clock.GetUtcNow();
+        var key = storageKey ?? $"videos/{id:N}.mp4";
+        var local = provider == "local";
         await using var conn = OpenConnection();
         await conn.ExecuteAsync("""
-            INSERT INTO videos (id, user_id, title, description, tags, storage_provider, storage_key, storage_path,
+            INSERT INTO videos (id, user_id, title, description, tags, storage_provider, storage_key, storage_path, thumbnail_key,
                                 video_url, content_type, size_bytes, created_at, expires_at)
-            VALUES (@id, @owner, @title, '', @tags, 'local', @key, @key, @url, 'video/mp4', 1234, @created, @expires)
+            VALUES (@id, @owner, @title, @description, @tags, @provider, @key, @path, @thumbnailKey, @url, 'video/mp4', 1234, @created, @expires)
             """, new
         {
-            id, owner = owner.Id, title, tags = tags ?? [], key = storageKey ?? $"videos/{id:N}.mp4", url = $"/media/{storageKey ?? $"videos/{id:N}.mp4"}",
-            created, expires = expiresAt ?? created.AddDays(14),
+            id, owner = owner.Id, title, description, tags = tags ?? [], provider, key, path = local ? key : null, thumbnailKey,
+            url = local ? $"/media/{key}" : $"https://ik.example.test/{key}", created, expires = expiresAt ?? created.AddDays(14),
         });
         return id;
     }

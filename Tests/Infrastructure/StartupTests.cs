@@ -10,66 +10,28 @@ namespace IgLive.Service.Tests.Infrastructure;
 [TestFixture, NonParallelizable]
 public sealed class StartupTests
 {
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>The service dll from the test output, in <paramref name="folder"/>, with its output collected.</summary>
     private static (Process Process, StringBuilder Output) Start(string folder, int port, string connectionString, string logLevel = "Information")
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        => ServiceProcess.StartCollecting(ServiceProcess.Info(folder, new Dictionary<string, string?>
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "IgLive.Service.dll") },
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["ConnectionStrings__Postgres"] = connectionString,
-                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
-                ["Auth__JwtSecret"] = ServiceFactory.JwtSecret,
-                ["Storage__LocalPath"] = Path.Combine(folder, "media"),
-                ["Cleanup__SchedulerEnabled"] = "false",
-                ["Logging__LogLevel__Default"] = logLevel,
-                ["Logging__Console__DisableColors"] = "true",
-            },
-        };
-        var output = new StringBuilder();
-        var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return (process, output);
-    }
+            ["ConnectionStrings__Postgres"] = connectionString,
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["Auth__JwtSecret"] = ServiceFactory.JwtSecret,
+            ["Storage__LocalPath"] = Path.Combine(folder, "media"),
+            ["Cleanup__SchedulerEnabled"] = "false",
+            ["Logging__LogLevel__Default"] = logLevel,
+            ["Logging__Console__DisableColors"] = "true",
+        }));
 
     private static string TempFolder() => Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "iglive-startup", Guid.NewGuid().ToString("N"))).FullName;
 
+    /// <summary>Polls <paramref name="path"/> until <paramref name="done"/> (60 s at most, 20 ms apart), while the process runs.</summary>
     private static async Task<HttpResponseMessage?> PollAsync(HttpClient http, string path, Process process, Func<HttpResponseMessage, bool> done)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline && !process.HasExited)
-        {
-            try
-            {
-                var rsp = await http.GetAsync(path);
-                if (done(rsp)) return rsp;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(20);
-        }
-        return null;
-    }
-
-    private static async Task StopAsync(Process process)
-    {
-        if (!process.HasExited) process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync();
-        process.Dispose();
+        HttpResponseMessage? last = null;
+        var reached = await Poll.TryUntilAsync(async () => (last = await ServiceProcess.TryGetAsync(http, path)) is { } rsp && done(rsp),
+            TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20), stop: () => process.HasExited);
+        return reached ? last : null;
     }
 
     [Test]
@@ -95,7 +57,7 @@ public sealed class StartupTests
     [Test]
     public async Task A_healthy_first_start_logs_no_failure_while_migrations_run()
     {
-        var port = FreePort();
+        var port = ServiceProcess.FreePort();
         var (process, output) = Start(TempFolder(), port, await PostgresFixture.CreateEmptyDatabaseAsync());
         try
         {
@@ -104,7 +66,7 @@ public sealed class StartupTests
             var ready = await PollAsync(http, "/health/ready", process, r => r.StatusCode == HttpStatusCode.OK);
             Assert.That(ready, Is.Not.Null, output.ToString());
         }
-        finally { await StopAsync(process); }
+        finally { await ServiceProcess.StopAsync(process); }
         var text = output.ToString();
         Assert.That(text, Does.Contain("Now listening on"));
         Assert.That(text.Split('\n').Where(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)),
@@ -114,7 +76,7 @@ public sealed class StartupTests
     [Test]
     public async Task Started_from_another_folder_it_serves_the_web_client()
     {
-        var port = FreePort();
+        var port = ServiceProcess.FreePort();
         var (process, output) = Start(TempFolder(), port, await PostgresFixture.CreateDatabaseAsync(), logLevel: "Warning");
         try
         {
@@ -123,6 +85,6 @@ public sealed class StartupTests
             Assert.That(page?.StatusCode, Is.EqualTo(HttpStatusCode.OK), output.ToString());
             Assert.That(await page!.Content.ReadAsStringAsync(), Does.Contain("js/app.js"));
         }
-        finally { await StopAsync(process); }
+        finally { await ServiceProcess.StopAsync(process); }
     }
 }

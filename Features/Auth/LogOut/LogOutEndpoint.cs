@@ -22,7 +22,7 @@ public sealed class LogOutEndpoint(IAuthProvider auth) : EndpointWithoutRequest
     {
         var token = BearerToken.Read(HttpContext.Request) ?? "";
         var sessionId = Guid.TryParse(User.FindFirst("session_id")?.Value, out var sid) ? sid : (Guid?)null;
-        if (await auth.LogOutAsync(new AuthCaller(User.UserId()!.Value, sessionId, token), ct) is { } refused)
+        if (await auth.LogOutAsync(new AuthCaller(User.RequiredUserId(), sessionId, token), ct) is { } refused)
         {
             await Send.ResultAsync(AuthRefusalProblems.For(refused, HttpContext));
             return;

@@ -16,6 +16,7 @@ public static class ComputeTrendingExtensions
             .Validate(o => CronExpression.TryParse(o.TrendingCron, out _), "Discovery__TrendingCron is not a valid Quartz cron expression.")
             .Validate(o => o.TrendingHalfLifeHours > 0 && o.TrendingWindowHours > 0, "Discovery__TrendingHalfLifeHours and Discovery__TrendingWindowHours must be positive.")
             .Validate(o => o.TrendingSize is >= 1 and <= 100_000, "Discovery__TrendingSize must be between 1 and 100000.")
+            .Validate(o => o.SearchCandidates is >= 1 and <= 10_000, "Discovery__SearchCandidates must be between 1 and 10000.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ComputeTrendingRunner>();
         if (!builder.Configuration.GetValue("Cleanup:SchedulerEnabled", true)) return builder;

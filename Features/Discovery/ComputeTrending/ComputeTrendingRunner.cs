@@ -23,6 +23,7 @@ public sealed partial class ComputeTrendingRunner(
         await conn.ExecuteAsync(new CommandDefinition(ComputeTrendingSql.Run, new
         {
             Now = now, Since = now.AddHours(-o.TrendingWindowHours), HalfLifeSeconds = o.TrendingHalfLifeHours * 3600, Size = o.TrendingSize,
+            Epoch = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero),
         }, tx, commandTimeout: 300, cancellationToken: ct));
         var (videos, tags) = await conn.QuerySingleAsync<(long, long)>(new CommandDefinition(ComputeTrendingSql.Counts, transaction: tx, cancellationToken: ct));
         await tx.CommitAsync(ct);

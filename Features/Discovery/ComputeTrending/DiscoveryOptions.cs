@@ -1,8 +1,13 @@
 namespace IgLive.Service.Features.Discovery.ComputeTrending;
 
-/// <summary>Section <c>Discovery</c>: the trending job.</summary>
+/// <summary>Section <c>Discovery</c>: the trending job and the search's candidate cap.</summary>
 public sealed class DiscoveryOptions
 {
+    /// <summary>
+    /// Full-text search ranks only the this-many newest visible matches (the cost of a page is bounded by it, not by
+    /// how many videos contain a common word); a search lists at most these. docs/explain.md, "Discovery".
+    /// </summary>
+    public int SearchCandidates { get; set; } = 200;
     /// <summary>Quartz cron of the trending job (UTC); the contract asks for at least once a minute.</summary>
     public string TrendingCron { get; set; } = "0/30 * * * * ?";
     /// <summary>A like, comment or view counts half as much after this many hours.</summary>

@@ -4,21 +4,27 @@ namespace IgLive.Service.Features.Discovery.Ranking;
 public sealed record SortKey
 {
     public double Score { get; init; }
+    /// <summary>Full-text search: the created_at window of the page's candidate set (null elsewhere).</summary>
+    public DateTime? WindowFrom { get; init; }
+    public DateTime? WindowTo { get; init; }
 }
 
 /// <summary>Turns limit+1 ranked rows into a page and the cursor of its last row.</summary>
 internal static class RankedPage
 {
-    public static Page<VideoDto> Of(List<(VideoDto Video, double Score)> rows, int limit, ScoreOrder order)
+    public static Page<VideoDto> Of(List<(VideoDto Video, SortKey Key)> rows, int limit, ScoreOrder order)
     {
         var more = rows.Count > limit;
         if (more) rows.RemoveRange(limit, rows.Count - limit);
         var items = rows.Select(r => r.Video).ToList();
         if (!more) return new Page<VideoDto> { Items = items, NextCursor = null };
-        var (last, score) = rows[^1];
-        return new Page<VideoDto> { Items = items, NextCursor = new ScoreCursor(order, score, last.CreatedAt, last.Id).Encode() };
+        var (last, key) = rows[^1];
+        var cursor = new ScoreCursor(order, key.Score, last.CreatedAt, last.Id, Utc(key.WindowFrom), Utc(key.WindowTo));
+        return new Page<VideoDto> { Items = items, NextCursor = cursor.Encode() };
     }
 
+    private static DateTimeOffset? Utc(DateTime? at) => at is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
+
     /// <summary>Dapper's map for <c>VideoDto, AuthorDto, SortKey</c> rows.</summary>
-    public static (VideoDto, double) Map(VideoDto v, AuthorDto a, SortKey k) => (v with { Author = a }, k.Score);
+    public static (VideoDto, SortKey) Map(VideoDto v, AuthorDto a, SortKey k) => (v with { Author = a }, k);
 }

@@ -3,29 +3,55 @@ using IgLive.Service.Features.Discovery.Ranking;
 namespace IgLive.Service.Features.Discovery.SearchVideos;
 
 /// <summary>
-/// Full-text first, trigram fallback when it finds nothing. The tsquery is built in SQL from the words
-/// <see cref="SearchTerms"/> extracted (@Words, each unaccented and quoted as one lexeme, the last one a prefix when
-/// @Prefix), so no user text is ever parsed as tsquery syntax. The page is ranked in a derived table that carries only
-/// (id, rank, created_at) through the top-N sort; videos and authors are then probed by primary key for the page rows.
-/// The inner LIMIT is the constant 51 (largest limit + 1) so generic plans keep their estimate; the outer @Take cuts.
+/// Full-text first, trigram fallback when it finds nothing. The tsquery is <c>iglive_search_query(@Words, @Prefix)</c>
+/// (migration 0190: words unaccented and quoted as lexemes in SQL, so no user text is parsed as tsquery syntax).
+/// Bounded work: only a candidate set is ranked — the @Cap newest visible matches (first page), later pages the
+/// matches inside that set's created_at window, carried in the cursor, so every page ranks the same set. The endpoint
+/// runs these with custom plans (plan_cache_mode) so the planner sees the tsquery and picks the newest-first walk of
+/// videos_feed_idx for a common word or the GIN bitmap for a rare one. Page rows are then probed by primary key.
 /// </summary>
 internal static class SearchVideosSql
 {
-    private const string Query = """
-        (SELECT to_tsquery('simple', string_agg(
-                    '''' || replace(replace(u, '\', '\\'), '''', '''''') || ''''
-                    || CASE WHEN i = cardinality(@Words::text[]) AND @Prefix THEN ':*' ELSE '' END, ' & ' ORDER BY i)) AS q
-         FROM (SELECT iglive_unaccent(w) AS u, i FROM unnest(@Words::text[]) WITH ORDINALITY AS x (w, i)) x
-         WHERE u <> '') q
+    private const string TsQuery = "iglive_search_query(@Words::text[], @Prefix)";
+
+    private const string Candidates = """
+              FROM (SELECT v.id, v.search_doc, v.created_at
+                    FROM videos v
+                    WHERE v.search_doc @@ 
+        """ + TsQuery + " AND " + DiscoveryVisibility.ForViewer;
+
+    private const string CandidatesTail = """
+
+                    ORDER BY v.created_at DESC, v.id DESC
+                    LIMIT @Cap) c
         """;
 
-    private const string FullTextHead = DiscoveryVideoSql.Columns + ", r.rank AS score\nFROM (SELECT v.id, ts_rank(v.search_doc, q.q) AS rank, v.created_at\n      FROM "
-        + Query + "\n      JOIN videos v ON v.search_doc @@ q.q\n      WHERE " + DiscoveryVisibility.ForViewer;
+    private const string FullTextFirstHead = DiscoveryVideoSql.Columns + """
+        , r.rank AS score, r.window_from, r.window_to
+        FROM (SELECT c.id, ts_rank(c.search_doc, 
+        """ + TsQuery + """
+        ) AS rank, c.created_at,
+                     min(c.created_at) OVER () AS window_from, max(c.created_at) OVER () AS window_to
 
-    private const string FullTextAfter = "\n        AND (ts_rank(v.search_doc, q.q), v.created_at, v.id) < (@CursorScore::real, @CursorAt, @CursorId)";
+        """ + Candidates + CandidatesTail;
+
+    private const string FullTextNextHead = DiscoveryVideoSql.Columns + """
+        , r.rank AS score, @WindowFrom AS window_from, @WindowTo AS window_to
+        FROM (SELECT c.id, c.rank, c.created_at
+              FROM (SELECT c.id, ts_rank(c.search_doc, 
+        """ + TsQuery + """
+        ) AS rank, c.created_at
+
+        """ + Candidates + """
+
+                    AND v.created_at BETWEEN @WindowFrom AND @WindowTo
+        """ + CandidatesTail + """
+        ) c
+              WHERE (c.rank, c.created_at, c.id) < (@CursorScore::real, @CursorAt, @CursorId)
+        """;
 
     private const string FuzzyHead = DiscoveryVideoSql.Columns + """
-        , r.rank AS score
+        , r.rank AS score, NULL::timestamptz AS window_from, NULL::timestamptz AS window_to
         FROM (SELECT v.id, word_similarity(iglive_unaccent(@Fuzzy), iglive_video_fuzzy_text(v.title, v.tags)) AS rank, v.created_at
               FROM videos v
               WHERE iglive_video_fuzzy_text(v.title, v.tags) %> iglive_unaccent(@Fuzzy) AND
@@ -48,11 +74,14 @@ internal static class SearchVideosSql
         LIMIT @Take
         """;
 
-    // Visible videos matching every word (the last as a prefix), by ts_rank (title A > tags B > description C), then
-    // newest; videos_search_doc_idx (bitmap), then videos_pkey and profiles_pkey per page row.
-    public const string FullTextFirst = FullTextHead + Tail;
-    // Same, after a cursor (rank, created_at, id).
-    public const string FullTextNext = FullTextHead + FullTextAfter + Tail;
+    // Custom plans for the statements of this transaction: the tsquery must be a constant when the plan is chosen.
+    public const string CustomPlans = "SET LOCAL plan_cache_mode = force_custom_plan";
+
+    // The @Cap newest visible videos matching every word (the last as a prefix), ranked by ts_rank (title A > tags B >
+    // description C), then newest; with the created_at window of that candidate set for the cursor.
+    public const string FullTextFirst = FullTextFirstHead + Tail;
+    // The same candidate set (the matches inside the cursor's window), after the cursor's (rank, created_at, id).
+    public const string FullTextNext = FullTextNextHead + Tail;
     // Visible videos whose title and tags contain a close spelling of @Fuzzy (word_similarity above
     // pg_trgm.word_similarity_threshold, 0.6), most similar first; videos_fuzzy_idx (bitmap).
     public const string FuzzyFirst = FuzzyHead + Tail;

@@ -39,7 +39,7 @@ public sealed class TrendingVideosEndpoint(NpgsqlDataSource db, TimeProvider clo
     {
         ScoreCursor? cursor = ScoreCursor.TryDecode(r.Cursor, out var c, ScoreOrder.Trending) ? c : null;
         await using var conn = await db.OpenConnectionAsync(ct);
-        var rows = await conn.QueryAsync<VideoDto, AuthorDto, SortKey, (VideoDto, double)>(new CommandDefinition(
+        var rows = await conn.QueryAsync<VideoDto, AuthorDto, SortKey, (VideoDto, SortKey)>(new CommandDefinition(
             cursor is null ? TrendingVideosSql.First : TrendingVideosSql.Next,
             new { Now = clock.GetUtcNow(), Viewer = User.UserId(), CursorScore = cursor?.Score, CursorId = cursor?.Id, Take = r.Limit + 1 },
             cancellationToken: ct), RankedPage.Map, splitOn: "id,score");

@@ -13,13 +13,15 @@ namespace IgLive.Service.Features.Events.Fanout;
 /// video counters at most once per <see cref="EventsOptions.CoalesceMilliseconds"/> per video, a user's notifications
 /// by their change cursor (so a burst becomes one read and nothing is sent twice).
 /// </summary>
-public sealed partial class EventHub(NpgsqlDataSource db, TimeProvider clock, IOptions<EventsOptions> options, ILogger<EventHub> log)
+public sealed partial class EventHub(NpgsqlDataSource db, TimeProvider clock, IOptions<EventsOptions> options, ILogger<EventHub> log,
+    IEnumerable<ILiveEventObserver> observers)
 {
     private static readonly JsonSerializerOptions Json = CreateJson();
     private readonly EventsOptions opt = options.Value;
     private readonly ConcurrentDictionary<Guid, Topic> users = new();
     private readonly ConcurrentDictionary<Guid, Topic> videos = new();
     private readonly Lock gate = new();
+    private readonly ILiveEventObserver[] observers = [.. observers];
 
     private int open;
 
@@ -75,6 +77,9 @@ public sealed partial class EventHub(NpgsqlDataSource db, TimeProvider clock, IO
             case 's': _ = Run(ct => SendVideoAsync(id, statusChanged: true, ct)); break;
             case 'c' when payload.Length >= 75 && Guid.TryParse(payload.AsSpan(39, 36), out var video) && videos.ContainsKey(video):
                 _ = Run(ct => SendCommentAsync(id, ct)); break;
+            default:
+                foreach (var o in observers) if (o.Kind == payload[0]) o.OnAnnounced(id);
+                break;
         }
     }
 
@@ -83,6 +88,7 @@ public sealed partial class EventHub(NpgsqlDataSource db, TimeProvider clock, IO
     {
         foreach (var (id, t) in users) Schedule(t, TimeSpan.Zero, ct => PullAsync(id, ct));
         foreach (var (id, t) in videos) ScheduleVideo(id, t, statusChanged: false);
+        foreach (var o in observers) o.OnResync();
     }
 
     /// <summary>Starts a user stream: its notifications after <see cref="EventStream.LastSeq"/> and the unread count.</summary>

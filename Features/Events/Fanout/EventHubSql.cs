@@ -4,9 +4,9 @@ internal static class EventHubSql
 {
     // The counters and status of videos, their owners, and whether the public may see it (live, ready, not removed,
     // author not suspended); videos_pkey, profiles_pkey.
-    public const string Video = """
+    public const string Video = $"""
         SELECT v.id, v.user_id, v.likes_count, v.comments_count, v.views_count, v.status,
-               (v.expires_at > @Now AND v.removed_at IS NULL AND v.status = 'ready' AND p.suspended_at IS NULL) AS public
+               ({Visibility.VideoLive} AND {Visibility.ActiveAuthor}) AS public
         FROM videos v JOIN profiles p ON p.id = v.user_id
         WHERE v.id = ANY (@Ids)
         """;

@@ -9,6 +9,7 @@ namespace IgLive.Service.Features.Events.Fanout;
 /// <item><c>s:&lt;video id&gt;</c> — a video's status changed; its owner's streams get the <c>video</c> event too.</item>
 /// <item><c>c:&lt;comment id&gt;:&lt;video id&gt;</c> — a comment was added (subscribers of its video get the <c>comment</c> event).</item>
 /// <item><c>n:&lt;user id&gt;</c> — the user's notifications changed (their streams pull what changed).</item>
+/// <item><c>u:&lt;user id&gt;</c> — the user's account state changed (suspended or lifted); see <see cref="ILiveEventObserver"/>.</item>
 /// </list>
 /// Inside a const SQL statement write the call itself (<c>pg_notify('iglive_events', 'v:' || id::text)</c>, in the
 /// final SELECT or RETURNING list, since an unreferenced SELECT CTE is not run); from C# use <see cref="AnnounceAsync"/>
@@ -30,6 +31,12 @@ public static class LiveEvents
 
     /// <summary>A user's notifications changed (written, collapsed, read or removed).</summary>
     public static string UserNotifications(Guid userId) => "n:" + userId.ToString("D");
+
+    /// <summary>The first letter of <see cref="AccountState"/>.</summary>
+    public const char AccountStateKind = 'u';
+
+    /// <summary>A user's account state changed (suspended or lifted): every instance forgets what it cached of it.</summary>
+    public static string AccountState(Guid userId) => AccountStateKind + ":" + userId.ToString("D");
 
     /// <summary>A comment was added.</summary>
     public static string CommentAdded(Guid commentId, Guid videoId) => "c:" + commentId.ToString("D") + ":" + videoId.ToString("D");

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using IgLive.Service.Features.Moderation.Suspension;
 
 namespace IgLive.Service.Features.Events.IssueTicket;
 
@@ -14,8 +15,10 @@ public sealed record IssueTicketResponse
 
 /// <summary>
 /// EventSource cannot send an Authorization header, and an access token in a URL lands in proxy logs: the client
-/// trades its token for a ticket that opens one stream within a minute. Only the ticket's SHA-256 is stored.
+/// trades its token for a ticket that opens one stream within a minute. Only the ticket's SHA-256 is stored. A POST that
+/// only serves reading: a suspended user keeps their live updates.
 /// </summary>
+[AllowedWhileSuspended]
 public sealed class IssueTicketEndpoint(NpgsqlDataSource db, TimeProvider clock) : EndpointWithoutRequest<IssueTicketResponse>
 {
     public const int LifetimeSeconds = 60;

@@ -24,7 +24,7 @@ public sealed class BlockUserEndpoint(NpgsqlDataSource db, TimeProvider clock) :
 
     public override async Task HandleAsync(BlockUserRequest r, CancellationToken ct)
     {
-        var viewer = User.UserId() ?? throw new InvalidOperationException("requires an authenticated user");
+        var viewer = User.RequiredUserId();
         await using var conn = await db.OpenConnectionAsync(ct);
         var self = await PairStatement.RunAsync<object>(conn, BlockUserSql.Block, viewer, r.Username, clock.GetUtcNow(),
             static row => row.GetBoolean(0), ct);

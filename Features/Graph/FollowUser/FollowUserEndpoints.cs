@@ -5,12 +5,7 @@ namespace IgLive.Service.Features.Graph.FollowUser;
 /// <summary>PUT: follow, idempotent.</summary>
 public sealed class FollowUserEndpoint(NpgsqlDataSource db, TimeProvider clock) : FollowUserEndpointBase(db, clock)
 {
-    public override void Configure()
-    {
-        Put("/api/users/{username}/follow");
-        Summary(s => s.Summary = "Follow a user (idempotent)");
-        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403).ProducesProblemDetails(404));
-    }
+    public override void Configure() => ConfigureFollow(Http.PUT, "Follow a user (idempotent)", 400, 401, 403, 404);
 
     protected override string Operation => FollowUserSql.Follow;
 }
@@ -18,12 +13,7 @@ public sealed class FollowUserEndpoint(NpgsqlDataSource db, TimeProvider clock) 
 /// <summary>DELETE: unfollow, idempotent.</summary>
 public sealed class UnfollowUserEndpoint(NpgsqlDataSource db, TimeProvider clock) : FollowUserEndpointBase(db, clock)
 {
-    public override void Configure()
-    {
-        Delete("/api/users/{username}/follow");
-        Summary(s => s.Summary = "Stop following a user (idempotent)");
-        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404));
-    }
+    public override void Configure() => ConfigureFollow(Http.DELETE, "Stop following a user (idempotent)", 400, 401, 404);
 
     protected override string Operation => FollowUserSql.Unfollow;
 }
@@ -35,9 +25,18 @@ public abstract class FollowUserEndpointBase(NpgsqlDataSource db, TimeProvider c
 
     private sealed record Outcome(bool Self, bool Blocked, FollowUserResponse Response);
 
+    /// <summary>The route both share, with the verb, summary and refusals of each.</summary>
+    protected void ConfigureFollow(Http verb, string summary, params int[] problems)
+    {
+        Verbs(verb);
+        Routes("/api/users/{username}/follow");
+        Summary(s => s.Summary = summary);
+        Description(b => b.ProducesProblems(problems));
+    }
+
     public override async Task HandleAsync(FollowUserRequest r, CancellationToken ct)
     {
-        var viewer = User.UserId() ?? throw new InvalidOperationException("follow endpoints require an authenticated user");
+        var viewer = User.RequiredUserId();
         await using var conn = await db.OpenConnectionAsync(ct);
         var outcome = await PairStatement.RunAsync(conn, Operation, viewer, r.Username, clock.GetUtcNow(), static row => new Outcome(
             row.GetBoolean(0), row.GetBoolean(1), new FollowUserResponse { Following = row.GetBoolean(2), FollowersCount = row.GetInt64(3) }), ct);

@@ -1,3 +1,5 @@
+using IgLive.Service.Features.Notifications.Writer;
+
 namespace IgLive.Service.Features.Graph.FollowUser;
 
 /// <summary>
@@ -14,7 +16,7 @@ internal static class FollowUserSql
 
     private const string Target = "target AS (SELECT p.id, p.followers_count FROM profiles p WHERE lower(p.username) = lower(@Username))";
 
-    // Follows (no-op when already following, yourself or across a block); bumps both counters; back-fills the caller's
+    // Follows (no-op when already following, yourself or across a block); bumps both counters; notifies the followee; back-fills the caller's
     // inbox with the followee's 100 newest live fanned-out videos; marks the followee pulled when it reaches PullFrom.
     // profiles_username_key, user_follows_pkey, profiles_pkey x2, videos_user_feed_idx, feed_inbox_pkey.
     public const string Follow = $"""
@@ -39,13 +41,15 @@ internal static class FollowUserSql
              pulled AS (INSERT INTO feed_pull_authors (user_id, since)
                         SELECT c.id, @Now FROM counted c JOIN ins ON ins.followee_id = c.id
                         WHERE c.followers_count >= {PullFrom}
-                        ON CONFLICT DO NOTHING)
+                        ON CONFLICT DO NOTHING),
+        {NotificationWriterSql.Followed}
         SELECT t.id = @Viewer AS self, blocked.b AS blocked, t.id <> @Viewer AND NOT blocked.b AS following,
-               COALESCE((SELECT c.followers_count FROM counted c WHERE c.id = t.id), t.followers_count) AS followers_count
+               COALESCE((SELECT c.followers_count FROM counted c WHERE c.id = t.id), t.followers_count) AS followers_count,
+               (SELECT pg_notify('iglive_events', 'n:' || fn.user_id::text) FROM fn)
         FROM target t, blocked
         """;
 
-    // Unfollows (no-op when not following); both counters; the inbox rows stay and are filtered by the feed's follow
+    // Unfollows (no-op when not following); both counters; withdraws the unread follow notification; the inbox rows stay and are filtered by the feed's follow
     // probe until their videos go. profiles_username_key, user_follows_pkey, profiles_pkey x2.
     public const string Unfollow = $"""
         WITH {Target},
@@ -55,9 +59,11 @@ internal static class FollowUserSql
                          SET followers_count = p.followers_count - CASE WHEN p.id = del.followee_id THEN 1 ELSE 0 END,
                              following_count = p.following_count - CASE WHEN p.id = @Viewer THEN 1 ELSE 0 END
                          FROM del WHERE p.id IN (del.followee_id, @Viewer)
-                         RETURNING p.id, p.followers_count)
+                         RETURNING p.id, p.followers_count),
+        {NotificationWriterSql.Unfollowed}
         SELECT t.id = @Viewer AS self, false AS blocked, false AS following,
-               COALESCE((SELECT c.followers_count FROM counted c WHERE c.id = t.id), t.followers_count) AS followers_count
+               COALESCE((SELECT c.followers_count FROM counted c WHERE c.id = t.id), t.followers_count) AS followers_count,
+               (SELECT pg_notify('iglive_events', 'n:' || fna.user_id::text) FROM fna LIMIT 1)
         FROM target t
         """;
 }

@@ -21,7 +21,7 @@ public sealed class ListBlocksEndpoint(NpgsqlDataSource db, TimeProvider clock) 
 
     public override async Task HandleAsync(ListBlocksRequest r, CancellationToken ct)
     {
-        var viewer = User.UserId() ?? throw new InvalidOperationException("requires an authenticated user");
+        var viewer = User.RequiredUserId();
         await using var conn = await db.OpenConnectionAsync(ct);
         await Send.OkAsync(await ProfilePages.PageAsync(conn, ListBlocksSql.First, ListBlocksSql.Next, r.Limit, r.Cursor, viewer, viewer, clock.GetUtcNow(), ct), ct);
     }

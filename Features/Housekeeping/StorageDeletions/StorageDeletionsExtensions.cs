@@ -1,3 +1,4 @@
+using IgLive.Service.Infrastructure.Telemetry;
 
 namespace IgLive.Service.Features.Housekeeping.StorageDeletions;
 
@@ -9,7 +10,8 @@ public static class StorageDeletionsExtensions
         services.AddSingleton<StorageDeletionDrain>();
         services.AddSingleton<StorageDeletionQueue>();
         services.AddSingleton<StorageDeletionStats>();
-        services.AddHostedService<StorageDeletionMetricsRegistration>();
+        services.AddHostedService(sp => new StatsGaugeRegistration<StorageDeletionStats>(
+            sp.GetRequiredService<StorageDeletionStats>(), StorageDeletionMetrics.Current, StorageDeletionMetrics.EnsureCreated));
         if (options.DrainerEnabled) services.AddHostedService<StorageDeletionDrainer>();
         return services;
     }

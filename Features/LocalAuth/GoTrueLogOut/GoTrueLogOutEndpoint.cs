@@ -1,5 +1,6 @@
 using IgLive.Service.Features.LocalAuth.GoTrue;
 using IgLive.Service.Features.LocalAuth.Store;
+using IgLive.Service.Features.Moderation.Suspension;
 
 namespace IgLive.Service.Features.LocalAuth.GoTrueLogOut;
 
@@ -8,6 +9,7 @@ namespace IgLive.Service.Features.LocalAuth.GoTrueLogOut;
 /// this one; 204. Their refresh tokens stop working and their access tokens are refused here (403
 /// <c>session_not_found</c>); elsewhere in the API access tokens stay valid until they expire, as with Supabase.
 /// </summary>
+[AllowedWhileSuspended]
 public sealed class GoTrueLogOutEndpoint(LocalAccounts accounts) : GoTrueEndpoint
 {
     public override void Configure()

@@ -1,5 +1,6 @@
 using IgLive.Service.Features.LocalAuth.GoTrue;
 using IgLive.Service.Features.LocalAuth.Store;
+using IgLive.Service.Features.Moderation.Suspension;
 
 namespace IgLive.Service.Features.LocalAuth.GoTrueToken;
 
@@ -18,8 +19,10 @@ public sealed record GoTrueTokenRequest
 /// GoTrue's token endpoint, <c>grant_type</c> in the query: <c>password</c> (400 <c>invalid_credentials</c> for an unknown
 /// e-mail and a wrong password alike) and <c>refresh_token</c> (rotation with Supabase's reuse allowance: 400
 /// <c>refresh_token_not_found</c>, <c>refresh_token_already_used</c>). Per-address limit on both grants, per-e-mail on
-/// password sign-ins — the counters <c>/api/auth/login</c> uses.
+/// password sign-ins — the counters <c>/api/auth/login</c> uses. A suspended user may still sign in and refresh (they keep
+/// reading), as with <c>/api/auth/refresh</c>.
 /// </summary>
+[AllowedWhileSuspended]
 public sealed class GoTrueTokenEndpoint(LocalAccounts accounts, LocalRefreshTokens refreshTokens, AuthAttemptLimiter attempts) : GoTrueEndpoint
 {
     public override void Configure()

@@ -24,6 +24,12 @@ public sealed class MediaJobQueue(NpgsqlDataSource db, TimeProvider clock, Stora
     /// </summary>
     public const string EnqueueSql = "INSERT INTO media_jobs (video_id) SELECT id FROM v";
 
+    /// <summary>
+    /// The SQL a moderator's removal composes: the jobs of the videos in a CTE named <c>removed</c> (<c>id</c>) go, so a
+    /// working worker's next renewal finds its claim lost and stops (its outputs stay queued by path for deletion).
+    /// </summary>
+    public const string CancelSql = "DELETE FROM media_jobs WHERE video_id IN (SELECT id FROM removed)";
+
     private readonly SemaphoreSlim wake = new(0, int.MaxValue);
 
     public void Dispose() => wake.Dispose();

@@ -1,4 +1,5 @@
 using IgLive.Service.Infrastructure.Storage;
+using IgLive.Service.Infrastructure.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IgLive.Service.Features.Media.Processing;
@@ -18,26 +19,10 @@ public static class MediaProcessingExtensions
         builder.Services.AddSingleton<MediaJobStats>();
         builder.Services.AddSingleton<ProcessVideoJob>();
         builder.Services.TryAddSingleton<IVideoStatusNotifier, LoggingVideoStatusNotifier>();
-        builder.Services.AddHostedService<MediaMetricsRegistration>();
+        builder.Services.AddHostedService(sp => new StatsGaugeRegistration<MediaJobStats>(
+            sp.GetRequiredService<MediaJobStats>(), MediaMetrics.Current, MediaMetrics.EnsureCreated));
         var storage = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         if (options.Workers > 0 && storage.Provider == StorageProvider.Local) builder.Services.AddHostedService<MediaProcessingWorker>();
         return builder;
-    }
-}
-
-/// <summary>Points the process-wide queue gauges at this host's stats.</summary>
-internal sealed class MediaMetricsRegistration(MediaJobStats stats) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        MediaMetrics.Current = stats;
-        MediaMetrics.EnsureCreated();
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        Interlocked.CompareExchange(ref MediaMetrics.Current, null, stats);
-        return Task.CompletedTask;
     }
 }

@@ -63,11 +63,9 @@ public sealed partial class ServeHlsEndpoint(LocalFileStore store, IOptions<Stor
 
 internal static class ServeHlsSql
 {
-    // The outputs folder of a visible, ready, local video; videos_pkey, profiles_pkey.
-    // TODO(#15): use Visibility (anonymous: no block to check) once Features/Common/Visibility.cs is on main.
-    public const string OutputFolder = """
+    // The outputs folder of a visible local video (anonymous: no block to check); videos_pkey, profiles_pkey.
+    public const string OutputFolder = $"""
         SELECT v.thumbnail_key FROM videos v JOIN profiles p ON p.id = v.user_id
-        WHERE v.id = @Id AND v.storage_provider = 'local' AND v.status = 'ready' AND v.expires_at > @Now
-          AND v.removed_at IS NULL AND p.suspended_at IS NULL
+        WHERE v.id = @Id AND v.storage_provider = 'local' AND {Visibility.VideoLive} AND {Visibility.ActiveAuthor}
         """;
 }

@@ -57,10 +57,13 @@ public sealed class ServeMediaEndpoint(LocalFileStore store, IOptions<StorageOpt
 
 internal static class ServeMediaSql
 {
-    // Whether a live, ready local video owns the key as its file or thumbnail; videos_storage_key / videos_thumbnail_key_idx.
-    // TODO(#15): use Visibility. A processing or failed video's file is not served (its owner sees status, not the file).
-    public const string IsLive = """
-        SELECT EXISTS (SELECT 1 FROM videos WHERE storage_provider = 'local' AND storage_key = @Key AND expires_at > @Now AND status = 'ready')
-            OR EXISTS (SELECT 1 FROM videos WHERE storage_provider = 'local' AND thumbnail_key = @Key AND expires_at > @Now AND status = 'ready')
+    // Whether a visible local video owns the key as its file or thumbnail (anonymous: live, ready, not removed, author
+    // not suspended; a processing or failed video's file is not served, its owner sees status); videos_storage_key /
+    // videos_thumbnail_key_idx, profiles_pkey.
+    public const string IsLive = $"""
+        SELECT EXISTS (SELECT 1 FROM videos v WHERE v.storage_provider = 'local' AND v.storage_key = @Key
+                       AND {Visibility.VideoLive} AND {Visibility.ActiveAuthorProbe})
+            OR EXISTS (SELECT 1 FROM videos v WHERE v.storage_provider = 'local' AND v.thumbnail_key = @Key
+                       AND {Visibility.VideoLive} AND {Visibility.ActiveAuthorProbe})
         """;
 }

@@ -1,3 +1,4 @@
+using IgLive.Service.Features.Events.Fanout;
 using IgLive.Service.Features.Moderation.AuditLog;
 using IgLive.Service.Features.Moderation.Moderators;
 using IgLive.Service.Features.Moderation.Suspension;
@@ -44,7 +45,10 @@ public sealed partial class LiftSuspensionEndpoint(NpgsqlDataSource db, TimeProv
             return;
         }
         if (u.Lifted)
+        {
             await AuditLogWriter.AppendAsync(conn, tx, new AuditEntry(moderator, ModerationActions.LiftSuspension, null, "user", u.Id, null), now, ct);
+            await LiveEvents.AnnounceAsync(conn, LiveEvents.AccountState(u.Id), ct, tx);
+        }
         await tx.CommitAsync(ct);
         SuspensionGate.Forget(cache, u.Id);
         if (u.Lifted) Log.Lifted(log, u.Id, moderator.Name);

@@ -1,3 +1,4 @@
+using IgLive.Service.Features.Events.Fanout;
 using IgLive.Service.Features.Moderation.AuditLog;
 using IgLive.Service.Features.Moderation.Cases;
 using IgLive.Service.Features.Moderation.Moderators;
@@ -58,6 +59,8 @@ public sealed partial class ResolveCaseEndpoint(NpgsqlDataSource db, TimeProvide
             new AuditEntry(moderator, r.Action, target.Id, target.TargetType, target.TargetId, note), now, ct);
         await conn.ExecuteAsync(new CommandDefinition(ResolveCaseSql.Close, new { target.Id, ActionId = actionId, Now = now }, tx, cancellationToken: ct));
         await AuthorNotice.SendAsync(conn, tx, new ResolutionOutcome(target.AuthorId, r.Action, target.TargetType, target.TargetId, changed), now, ct);
+        if (r.Action == ModerationActions.SuspendAuthor && changed)
+            await LiveEvents.AnnounceAsync(conn, LiveEvents.AccountState(target.AuthorId), ct, tx);
         await tx.CommitAsync(ct);
 
         if (r.Action == ModerationActions.SuspendAuthor) SuspensionGate.Forget(cache, target.AuthorId);

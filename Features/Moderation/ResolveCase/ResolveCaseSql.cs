@@ -1,3 +1,4 @@
+using IgLive.Service.Features.Media.Processing;
 using IgLive.Service.Features.Housekeeping.StorageDeletions;
 
 namespace IgLive.Service.Features.Moderation.ResolveCase;
@@ -8,7 +9,8 @@ internal static class ResolveCaseSql
     public const string Lock = "SELECT id, target_type, target_id, author_id, status FROM moderation_cases WHERE id = @Id FOR UPDATE";
 
     // Removes the video: removed_at hides it from every read at once (the visibility rule), and in the same statement
-    // queues its stored file and local thumbnail for deletion (the storage-deletion queue's Enqueue); the row itself goes
+    // queues its stored file and local thumbnail for deletion (the storage-deletion queue's Enqueue) and cancels a
+// processing job (MediaJobQueue.CancelSql); the row itself goes
     // at expiry as usual. Returns whether it was removed now (false when already removed or deleted). videos_pkey,
     // storage_deletions_object_key.
     public const string RemoveVideo = $"""
@@ -23,7 +25,8 @@ internal static class ResolveCaseSql
             WHERE k.key IS NOT NULL),
         queued AS (
             {StorageDeletionSql.Enqueue}
-            RETURNING 1)
+            RETURNING 1),
+        cancelled AS ({MediaJobQueue.CancelSql})
         SELECT EXISTS (SELECT 1 FROM removed)
         """;
 

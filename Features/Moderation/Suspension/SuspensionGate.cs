@@ -14,7 +14,8 @@ public sealed class AllowedWhileSuspendedAttribute : Attribute;
 /// added later is covered without doing anything. Reads (GET, HEAD, OPTIONS), anonymous calls, tokens without a user
 /// (service role) and routes marked <see cref="AllowedWhileSuspendedAttribute"/> pass untouched. The caller's state is
 /// remembered per process for <see cref="CacheFor"/>: the hot path of a write costs one cache lookup. The instance that
-/// suspends or lifts forgets the entry at once; other instances follow within <see cref="CacheFor"/>.
+/// suspends or lifts forgets the entry at once, the others when the announcement reaches them
+/// (<see cref="SuspensionObserver"/>), and within <see cref="CacheFor"/> at the latest.
 /// </summary>
 public sealed class SuspensionGate : IGlobalPreProcessor
 {

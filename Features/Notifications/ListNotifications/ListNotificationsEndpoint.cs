@@ -33,6 +33,6 @@ public sealed class ListNotificationsEndpoint(NpgsqlDataSource db, TimeProvider 
     public override async Task HandleAsync(ListNotificationsRequest r, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        await Send.OkAsync(await Inbox.Inbox.PageAsync(conn, User.UserId()!.Value, r.Cursor, r.Limit, clock.GetUtcNow(), ct), ct);
+        await Send.OkAsync(await Inbox.Inbox.PageAsync(conn, User.RequiredUserId(), r.Cursor, r.Limit, clock.GetUtcNow(), ct), ct);
     }
 }

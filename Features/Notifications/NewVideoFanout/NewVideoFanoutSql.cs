@@ -5,13 +5,11 @@ namespace IgLive.Service.Features.Notifications.NewVideoFanout;
 internal static class NewVideoFanoutSql
 {
     // Claims the next due announcement (another worker skips it) with what is needed to decide whether it still
-    // should go out: the video visible (live, ready, not removed, author not suspended), queued less than a day ago,
-    // and a follow graph to walk (user_follows is #15's table: without it nobody follows anyone); due by the
-    // database's clock, as the queue's defaults are; new_video_fanout_due_idx, videos_pkey.
-    public const string Claim = """
+    // should go out: the video visible (live, ready, not removed, author not suspended) and queued less than a day
+    // ago; due by the database's clock, as the queue's defaults are; new_video_fanout_due_idx, videos_pkey.
+    public const string Claim = $"""
         SELECT f.video_id, f.creator_id, f.last_follower_id,
-               (v.expires_at > @Now AND v.removed_at IS NULL AND v.status = 'ready' AND p.suspended_at IS NULL
-                AND f.enqueued_at > now() - interval '1 day' AND to_regclass('user_follows') IS NOT NULL) AS announce
+               ({Visibility.VideoLive} AND {Visibility.ActiveAuthor} AND f.enqueued_at > now() - interval '1 day') AS announce
         FROM new_video_fanout f JOIN videos v ON v.id = f.video_id JOIN profiles p ON p.id = v.user_id
         WHERE f.done_at IS NULL AND f.next_attempt_at <= now()
         ORDER BY f.next_attempt_at

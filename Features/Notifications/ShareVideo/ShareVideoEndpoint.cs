@@ -18,7 +18,7 @@ public sealed class ShareVideoEndpoint(NpgsqlDataSource db, TimeProvider clock) 
 
     public override async Task HandleAsync(ShareVideoRequest r, CancellationToken ct)
     {
-        var sharer = User.UserId()!.Value;
+        var sharer = User.RequiredUserId();
         var now = clock.GetUtcNow();
         var asked = r.Usernames!.Select(u => u.Trim()).ToArray();
         await using var conn = await db.OpenConnectionAsync(ct);

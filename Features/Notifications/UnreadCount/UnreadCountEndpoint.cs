@@ -20,7 +20,7 @@ public sealed class UnreadCountEndpoint(NpgsqlDataSource db, TimeProvider clock)
     public override async Task HandleAsync(CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        var count = await Inbox.Inbox.UnreadCountAsync(conn, User.UserId()!.Value, clock.GetUtcNow(), ct);
+        var count = await Inbox.Inbox.UnreadCountAsync(conn, User.RequiredUserId(), clock.GetUtcNow(), ct);
         await Send.OkAsync(new UnreadCountResponse { Count = count }, ct);
     }
 }

@@ -7,23 +7,13 @@ namespace IgLive.Service.Features.Notifications.Writer;
 /// from a muted user, or of a kind the recipient switched off. The like and comment statements compose the SQL
 /// fragments directly instead, to stay one statement.
 /// <para>
-/// Follow (#15): call <see cref="FollowAsync"/> when a follow row was actually inserted and <see cref="UnfollowAsync"/>
-/// when one was actually deleted. Moderation (#15): call <see cref="ModerationAsync"/> in the transaction that resolves
+/// Follow and unfollow compose <see cref="NotificationWriterSql.Followed"/> / <see cref="NotificationWriterSql.Unfollowed"/>
+/// into their pair statement, like the like statement. Moderation (#15): call <see cref="ModerationAsync"/> in the transaction that resolves
 /// a case with <c>remove</c> or <c>suspend_author</c>, addressed to the author of the moderated content.
 /// </para>
 /// </summary>
 public static class NotificationWriter
 {
-    /// <summary>Notifies <paramref name="followeeId"/> of a new follower (collapsed into their unread follow row).</summary>
-    public static Task FollowAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid followerId, Guid followeeId, DateTimeOffset now, CancellationToken ct)
-        => conn.ExecuteAsync(new CommandDefinition(NotificationWriterSql.Follow,
-            new { FollowerId = followerId, FolloweeId = followeeId, Now = now }, tx, cancellationToken: ct));
-
-    /// <summary>Undoes <see cref="FollowAsync"/> while the follow notification is unread.</summary>
-    public static Task UnfollowAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid followerId, Guid followeeId, CancellationToken ct)
-        => conn.ExecuteAsync(new CommandDefinition(NotificationWriterSql.Unfollow,
-            new { FollowerId = followerId, FolloweeId = followeeId }, tx, cancellationToken: ct));
-
     /// <summary>Writes <c>share</c> notifications; returns the recipients that got one (the others' rules refused it).</summary>
     public static async Task<IReadOnlyList<Guid>> ShareAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid sharerId, Guid videoId,
         IReadOnlyCollection<Guid> recipients, DateTimeOffset now, CancellationToken ct)

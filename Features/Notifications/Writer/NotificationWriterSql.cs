@@ -28,33 +28,37 @@ public static class NotificationWriterSql
         DO UPDATE SET updated_at = EXCLUDED.updated_at, seq = nextval('notification_change_seq')
         """;
 
-    // Follow: one unread row per followee collapses the new followers; returns the recipient when one was written.
-    // Parameters: @FollowerId, @FolloweeId, @Now.
-    public const string Follow = """
-        WITH n AS (INSERT INTO notifications (id, user_id, kind, group_id, created_at, updated_at)
-                   SELECT gen_random_uuid(), r.recipient_id, r.kind, r.recipient_id, @Now, @Now
-                   FROM (SELECT @FolloweeId::uuid AS recipient_id, @FollowerId::uuid AS actor_id, 'follow' AS kind) r
-                   WHERE
+    /// <summary>
+    /// CTEs fn, fa for the follow statement: when CTE <c>ins</c> (followee_id) inserted a follow, the followee's unread
+    /// follow row gains @Viewer (collapsed, moved to the top), unless the rules refuse it. Parameters: @Viewer, @Now.
+    /// The statement announces <c>n:</c> + the followee when <c>fn</c> returned a row.
+    /// </summary>
+    public const string Followed = """
+             fn AS (INSERT INTO notifications (id, user_id, kind, group_id, created_at, updated_at)
+                    SELECT gen_random_uuid(), r.recipient_id, r.kind, r.recipient_id, @Now, @Now
+                    FROM (SELECT ins.followee_id AS recipient_id, @Viewer::uuid AS actor_id, 'follow'::text AS kind FROM ins) r
+                    WHERE
         """ + "\n" + Allowed + "\n" + Collapse + """
 
-                   RETURNING id, user_id),
-             a AS (INSERT INTO notification_actors (notification_id, actor_id, acted_at) SELECT id, @FollowerId, @Now FROM n
-                   ON CONFLICT (notification_id, actor_id) DO UPDATE SET acted_at = EXCLUDED.acted_at)
-        SELECT user_id, pg_notify('iglive_events', 'n:' || user_id::text) FROM n
+                    RETURNING id, user_id),
+             fa AS (INSERT INTO notification_actors (notification_id, actor_id, acted_at) SELECT id, @Viewer, @Now FROM fn
+                    ON CONFLICT (notification_id, actor_id) DO UPDATE SET acted_at = EXCLUDED.acted_at)
         """;
 
-    // Unfollow: removes the follower from the followee's UNREAD follow row (a read one is history), and the row when
-    // no follower is left; notifications_unread_group_key, notification_actors_pkey.
-    public const string Unfollow = """
-        WITH na AS (DELETE FROM notification_actors a USING notifications n
-                    WHERE n.user_id = @FolloweeId AND n.kind = 'follow' AND n.group_id = @FolloweeId AND n.read_at IS NULL
-                      AND a.notification_id = n.id AND a.actor_id = @FollowerId
-                    RETURNING a.notification_id),
-             nd AS (DELETE FROM notifications n WHERE n.id IN (SELECT notification_id FROM na)
-                    AND NOT EXISTS (SELECT 1 FROM notification_actors o WHERE o.notification_id = n.id AND o.actor_id <> @FollowerId)),
-             nu AS (UPDATE notifications n SET seq = nextval('notification_change_seq') WHERE n.id IN (SELECT notification_id FROM na)
-                    AND EXISTS (SELECT 1 FROM notification_actors o WHERE o.notification_id = n.id AND o.actor_id <> @FollowerId))
-        SELECT pg_notify('iglive_events', 'n:' || @FolloweeId::text) FROM na
+    /// <summary>
+    /// CTEs fna, fnd, fnu for the unfollow statement: when CTE <c>del</c> (followee_id) removed a follow, @Viewer leaves
+    /// the followee's UNREAD follow row (a read one is history), and the row goes when no follower is left
+    /// (notifications_unread_group_key, notification_actors_pkey). The statement announces when <c>fna</c> has a row.
+    /// </summary>
+    public const string Unfollowed = """
+             fna AS (DELETE FROM notification_actors a USING notifications n, del
+                     WHERE n.user_id = del.followee_id AND n.kind = 'follow' AND n.group_id = del.followee_id AND n.read_at IS NULL
+                       AND a.notification_id = n.id AND a.actor_id = @Viewer
+                     RETURNING a.notification_id, n.user_id),
+             fnd AS (DELETE FROM notifications n WHERE n.id IN (SELECT notification_id FROM fna)
+                     AND NOT EXISTS (SELECT 1 FROM notification_actors o WHERE o.notification_id = n.id AND o.actor_id <> @Viewer)),
+             fnu AS (UPDATE notifications n SET seq = nextval('notification_change_seq') WHERE n.id IN (SELECT notification_id FROM fna)
+                     AND EXISTS (SELECT 1 FROM notification_actors o WHERE o.notification_id = n.id AND o.actor_id <> @Viewer))
         """;
 
     // Share: one unread row per (recipient, video) collapses the people who shared it; recipients the rules refuse

@@ -3,12 +3,7 @@ namespace IgLive.Service.Features.Social.LikeVideo;
 /// <summary>PUT: like, idempotent.</summary>
 public sealed class LikeVideoEndpoint(NpgsqlDataSource db, TimeProvider clock) : LikeVideoEndpointBase(db, clock)
 {
-    public override void Configure()
-    {
-        Put("/api/videos/{id}/like");
-        Summary(s => s.Summary = "Like a live video (idempotent)");
-        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403).ProducesProblemDetails(404));
-    }
+    public override void Configure() => ConfigureLike(Http.PUT, "Like a live video (idempotent)");
 
     protected override string Operation => LikeVideoSql.Like;
 }
@@ -16,12 +11,7 @@ public sealed class LikeVideoEndpoint(NpgsqlDataSource db, TimeProvider clock) :
 /// <summary>DELETE: unlike, idempotent.</summary>
 public sealed class UnlikeVideoEndpoint(NpgsqlDataSource db, TimeProvider clock) : LikeVideoEndpointBase(db, clock)
 {
-    public override void Configure()
-    {
-        Delete("/api/videos/{id}/like");
-        Summary(s => s.Summary = "Remove the caller's like (idempotent)");
-        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403).ProducesProblemDetails(404));
-    }
+    public override void Configure() => ConfigureLike(Http.DELETE, "Remove the caller's like (idempotent)");
 
     protected override string Operation => LikeVideoSql.Unlike;
 }
@@ -29,12 +19,7 @@ public sealed class UnlikeVideoEndpoint(NpgsqlDataSource db, TimeProvider clock)
 /// <summary>POST: toggle, as the prototype did.</summary>
 public sealed class ToggleLikeVideoEndpoint(NpgsqlDataSource db, TimeProvider clock) : LikeVideoEndpointBase(db, clock)
 {
-    public override void Configure()
-    {
-        Post("/api/videos/{id}/like");
-        Summary(s => s.Summary = "Toggle the caller's like (the prototype's behaviour)");
-        Description(b => b.ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(403).ProducesProblemDetails(404));
-    }
+    public override void Configure() => ConfigureLike(Http.POST, "Toggle the caller's like (the prototype's behaviour)");
 
     protected override string Operation => LikeVideoSql.Toggle;
 }
@@ -47,9 +32,18 @@ public abstract class LikeVideoEndpointBase(NpgsqlDataSource db, TimeProvider cl
 {
     protected abstract string Operation { get; }
 
+    /// <summary>The route, summary and refusals the three share; only the verb and the summary differ.</summary>
+    protected void ConfigureLike(Http verb, string summary)
+    {
+        Verbs(verb);
+        Routes("/api/videos/{id}/like");
+        Summary(s => s.Summary = summary);
+        Description(b => b.ProducesProblems(400, 401, 403, 404));
+    }
+
     public override async Task HandleAsync(LikeVideoRequest r, CancellationToken ct)
     {
-        var userId = User.UserId() ?? throw new InvalidOperationException("like endpoints require an authenticated user");
+        var userId = User.RequiredUserId();
         var now = clock.GetUtcNow();
         LikeVideoResponse? result = null;
         await using var conn = await db.OpenConnectionAsync(ct);

@@ -71,7 +71,7 @@ public sealed class GetImageKitAuthEndpoint(IOptions<StorageOptions> storage, IO
             await Send.ResultAsync(ProblemsExtensions.Problem(404, "This server does not store videos in ImageKit."));
             return;
         }
-        var userId = User.UserId()!.Value;
+        var userId = User.RequiredUserId();
         var now = clock.GetUtcNow();
         var expires = now.Add(Lifetime);
         var folder = $"{o.Folder.TrimEnd('/')}/u/{userId:N}";

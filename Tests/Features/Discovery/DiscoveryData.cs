@@ -18,19 +18,9 @@ public static class DiscoveryData
     public static string Typo(string word) => word[..^1] + (word[^1] == 'x' ? 'y' : 'x');
 
     /// <summary>Inserts a ready video row (no file) with the given text.</summary>
-    public static async Task<Guid> VideoAsync(this ServiceFactory app, TestUser owner, string title, string[]? tags = null,
+    public static Task<Guid> VideoAsync(this ServiceFactory app, TestUser owner, string title, string[]? tags = null,
         string description = "", DateTimeOffset? createdAt = null, DateTimeOffset? expiresAt = null)
-    {
-        var id = Guid.NewGuid();
-        var created = createdAt ?? app.Clock.GetUtcNow();
-        await using var conn = app.OpenConnection();
-        await conn.ExecuteAsync("""
-            INSERT INTO videos (id, user_id, title, description, tags, storage_provider, storage_key, storage_path,
-                                video_url, content_type, size_bytes, created_at, expires_at)
-            VALUES (@id, @owner, @title, @description, @tags, 'local', @key, @key, '/media/' || @key, 'video/mp4', 1234, @created, @expires)
-            """, new { id, owner = owner.Id, title, description, tags = tags ?? [], key = $"videos/{id:N}.mp4", created, expires = expiresAt ?? created.AddDays(14) });
-        return id;
-    }
+        => app.SeedVideoAsync(owner, expiresAt, createdAt, title, tags, description: description);
 
     public static async Task ExecAsync(this ServiceFactory app, string sql, object? args = null)
     {

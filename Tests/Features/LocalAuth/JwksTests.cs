@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
 using IgLive.Service.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -12,7 +11,7 @@ namespace IgLive.Service.Tests.Features.LocalAuth;
 [TestFixture]
 public sealed class JwksTests
 {
-    private const string Issuer = "http://localhost:8080/auth/v1";
+    private const string Issuer = TestTokens.Issuer;
     private ServiceFactory app = null!;
 
     [OneTimeSetUp]
@@ -80,7 +79,7 @@ public sealed class JwksTests
         await using var own = await ServiceFactory.CreateAsync(); // its clock moves
         var user = Guid.NewGuid();
         var expires = own.Clock.GetUtcNow().AddMinutes(10);
-        var legacy = Sign(new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(ServiceFactory.JwtSecret)), SecurityAlgorithms.HmacSha256),
+        var legacy = Sign(TestTokens.SharedSecret(),
             user, expires.UtcDateTime, own.Clock.GetUtcNow().UtcDateTime);
 
         Assert.That((await own.CreateClient(legacy).GetAsync("/api/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -92,20 +91,12 @@ public sealed class JwksTests
     public async Task With_hs256_turned_off_a_legacy_token_is_a_401()
     {
         await using var strict = await ServiceFactory.CreateAsync(new Dictionary<string, string?> { ["Auth:AcceptHs256"] = "false" });
-        var legacy = Sign(new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(ServiceFactory.JwtSecret)), SecurityAlgorithms.HmacSha256),
+        var legacy = Sign(TestTokens.SharedSecret(),
             Guid.NewGuid(), strict.Clock.GetUtcNow().AddMinutes(10).UtcDateTime, strict.Clock.GetUtcNow().UtcDateTime);
         await (await strict.CreateClient(legacy).GetAsync("/api/me")).AssertProblemAsync(HttpStatusCode.Unauthorized);
         Assert.That((await strict.CreateClient(await SignUpAsync(strict)).GetAsync("/api/me")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     private string Sign(SigningCredentials credentials, Guid user, DateTime? expires = null, DateTime? issued = null)
-    {
-        var now = issued ?? app.Clock.GetUtcNow().UtcDateTime;
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = Issuer, Audience = "authenticated", IssuedAt = now, NotBefore = now, Expires = expires ?? now.AddHours(1),
-            Claims = new Dictionary<string, object> { ["sub"] = user.ToString(), ["email"] = $"{user:N}@example.test", ["role"] = "authenticated", ["session_id"] = Guid.NewGuid().ToString() },
-            SigningCredentials = credentials,
-        });
-    }
+        => TestTokens.User(user, issued ?? app.Clock.GetUtcNow().UtcDateTime, credentials: credentials, expires: expires);
 }

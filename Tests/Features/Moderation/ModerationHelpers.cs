@@ -1,16 +1,12 @@
-using System.IdentityModel.Tokens.Jwt;
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Claims;
-using System.Text;
 using System.Text.Json;
 using Dapper;
 using IgLive.Service.Tests.Infrastructure;
-using Microsoft.IdentityModel.Tokens;
 
 namespace IgLive.Service.Tests.Features.Moderation;
 
-/// <summary>Shared steps of the moderation tests: moderators, service-role tokens, reports and resolutions over HTTP.</summary>
+/// <summary>Shared steps of the moderation tests: moderators, reports and resolutions over HTTP.</summary>
 public static class ModerationHelpers
 {
     /// <summary>A new user listed in <c>moderators</c> (as the CLI would add them).</summary>
@@ -20,16 +16,6 @@ public static class ModerationHelpers
         await using var conn = app.OpenConnection();
         await conn.ExecuteAsync("INSERT INTO moderators (user_id) VALUES (@id)", new { id = moderator.Id });
         return moderator;
-    }
-
-    /// <summary>A local token with <c>role: service_role</c> and no user, as the service-role key is.</summary>
-    public static string ServiceRoleToken(this ServiceFactory app)
-    {
-        var key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(ServiceFactory.JwtSecret));
-        var now = app.Clock.GetUtcNow().UtcDateTime;
-        var token = new JwtSecurityToken("http://localhost:8080/auth/v1", "authenticated", [new Claim("role", "service_role")],
-            now, now.AddHours(1), new SigningCredentials(key, SecurityAlgorithms.HmacSha256));
-        return new JwtSecurityTokenHandler().WriteToken(token);
     }
 
     public static Task<HttpResponseMessage> ReportAsync(this TestUser reporter, string type, object id, string reason = "spam", string? note = null)

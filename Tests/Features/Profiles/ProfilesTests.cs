@@ -1,11 +1,8 @@
-using System.IdentityModel.Tokens.Jwt;
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Claims;
 using System.Text;
 using Dapper;
 using IgLive.Service.Tests.Infrastructure;
-using Microsoft.IdentityModel.Tokens;
 
 namespace IgLive.Service.Tests.Features.Profiles;
 
@@ -17,7 +14,7 @@ public sealed class ProfilesTests : ServiceFixture
     {
         var id = Guid.NewGuid();
         var email = $"Maria.Lopez+{id.ToString("N")[..6]}@Example.test";
-        var client = App.CreateClient(LocalToken(id, email));
+        var client = App.CreateClient(App.UserToken(id, email));
 
         var me = await (await client.GetAsync("/api/me")).JsonAsync();
 
@@ -31,8 +28,8 @@ public sealed class ProfilesTests : ServiceFixture
     [Test]
     public async Task Derived_usernames_stay_unique()
     {
-        var a = App.CreateClient(LocalToken(Guid.NewGuid(), "same.name@a.test"));
-        var b = App.CreateClient(LocalToken(Guid.NewGuid(), "same.name@b.test"));
+        var a = App.CreateClient(App.UserToken(Guid.NewGuid(), "same.name@a.test"));
+        var b = App.CreateClient(App.UserToken(Guid.NewGuid(), "same.name@b.test"));
         var first = (await (await a.GetAsync("/api/me")).JsonAsync()).GetProperty("username").GetString();
         var second = (await (await b.GetAsync("/api/me")).JsonAsync()).GetProperty("username").GetString();
         Assert.That(second, Is.Not.EqualTo(first));
@@ -108,15 +105,5 @@ public sealed class ProfilesTests : ServiceFixture
     {
         var rsp = await App.CreateClient().GetAsync("/api/users/nobody_here_x");
         await rsp.AssertProblemAsync(HttpStatusCode.NotFound);
-    }
-
-    private string LocalToken(Guid id, string email)
-    {
-        var key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(ServiceFactory.JwtSecret));
-        var now = App.Clock.GetUtcNow().UtcDateTime;
-        var token = new JwtSecurityToken("http://localhost:8080/auth/v1", "authenticated",
-            [new Claim("sub", id.ToString()), new Claim("email", email), new Claim("role", "authenticated")],
-            now, now.AddHours(1), new SigningCredentials(key, SecurityAlgorithms.HmacSha256));
-        return new JwtSecurityTokenHandler().WriteToken(token);
     }
 }

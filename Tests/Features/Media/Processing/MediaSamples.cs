@@ -96,7 +96,7 @@ public static class MediaSamples
     public static async Task<System.Text.Json.JsonElement> WaitUntilProcessedAsync(this TestUser owner, Guid id, int seconds = 60)
     {
         System.Text.Json.JsonElement video = default;
-        await ServiceProcess.WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             video = await (await owner.Client.GetAsync($"/api/videos/{id}")).JsonAsync();
             return video.GetProperty("status").GetString() != "processing";

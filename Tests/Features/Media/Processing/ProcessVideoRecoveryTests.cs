@@ -46,7 +46,7 @@ public sealed class ProcessVideoRecoveryTests
         _ = process.StandardError.ReadToEndAsync();
         try
         {
-            await ServiceProcess.WaitUntilAsync(async () => Directory.Exists(Path.Combine(api.StoragePath, ".processing"))
+            await Poll.UntilAsync(async () => Directory.Exists(Path.Combine(api.StoragePath, ".processing"))
                 && Directory.GetDirectories(Path.Combine(api.StoragePath, ".processing")).Length == 1, TimeSpan.FromSeconds(60), "the process's claim");
         }
         finally
@@ -104,13 +104,13 @@ public sealed class ProcessVideoRecoveryTests
         var owner = await app.CreateUserAsync();
         var id = await app.SeedProcessingAsync(owner, await MediaSamples.VideoAsync(640, 360));
         var hex = id.ToString("N");
-        await ServiceProcess.WaitUntilAsync(() => Task.FromResult(app.AllFiles().Any(f => f.Contains(".processing")) ||
+        await Poll.UntilAsync(() => Task.FromResult(app.AllFiles().Any(f => f.Contains(".processing")) ||
             Directory.Exists(Path.Combine(app.StoragePath, ".processing")) && Directory.GetDirectories(Path.Combine(app.StoragePath, ".processing")).Length > 0),
             TimeSpan.FromSeconds(30), "the job started");
 
         Assert.That((await owner.Client.DeleteAsync($"/api/videos/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
 
-        await ServiceProcess.WaitUntilAsync(() => Task.FromResult(!app.AllFiles().Any(f => f.Contains(hex))
+        await Poll.UntilAsync(() => Task.FromResult(!app.AllFiles().Any(f => f.Contains(hex))
             && Directory.GetDirectories(Path.Combine(app.StoragePath, ".processing")).Length == 0), TimeSpan.FromSeconds(30), "nothing left");
         // Long enough for a job that did not notice to have finished and moved its outputs into place.
         await Task.Delay(TimeSpan.FromSeconds(5));
@@ -132,7 +132,7 @@ public sealed class ProcessVideoRecoveryTests
 
         Assert.That(video.GetProperty("status").GetString(), Is.EqualTo("failed"));
         Assert.That(video.GetProperty("failure_reason").GetString(), Is.EqualTo("Processing failed 3 times."));
-        await ServiceProcess.WaitUntilAsync(() => Task.FromResult(!app.AllFiles().Any(f => f.Contains(id.ToString("N")))),
+        await Poll.UntilAsync(() => Task.FromResult(!app.AllFiles().Any(f => f.Contains(id.ToString("N")))),
             TimeSpan.FromSeconds(20), "the source deleted through the queue");
         Assert.That(await ScalarAsync<long>(app, "SELECT count(*) FROM media_jobs WHERE video_id = @id", new { id }), Is.Zero);
     }

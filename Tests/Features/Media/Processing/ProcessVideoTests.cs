@@ -76,7 +76,7 @@ public sealed class ProcessVideoTests
 
         Assert.That(video.GetProperty("status").GetString(), Is.EqualTo("failed"));
         Assert.That(video.GetProperty("failure_reason").GetString(), Is.EqualTo("The file could not be decoded as a video."));
-        await ServiceProcess.WaitUntilAsync(() => Task.FromResult(!app.AllFiles().Any(f => f.Contains(hex))), TimeSpan.FromSeconds(20),
+        await Poll.UntilAsync(() => Task.FromResult(!app.AllFiles().Any(f => f.Contains(hex))), TimeSpan.FromSeconds(20),
             "the source deleted through the queue");
         await (await app.CreateClient().GetAsync($"/api/videos/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
         await using var conn = app.OpenConnection();
@@ -149,7 +149,7 @@ public sealed class ProcessVideoTests
         await conn.ExecuteAsync("UPDATE videos SET removed_at = NULL WHERE id = @ready", new { ready });
         Assert.That((await owner.Client.DeleteAsync($"/api/videos/{ready}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         await (await anonymous.GetAsync($"/media/hls/{ready}/master.m3u8")).AssertProblemAsync(HttpStatusCode.NotFound);
-        await ServiceProcess.WaitUntilAsync(() => Task.FromResult(!app.AllFiles().Any(f => f.Contains(ready.ToString("N")))),
+        await Poll.UntilAsync(() => Task.FromResult(!app.AllFiles().Any(f => f.Contains(ready.ToString("N")))),
             TimeSpan.FromSeconds(20), "the renditions folder deleted through the queue");
     }
 

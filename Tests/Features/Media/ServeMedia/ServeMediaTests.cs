@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Dapper;
 using IgLive.Service.Tests.Infrastructure;
 
 namespace IgLive.Service.Tests.Features.Media.ServeMedia;
@@ -35,6 +36,28 @@ public sealed class ServeMediaTests
         Assert.That(File.Exists(Path.Combine(app.StoragePath, path["/media/".Length..])), Is.True);
         var rsp = await app.CreateClient().GetAsync(path);
         await rsp.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Test]
+    public async Task Files_of_a_removed_video_or_of_a_suspended_author_are_404_before_cleanup()
+    {
+        var suspended = await app.CreateUserAsync();
+        foreach (var name in new[] { "removed.webm", "suspended.webm" })
+            await File.WriteAllBytesAsync(Path.Combine(app.StoragePath, "videos", "ab", name), video);
+        var removed = await app.SeedVideoAsync(owner, storageKey: "videos/ab/removed.webm");
+        await app.SeedVideoAsync(suspended, storageKey: "videos/ab/suspended.webm");
+        var client = app.CreateClient();
+        foreach (var name in new[] { "removed.webm", "suspended.webm" })
+            Assert.That((await client.GetAsync($"/media/videos/ab/{name}")).StatusCode, Is.EqualTo(HttpStatusCode.OK), name);
+
+        await using (var conn = app.OpenConnection())
+        {
+            await conn.ExecuteAsync("UPDATE videos SET removed_at = now() WHERE id = @removed", new { removed });
+            await conn.ExecuteAsync("UPDATE profiles SET suspended_at = now() WHERE id = @id", new { id = suspended.Id });
+        }
+
+        foreach (var name in new[] { "removed.webm", "suspended.webm" })
+            await (await client.GetAsync($"/media/videos/ab/{name}")).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     [OneTimeTearDown]

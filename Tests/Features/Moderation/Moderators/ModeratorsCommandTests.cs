@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Dapper;
 using IgLive.Service.Features.Moderation.Moderators;
@@ -15,7 +14,7 @@ public sealed class ModeratorsCommandTests : ServiceFixture
         var user = await App.CreateUserAsync();
         await (await user.Client.GetAsync("/api/moderation/cases")).AssertProblemAsync(HttpStatusCode.Forbidden);
 
-        var (code, stdout, stderr) = await RunProcessAsync("moderators", "add", "@" + user.Username.ToUpperInvariant());
+        var (code, stdout, stderr) = await ServiceProcess.RunAsync(App, "moderators", "add", "@" + user.Username.ToUpperInvariant());
 
         Assert.That(code, Is.Zero, stderr);
         Assert.That(stdout, Does.Contain($"@{user.Username} is now a moderator"));
@@ -75,31 +74,5 @@ public sealed class ModeratorsCommandTests : ServiceFixture
         using var stderr = new StringWriter();
         var code = await ModeratorsCommand.RunAsync(App.Services, args, stdout, stderr, CancellationToken.None);
         return (code, stdout.ToString(), stderr.ToString());
-    }
-
-    /// <summary>The built service as a separate process (<c>dotnet IgLive.Service.dll …</c>) on the fixture's database.</summary>
-    private async Task<(int Code, string Out, string Err)> RunProcessAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = App.StoragePath,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["ConnectionStrings__Postgres"] = App.ConnectionString,
-                ["Auth__JwtSecret"] = ServiceFactory.JwtSecret,
-                ["Storage__LocalPath"] = App.StoragePath,
-                ["Logging__LogLevel__Default"] = "Warning",
-            },
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "IgLive.Service.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -59,6 +59,21 @@ public sealed class ResolveCaseTests : ServiceFixture
     }
 
     [Test]
+    public async Task Removing_a_video_that_has_a_media_job_cancels_the_job()
+    {
+        var (author, reporter, moderator) = (await App.CreateUserAsync(), await App.CreateUserAsync(), await App.CreateModeratorAsync());
+        var video = await App.SeedVideoAsync(author);
+        var @case = await reporter.ReportedCaseAsync(moderator, "video", video);
+        await using var conn = App.OpenConnection();
+        await conn.ExecuteAsync("INSERT INTO media_jobs (video_id) VALUES (@video)", new { video });
+
+        await moderator.ResolveAsync(@case, "remove");
+
+        Assert.That(await conn.ExecuteScalarAsync<int>("SELECT count(*) FROM media_jobs WHERE video_id = @video", new { video }), Is.Zero);
+        Assert.That(await conn.ExecuteScalarAsync<bool>("SELECT removed_at IS NOT NULL FROM videos WHERE id = @video", new { video }), Is.True);
+    }
+
+    [Test]
     public async Task Removing_a_comment_deletes_it_with_its_count_and_the_case_keeps_its_text()
     {
         var (author, reporter, moderator) = (await App.CreateUserAsync(), await App.CreateUserAsync(), await App.CreateModeratorAsync());

@@ -11,7 +11,8 @@ public sealed class SuspensionTests : ServiceFixture
 {
     // The routes that only serve reading (marked AllowedWhileSuspended); every other write must be refused.
     private static readonly string[] AllowedWhileSuspended =
-        ["POST /api/auth/logout", "POST /api/auth/refresh", "POST /api/videos/{id}/views"];
+        ["POST /api/auth/logout", "POST /api/auth/refresh", "POST /api/videos/{id}/views", "POST /api/events/ticket",
+         "POST /auth/v1/logout", "POST /auth/v1/token"];
 
     [Test]
     public async Task A_suspended_user_is_refused_every_write_route_of_the_api()
@@ -60,6 +61,28 @@ public sealed class SuspensionTests : ServiceFixture
         await (await suspended.Client.GetAsync($"/api/users/{other.Username}")).JsonAsync();
         var view = await suspended.Client.PostAsync($"/api/videos/{video}/views", null);
         Assert.That((int)view.StatusCode, Is.InRange(200, 299), await view.Content.ReadAsStringAsync());
+        var ticket = await (await suspended.Client.PostAsync("/api/events/ticket", null)).JsonAsync();
+        Assert.That(ticket.GetProperty("ticket").GetString(), Is.Not.Empty, "live updates are reading");
+    }
+
+    [Test]
+    public async Task A_suspended_user_of_the_supabase_protocol_can_still_refresh_and_sign_out()
+    {
+        var username = "s" + Guid.NewGuid().ToString("N")[..12];
+        var session = await (await App.CreateClient().PostAsJsonAsync("/api/auth/signup",
+            new { email = $"{username}@example.test", password = "long-enough-1", username })).JsonAsync(HttpStatusCode.Created);
+        var token = session.GetProperty("access_token").GetString()!;
+        var user = new TestUser(session.GetProperty("user").GetProperty("id").GetGuid(), username, $"{username}@example.test", token,
+            App.CreateClient(token));
+        user.Client.DefaultRequestHeaders.Add("apikey", ServiceFactory.AnonKey);
+        await SuspendAsync(await App.CreateModeratorAsync(), user);
+
+        // supabase-js refreshes and signs out through GoTrue's routes, with the user's bearer.
+        var refreshed = await user.Client.PostAsJsonAsync("/auth/v1/token?grant_type=refresh_token",
+            new { refresh_token = session.GetProperty("refresh_token").GetString() });
+        Assert.That(refreshed.StatusCode, Is.EqualTo(HttpStatusCode.OK), await refreshed.Content.ReadAsStringAsync());
+        var signedOut = await user.Client.PostAsync("/auth/v1/logout?scope=global", null);
+        Assert.That(signedOut.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await signedOut.Content.ReadAsStringAsync());
     }
 
     [Test]

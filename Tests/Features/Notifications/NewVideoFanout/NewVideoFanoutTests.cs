@@ -21,15 +21,6 @@ public sealed class NewVideoFanoutTests
             ["Notifications:FanoutWorkerEnabled"] = "false",
             ["Auth:AccessTokenSeconds"] = "86400",
         });
-        // #15 owns user_follows; until its migration is on main this fixture's database gets the documented shape.
-        await using var conn = app.OpenConnection();
-        await conn.ExecuteAsync("""
-            CREATE TABLE IF NOT EXISTS user_follows (
-                follower_id uuid NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
-                followee_id uuid NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,
-                created_at timestamptz NOT NULL DEFAULT now(),
-                PRIMARY KEY (follower_id, followee_id))
-            """);
     }
 
     [OneTimeTearDown]

@@ -279,12 +279,12 @@ public sealed class UploadVideoTests
         var incoming = Path.Combine(app.StoragePath, ".incoming");
         var bytes = UploadHelpers.FakeMp4(512 * 1024);
         // Fail only once the server has provably started writing the file, so the cleanup path is what is tested.
-        var stream = new ChunkedStream(bytes, failAfter: 256 * 1024, beforeFailing: () => Eventually(
-            () => Directory.Exists(incoming) && Directory.EnumerateFiles(incoming).Any(), "the partial file to appear"));
+        var stream = new ChunkedStream(bytes, failAfter: 256 * 1024, beforeFailing: () => Poll.UntilAsync(
+            () => Directory.Exists(incoming) && Directory.EnumerateFiles(incoming).Any(), TimeSpan.FromSeconds(10), "the partial file to appear", Fast));
 
         Assert.That(async () => await user.Client.PostAsync("/api/videos", UploadHelpers.Form(new StreamContent(stream))), Throws.InstanceOf<Exception>());
 
-        await Eventually(() => !Directory.EnumerateFiles(incoming).Any(), "the partial file to be removed");
+        await Poll.UntilAsync(() => !Directory.EnumerateFiles(incoming).Any(), TimeSpan.FromSeconds(10), "the partial file to be removed", Fast);
         Assert.That(await app.CountVideosAsync(user.Id), Is.Zero);
         Assert.That(await app.StrayFilesAsync(), Is.Empty);
     }
@@ -369,17 +369,6 @@ public sealed class UploadVideoTests
         });
     }
 
-    /// <summary>
-    /// Waits for a condition the server reaches on its own after the client has gone (it has no response to wait
-    /// for). Bounded, and asserts; not a timing assertion.
-    /// </summary>
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}");
-            await Task.Delay(20);
-        }
-    }
+    /// <summary>How often to look for what the server does on its own after the client has gone (it has no response to wait for).</summary>
+    private static readonly TimeSpan Fast = TimeSpan.FromMilliseconds(20);
 }

@@ -1,0 +1,76 @@
+namespace IgLive.Service.Infrastructure.Telemetry;
+
+/// <summary>
+/// A queue's counts for observable gauges, read from the database at most every 30 s and in the background: exporters
+/// observe gauges on their own schedule, and a scrape must not turn into a query.
+/// </summary>
+public abstract class CachedStats<TSnapshot>(TSnapshot initial, TimeProvider clock) where TSnapshot : class
+{
+    private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
+    private TSnapshot last = initial;
+    private long lastAtTicks = long.MinValue;
+    private int refreshing;
+
+    /// <summary>The cached snapshot; starts a background refresh when it is older than 30 s.</summary>
+    public TSnapshot Observe()
+    {
+        var now = clock.GetUtcNow().UtcTicks;
+        if (now - Interlocked.Read(ref lastAtTicks) > MaxAge.Ticks && Interlocked.Exchange(ref refreshing, 1) == 0)
+        {
+            _ = Task.Run(async () =>
+            {
+                try { await RefreshAsync(CancellationToken.None); }
+                catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException) { } // keep the last value
+                finally { Volatile.Write(ref refreshing, 0); }
+            });
+        }
+        return Volatile.Read(ref last);
+    }
+
+    /// <summary>Reads the counts now and caches them.</summary>
+    public async Task<TSnapshot> RefreshAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var snapshot = await ReadAsync(now, ct);
+        Volatile.Write(ref last, snapshot);
+        Interlocked.Exchange(ref lastAtTicks, now.UtcTicks);
+        return snapshot;
+    }
+
+    /// <summary>The counts as of <paramref name="now"/>, from the database.</summary>
+    protected abstract Task<TSnapshot> ReadAsync(DateTimeOffset now, CancellationToken ct);
+}
+
+/// <summary>
+/// Which host's stats the process-wide gauges read: the one started last (one host per process outside tests; the test
+/// hosts of a run share the meter).
+/// </summary>
+public sealed class CurrentStats<TStats> where TStats : class
+{
+    private TStats? value;
+
+    public TStats? Value => Volatile.Read(ref value);
+
+    public void Set(TStats stats) => Volatile.Write(ref value, stats);
+
+    /// <summary>Forgets <paramref name="stats"/> unless another host has taken its place since.</summary>
+    public void Clear(TStats stats) => Interlocked.CompareExchange(ref value, null, stats);
+}
+
+/// <summary>Points <paramref name="current"/> at this host's stats while it runs, and creates the gauges before the first collection.</summary>
+public sealed class StatsGaugeRegistration<TStats>(TStats stats, CurrentStats<TStats> current, Action ensureCreated) : IHostedService
+    where TStats : class
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        current.Set(stats);
+        ensureCreated();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        current.Clear(stats);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,72 @@
+using IgLive.Service.Tests.Infrastructure;
+
+namespace IgLive.Service.Tests.Features.Discovery.SearchVideos;
+
+/// <summary>Full-text search ranks only the newest Discovery:SearchCandidates matches (5 here), the same set on every page.</summary>
+[TestFixture]
+public sealed class SearchCandidateCapTests
+{
+    private ServiceFactory app = null!;
+
+    [OneTimeSetUp]
+    public async Task Start() => app = await ServiceFactory.CreateAsync(new Dictionary<string, string?> { ["Discovery:SearchCandidates"] = "5" });
+
+    [OneTimeTearDown]
+    public async Task Stop() => await app.DisposeAsync();
+
+    private static string Search(string q, int limit) => $"/api/videos/search?limit={limit}&q={Uri.EscapeDataString(q)}";
+
+    [Test]
+    public async Task Only_the_newest_matches_are_ranked_and_a_title_match_among_them_comes_first()
+    {
+        var user = await app.CreateUserAsync();
+        var w = DiscoveryData.Word();
+        var t0 = app.Clock.GetUtcNow().AddHours(-1);
+        var oldTitle = await app.VideoAsync(user, $"{w} in the title, but oldest", createdAt: t0);
+        var newer = new List<Guid>();
+        for (var i = 1; i <= 5; i++)
+            newer.Add(await app.VideoAsync(user, "clip", description: $"about {w} {i}", createdAt: t0.AddMinutes(i)));
+        var newTitle = await app.VideoAsync(user, $"{w} newest title", createdAt: t0.AddMinutes(10));
+
+        var page = (await app.CreateClient().GetJsonAsync(Search(w, 50))).Ids();
+
+        // The 5 newest matches: the new title match, then the four newest description matches, newest first.
+        Assert.That(page, Is.EqualTo(new[] { newTitle, newer[4], newer[3], newer[2], newer[1] }));
+        Assert.That(page, Does.Not.Contain(oldTitle), "outside the candidate set, though it would rank first");
+    }
+
+    [Test]
+    public async Task Pages_walk_the_first_pages_candidate_set_even_when_newer_matches_arrive()
+    {
+        var user = await app.CreateUserAsync();
+        var w = DiscoveryData.Word();
+        var t0 = app.Clock.GetUtcNow().AddHours(-1);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 8; i++)
+            ids.Add(i % 2 == 0
+                ? await app.VideoAsync(user, $"{w} {i}", createdAt: t0.AddMinutes(i))
+                : await app.VideoAsync(user, $"clip {i}", tags: [w], createdAt: t0.AddMinutes(i)));
+        var client = app.CreateClient();
+        var onePage = (await client.GetJsonAsync(Search(w, 50))).Ids();
+        Assert.That(onePage, Is.EquivalentTo(ids.Skip(3)), "the 5 newest of 8");
+
+        var first = await client.GetJsonAsync(Search(w, 2));
+        var walked = first.Ids();
+        // Newer matches that rank first arrive between pages: they are not part of this walk's candidate set.
+        var late = new[]
+        {
+            await app.VideoAsync(user, $"{w} late", createdAt: t0.AddMinutes(30)),
+            await app.VideoAsync(user, $"{w} later", createdAt: t0.AddMinutes(31)),
+        };
+        var cursor = first.GetProperty("next_cursor").GetString();
+        while (cursor is not null)
+        {
+            var page = await client.GetJsonAsync(Search(w, 2) + "&cursor=" + Uri.EscapeDataString(cursor));
+            walked.AddRange(page.Ids());
+            cursor = page.GetProperty("next_cursor").ValueKind == System.Text.Json.JsonValueKind.Null ? null : page.GetProperty("next_cursor").GetString();
+        }
+
+        Assert.That(walked, Is.EqualTo(onePage), "the same set in the same order: nothing repeated, skipped or pushed out");
+        Assert.That((await client.GetJsonAsync(Search(w, 50))).Ids().Take(2), Is.EqualTo(late.Reverse()), "a new search sees them");
+    }
+}
