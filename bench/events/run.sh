@@ -4,6 +4,7 @@
 # latency at SUBS subscribers (default 1,000) of one video, LIKES likes 400 ms apart (beyond the 250 ms coalescing,
 # so each like is its own event); (3) the floor: pg_notify commit → arrival at one LISTEN connection.
 # Prerequisites: a private PostgreSQL (bench/feed/db.sh start, PGPORT/PGDATA of your choice). Ports: PORT (18480).
+# IDLE_ONLY=1 stops after (1). The service inherits the environment (e.g. Server__SocketBlockBytes=0 for an A/B).
 # Output: bench/results/events/run-<time>.log
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,6 +23,8 @@ $PSQL -d postgres -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
 dotnet build IgLive.Service.csproj -c Release -nologo -clp:ErrorsOnly -o /tmp/iglive-events-bin >/dev/null
 dotnet build bench/events/EventsBench.csproj -c Release -nologo -clp:ErrorsOnly -o /tmp/iglive-events-client >/dev/null
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # 5,000 streams need 5,000+ descriptors in each process
+FDS=$(ulimit -n)
+[ "$FDS" = unlimited ] || [ "$FDS" -gt $((N + 500)) ] || { echo "ulimit -n is $FDS (hard limit): $N streams need more than $((N + 500)) descriptors"; exit 1; }
 
 ConnectionStrings__Postgres="$CS" Auth__JwtSecret="$SECRET" Auth__PublicBaseUrl="http://127.0.0.1:$PORT" \
   ASPNETCORE_URLS="http://127.0.0.1:$PORT" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
@@ -31,7 +34,7 @@ ConnectionStrings__Postgres="$CS" Auth__JwtSecret="$SECRET" Auth__PublicBaseUrl=
 APP=$!
 trap 'kill $APP 2>/dev/null || true' EXIT
 for _ in $(seq 1 90); do curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 1; done
-log "service up (pid $APP); load: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
+log "service up (pid $APP); load: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; ulimit -n $FDS"
 
 python3 bench/feed/mint_tokens.py "$SECRET" "$LIKES" "http://127.0.0.1:$PORT/auth/v1" > "$OUT/tokens.txt"
 OWNER=00000000-0000-4000-9000-0000000f0000
@@ -60,6 +63,7 @@ log "RESULT idle streams=$N rss_before_kib=$R0 rss_open_kib=$R1 rss_after_hold_k
 wait $CLIENT || true
 log "idle: $(tail -1 "$OUT/idle.txt")"
 
+[ "${IDLE_ONLY:-}" = 1 ] && { log "done (IDLE_ONLY): $LOG"; exit 0; }
 sleep 5
 for i in 1 2; do
   log "latency run $i: $(/tmp/iglive-events-client/EventsBench latency "http://127.0.0.1:$PORT" "$OUT/tokens.txt" "$VIDEO" "$SUBS" "$LIKES" | grep RESULT) load=$(cut -d' ' -f1 /proc/loadavg)"

@@ -24,8 +24,9 @@ SELECT conrelid::regclass::text AS tbl, conname, contype, pg_get_constraintdef(o
 FROM pg_constraint
 WHERE (conrelid::regclass::text IN ('profiles', 'videos', 'video_likes', 'video_comments', 'video_views')
        AND contype IN ('p', 'f', 'u'))
-   -- foreign keys of other tables (user_blocks, follows, …) that point at a loaded table's primary key
-   OR (contype = 'f' AND confrelid::regclass::text IN ('profiles', 'videos'));
+   -- foreign keys of other tables (user_blocks, follows, notifications → video_comments, …) that point at a
+   -- loaded table's primary key
+   OR (contype = 'f' AND confrelid::regclass::text IN ('profiles', 'videos', 'video_likes', 'video_comments', 'video_views'));
 CREATE TEMP TABLE saved_indexes AS
 SELECT pg_get_indexdef(i.indexrelid) AS def
 FROM pg_index i
