@@ -5,11 +5,16 @@
 # pgbench of PairStatement.LockPair + FollowUserSql.Follow/Unfollow in one pipelined transaction, 64 clients).
 # Then checks that every followers_count/following_count equals its rows.
 # Prerequisites: bench/feed/db.sh start; bench/feed/seed.sql; the service's migrations (dotnet IgLive.Service.dll
-# migrate); bench/graph/seed.sql. Env: BIN (a Release build), PGPORT, PORT (18310), DUR (15), WARMUP (20).
+# migrate, with Command Timeout=0 on a large database); bench/graph/seed.sql. Wrap it in `flock /work/wt/bench.lock`.
+# Env: BIN (a Release build; built into /tmp/iglive-graph-bin when unset), PGPORT, PORT (18310), DUR (15), WARMUP (20).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PORT=${PORT:-18310}; DUR=${DUR:-15}
 source bench/feed/service.sh
+if [ -z "${BIN:-}" ]; then
+  BIN=/tmp/iglive-graph-bin
+  dotnet build IgLive.Service.csproj -c Release -nologo -clp:ErrorsOnly -o "$BIN" >/dev/null
+fi
 PGBENCH="/usr/lib/postgresql/15/bin/pgbench -h 127.0.0.1 -p ${PGPORT:-54340} -U iglive -n -M prepared -j 2"
 LOG="$OUT/graph-$(date +%Y%m%dT%H%M%S).log"
 log() { echo "[$(date +%T)] $*" | tee -a "$LOG"; }
@@ -19,6 +24,7 @@ T0=$(bench/feed/db.sh psql -tAc "SELECT (max(created_at) + interval '1.3 seconds
 APP=$(start_service graph "$PORT" "$BIN" "$CS0" "")
 trap 'kill $APP 2>/dev/null || true' EXIT
 wait_ready "$PORT"
+log "uptime: $(uptime)"
 log "service up (pid $APP); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 http() { # name script round
   local line; line=$(wrk -t2 -c64 -d"${DUR}s" --latency -s "bench/graph/$2" "http://127.0.0.1:$PORT" | grep '^RESULT')
@@ -40,4 +46,5 @@ scenario "following 2000" following_2000.lua pgbench_following.sql -D ulo=1999 -
 scenario "follow toggle" follow_toggle.lua pgbench_follow.sql
 log "counter mismatches (followers, following):"
 bench/feed/db.sh psql -tA -c "SELECT (SELECT count(*) FROM profiles p WHERE followers_count <> (SELECT count(*) FROM user_follows f WHERE f.followee_id = p.id)), (SELECT count(*) FROM profiles p WHERE following_count <> (SELECT count(*) FROM user_follows f WHERE f.follower_id = p.id))" | tee -a "$LOG"
+log "uptime: $(uptime)"
 log "done: $LOG"
