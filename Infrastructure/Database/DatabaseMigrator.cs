@@ -38,6 +38,9 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource db, ILogger<Databa
                 .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
                 .JournalToPostgresqlTable("public", JournalTable)
                 .WithTransactionPerScript()
+                // No command timeout (0): a back-fill grows with the data (0191/0192 outlast Npgsql's default 30 s on a
+                // million videos) and a start-up that times out would retry it forever; readiness says Degraded meanwhile.
+                .WithExecutionTimeout(TimeSpan.Zero)
                 .LogToNowhere()
                 .Build();
             var result = await Task.Run(upgrader.PerformUpgrade, ct);
