@@ -48,6 +48,7 @@ builder.AddIgLiveDiscovery();
 builder.AddIgLiveEvents();
 builder.AddIgLiveNotifications();
 builder.Services.AddMemoryCache(o => o.SizeLimit = 100_000);
+builder.Services.AddSingleton<SuspensionStates>();
 builder.Services.AddSingleton<ILiveEventObserver, SuspensionObserver>(); // suspensions apply at once on every instance
 
 var app = builder.Build();

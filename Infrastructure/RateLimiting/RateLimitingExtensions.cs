@@ -47,16 +47,22 @@ public static class RateLimitingExtensions
         : new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window, QueueLimit = 0 });
 
     /// <summary>
-    /// The wait a refused lease names: a <see cref="TimeSpan"/> from .NET's limiters, whole seconds (an int under the same
-    /// metadata name) from RedisRateLimiting's.
+    /// The wait a refused lease names: a <see cref="TimeSpan"/> under .NET's metadata name from its own limiters; whole
+    /// seconds, rounded down, under RedisRateLimiting's own name (<c>RATELIMIT_RETRYAFTER</c>) from the shared ones, so a
+    /// second is added (a client retrying at once would be refused again).
     /// </summary>
-    public static TimeSpan? RetryAfter(RateLimitLease lease) => lease.TryGetMetadata(MetadataName.RetryAfter.Name, out var value) ? value switch
+    public static TimeSpan? RetryAfter(RateLimitLease lease)
     {
-        TimeSpan t => t,
-        int seconds => TimeSpan.FromSeconds(seconds),
-        long seconds => TimeSpan.FromSeconds(seconds),
-        _ => null,
-    } : null;
+        if (lease.TryGetMetadata(MetadataName.RetryAfter.Name, out var value) && value is TimeSpan t) return t;
+        if (lease.TryGetMetadata(RedisRateLimiting.RateLimitMetadataName.RetryAfter.Name, out value))
+            return value switch
+            {
+                int seconds => TimeSpan.FromSeconds(seconds + 1),
+                long seconds => TimeSpan.FromSeconds(seconds + 1),
+                _ => null,
+            };
+        return null;
+    }
 
     /// <summary>429 problem+json with <c>Retry-After</c> in whole seconds (at least 1).</summary>
     public static async ValueTask WriteTooManyRequestsAsync(HttpContext http, TimeSpan retryAfter, string detail)

@@ -2,7 +2,6 @@ using IgLive.Service.Features.Events.Fanout;
 using IgLive.Service.Features.Moderation.AuditLog;
 using IgLive.Service.Features.Moderation.Moderators;
 using IgLive.Service.Features.Moderation.Suspension;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace IgLive.Service.Features.Moderation.LiftSuspension;
 
@@ -16,7 +15,7 @@ public sealed record LiftSuspensionRequest
 /// <c>DELETE /api/moderation/suspensions/{username}</c>: the user may write again and their videos show again. Idempotent:
 /// lifting a suspension that is not there answers 204 and writes no audit entry.
 /// </summary>
-public sealed partial class LiftSuspensionEndpoint(NpgsqlDataSource db, TimeProvider clock, IMemoryCache cache, ILogger<LiftSuspensionEndpoint> log)
+public sealed partial class LiftSuspensionEndpoint(NpgsqlDataSource db, TimeProvider clock, SuspensionStates states, ILogger<LiftSuspensionEndpoint> log)
     : Endpoint<LiftSuspensionRequest>
 {
     public override void Configure()
@@ -50,7 +49,7 @@ public sealed partial class LiftSuspensionEndpoint(NpgsqlDataSource db, TimeProv
             await LiveEvents.AnnounceAsync(conn, LiveEvents.AccountState(u.Id), ct, tx);
         }
         await tx.CommitAsync(ct);
-        SuspensionGate.Forget(cache, u.Id);
+        states.Forget(u.Id);
         if (u.Lifted) Log.Lifted(log, u.Id, moderator.Name);
         await Send.NoContentAsync(ct);
     }

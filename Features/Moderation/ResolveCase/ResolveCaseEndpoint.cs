@@ -4,7 +4,6 @@ using IgLive.Service.Features.Moderation.Cases;
 using IgLive.Service.Features.Moderation.Moderators;
 using IgLive.Service.Features.Moderation.Suspension;
 using IgLive.Service.Features.Notifications.Writer;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace IgLive.Service.Features.Moderation.ResolveCase;
 
@@ -12,7 +11,7 @@ namespace IgLive.Service.Features.Moderation.ResolveCase;
 /// <c>POST /api/moderation/cases/{id}/resolve</c>: a moderator closes an open case. The action, the audit entry, the
 /// case's new status and the author's notification are one transaction: either all of it happened or none.
 /// </summary>
-public sealed partial class ResolveCaseEndpoint(NpgsqlDataSource db, TimeProvider clock, IMemoryCache cache, ILogger<ResolveCaseEndpoint> log)
+public sealed partial class ResolveCaseEndpoint(NpgsqlDataSource db, TimeProvider clock, SuspensionStates states, ILogger<ResolveCaseEndpoint> log)
     : Endpoint<ResolveCaseRequest, CaseDto>
 {
     public override void Configure()
@@ -63,7 +62,7 @@ public sealed partial class ResolveCaseEndpoint(NpgsqlDataSource db, TimeProvide
             await LiveEvents.AnnounceAsync(conn, LiveEvents.AccountState(target.AuthorId), ct, tx);
         await tx.CommitAsync(ct);
 
-        if (r.Action == ModerationActions.SuspendAuthor) SuspensionGate.Forget(cache, target.AuthorId);
+        if (r.Action == ModerationActions.SuspendAuthor) states.Forget(target.AuthorId);
         Log.Resolved(log, target.Id, r.Action, target.TargetType, target.TargetId, moderator.Name, changed);
         var resolved = await conn.QuerySingleAsync<CaseRow>(new CommandDefinition(CaseSql.ById, new { target.Id }, cancellationToken: ct));
         await Send.OkAsync(resolved.ToDto(), ct);

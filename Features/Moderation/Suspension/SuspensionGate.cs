@@ -23,11 +23,6 @@ public sealed class SuspensionGate : IGlobalPreProcessor
 {
     public const string ProblemTitle = "Account suspended";
 
-    // Bumped by every Forget: a lookup that started before a Forget may have read the old state, so it does not cache it.
-    private static long generation;
-    // Cancelled on a listener resync (announcements may have been missed): every remembered state goes at once.
-    private static CancellationTokenSource everything = new();
-
     public async Task PreProcessAsync(IPreProcessorContext context, CancellationToken ct)
     {
         var http = context.HttpContext;
@@ -35,21 +30,13 @@ public sealed class SuspensionGate : IGlobalPreProcessor
         if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method)) return;
         if (http.User.UserId() is not { } userId) return;
 
-        var cache = http.RequestServices.GetRequiredService<IMemoryCache>();
-        var key = new Key(userId);
-        if (!cache.TryGetValue(key, out bool suspended))
+        var states = http.RequestServices.GetRequiredService<SuspensionStates>();
+        if (states.TryGet(userId) is not { } suspended)
         {
-            var seen = Interlocked.Read(ref generation);
-            var reset = Volatile.Read(ref everything).Token;
+            var seen = states.Generation;
             await using var conn = await http.RequestServices.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(ct);
             suspended = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(SuspensionSql.IsSuspended, new { Id = userId }, cancellationToken: ct));
-            if (Interlocked.Read(ref generation) == seen)
-            {
-                var seconds = http.RequestServices.GetRequiredService<IOptions<SuspensionOptions>>().Value.SuspensionCacheSeconds;
-                var entry = new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(seconds), Size = 1 };
-                entry.ExpirationTokens.Add(new CancellationChangeToken(reset));
-                cache.Set(key, suspended, entry);
-            }
+            states.Remember(userId, suspended, seen);
         }
         if (!suspended || IsAllowed(context.HttpContext)) return;
         await http.Response.SendResultAsync(ProblemsExtensions.Problem(403,
@@ -61,22 +48,49 @@ public sealed class SuspensionGate : IGlobalPreProcessor
     private static bool IsAllowed(HttpContext http)
         => http.GetEndpoint()?.Metadata.GetMetadata<EndpointDefinition>()?.EndpointType
                .IsDefined(typeof(AllowedWhileSuspendedAttribute), inherit: false) == true;
+}
 
-    /// <summary>Drops this process's remembered state of the user (after suspending or lifting, or when announced).</summary>
-    public static void Forget(IMemoryCache cache, Guid userId)
+/// <summary>
+/// This instance's remembered suspension states (one singleton per host). A lookup that started before a
+/// <see cref="Forget"/> may have read the old state: <see cref="Remember"/> drops what it wrote when the generation moved.
+/// </summary>
+public sealed class SuspensionStates(IMemoryCache cache, IOptions<SuspensionOptions> options) : IDisposable
+{
+    private long generation;
+    private CancellationTokenSource everything = new();
+
+    public long Generation => Interlocked.Read(ref generation);
+
+    public bool? TryGet(Guid userId) => cache.TryGetValue(new Key(userId), out bool suspended) ? suspended : null;
+
+    /// <summary>Caches a state read after <paramref name="seen"/> was the generation, unless a Forget came in between.</summary>
+    public void Remember(Guid userId, bool suspended, long seen)
+    {
+        var entry = new MemoryCacheEntryOptions
+        {
+            AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(options.Value.SuspensionCacheSeconds), Size = 1,
+        };
+        entry.ExpirationTokens.Add(new CancellationChangeToken(Volatile.Read(ref everything).Token));
+        cache.Set(new Key(userId), suspended, entry);
+        if (Generation != seen) cache.Remove(new Key(userId)); // written after the check: take it back
+    }
+
+    /// <summary>Drops the user's remembered state (after suspending or lifting, or when announced).</summary>
+    public void Forget(Guid userId)
     {
         Interlocked.Increment(ref generation);
         cache.Remove(new Key(userId));
     }
 
     /// <summary>Drops every remembered state (the announcements of a while may have been missed).</summary>
-    public static void ForgetAll()
+    public void ForgetAll()
     {
         Interlocked.Increment(ref generation);
-        var old = Interlocked.Exchange(ref everything, new CancellationTokenSource());
-        old.Cancel();
-        old.Dispose();
+        // Not disposed: a lookup may still be reading its token; cancelled, it only expires what it guards.
+        Interlocked.Exchange(ref everything, new CancellationTokenSource()).Cancel();
     }
+
+    public void Dispose() => everything.Dispose();
 
     private readonly record struct Key(Guid UserId);
 }

@@ -1,5 +1,4 @@
 using IgLive.Service.Features.Events.Fanout;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace IgLive.Service.Features.Moderation.Suspension;
 
@@ -9,11 +8,11 @@ namespace IgLive.Service.Features.Moderation.Suspension;
 /// remembered of that user. While the listener is down, entries still expire after
 /// <see cref="SuspensionOptions.SuspensionCacheSeconds"/>, and all of them go when it reconnects.
 /// </summary>
-public sealed class SuspensionObserver(IMemoryCache cache) : ILiveEventObserver
+public sealed class SuspensionObserver(SuspensionStates states) : ILiveEventObserver
 {
     public char Kind => LiveEvents.AccountStateKind;
 
-    public void OnAnnounced(Guid id) => SuspensionGate.Forget(cache, id);
+    public void OnAnnounced(Guid id) => states.Forget(id);
 
-    public void OnResync() => SuspensionGate.ForgetAll();
+    public void OnResync() => states.ForgetAll();
 }

@@ -152,4 +152,19 @@ public sealed class SearchVideosTests : ServiceFixture
         Assert.That(anon.GetProperty("items")[0].GetProperty("liked_by_me").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
         Assert.That(mine.GetProperty("items")[0].GetProperty("author").GetProperty("username").GetString(), Is.EqualTo(user.Username));
     }
+
+    [Test]
+    public async Task A_changed_title_adds_its_words_to_the_typo_dictionary_and_a_counter_update_adds_none()
+    {
+        var user = await App.CreateUserAsync();
+        var video = await App.VideoAsync(user, "plain words");
+        var word = "zq" + Guid.NewGuid().ToString("N")[..8];
+        await using var conn = App.OpenConnection();
+        const string count = "SELECT count(*) FROM search_words WHERE word = @word";
+
+        await App.ExecAsync("UPDATE videos SET likes_count = likes_count + 1 WHERE id = @video", new { video });
+        Assert.That(await Dapper.SqlMapper.ExecuteScalarAsync<long>(conn, count, new { word }), Is.Zero);
+        await App.ExecAsync("UPDATE videos SET title = @title WHERE id = @video", new { video, title = $"now {word}" });
+        Assert.That(await Dapper.SqlMapper.ExecuteScalarAsync<long>(conn, count, new { word }), Is.EqualTo(1));
+    }
 }
