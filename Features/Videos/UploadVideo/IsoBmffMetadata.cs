@@ -119,7 +119,8 @@ internal static class IsoBmffMetadata
         if (b.Length < (b.Length > 0 && b[0] == 1 ? 32 : 20)) return null;
         if (b[0] == 1) { timescale = BinaryPrimitives.ReadUInt32BigEndian(b[20..]); duration = BinaryPrimitives.ReadUInt64BigEndian(b[24..]); }
         else { timescale = BinaryPrimitives.ReadUInt32BigEndian(b[12..]); duration = BinaryPrimitives.ReadUInt32BigEndian(b[16..]); }
-        if (timescale == 0 || duration == uint.MaxValue || duration == ulong.MaxValue) return null;
+        // 0 is what a fragmented MP4 (MediaRecorder, empty_moov) says: unknown here, processing's ffprobe fills it in.
+        if (timescale == 0 || duration == 0 || duration == uint.MaxValue || duration == ulong.MaxValue) return null;
         return Math.Round((double)duration / timescale, 3);
     }
 
