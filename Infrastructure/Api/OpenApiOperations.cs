@@ -44,8 +44,12 @@ internal sealed class OpenApiOperations : IOperationProcessor
             foreach (var scheme in declared.Schemes) requirement[scheme] = [];
             operation.Security = [requirement];
         }
-        else if (metadata.OfType<IAllowAnonymous>().Any() || metadata.OfType<OpenApiSecurity>().Any())
+        else if (metadata.OfType<OpenApiSecurity>().Any())
             operation.Security = [new OpenApiSecurityRequirement()]; // "no credentials needed", rather than "not said"
+        else if (metadata.OfType<IAllowAnonymous>().Any())
+            // Anonymous, or with the caller's bearer: an anonymous route still reads it when sent (liked_by_me, blocks
+            // hidden), so generated clients and the try-it console must be able to send it.
+            operation.Security = [new OpenApiSecurityRequirement(), new OpenApiSecurityRequirement { [OpenApiSchemes.Bearer] = [] }];
 
         if (metadata.OfType<FastEndpoints.EndpointDefinition>().FirstOrDefault()?.ReqDtoType is { } dto)
             DescribeDefaults(operation, dto);

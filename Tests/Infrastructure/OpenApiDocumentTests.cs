@@ -79,6 +79,8 @@ public sealed class OpenApiDocumentTests
         });
         var feed = doc.GetProperty("paths").GetProperty("/api/videos/feed").GetProperty("get");
         Assert.That(feed.GetProperty("security")[0].EnumerateObject(), Is.Empty, "the feed needs no credentials");
+        Assert.That(feed.GetProperty("security")[1].EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "JWTBearerAuth" }),
+            "…and takes the caller's token when sent (liked_by_me, blocks hidden)");
         var user = doc.GetProperty("paths").GetProperty("/auth/v1/user").GetProperty("get").GetProperty("security")[0];
         Assert.That(user.EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "SupabaseApiKey", "JWTBearerAuth" }),
             "GoTrue's user route is anonymous to ASP.NET Core but needs the apikey and a user's token");
