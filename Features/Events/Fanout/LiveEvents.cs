@@ -13,7 +13,9 @@ namespace IgLive.Service.Features.Events.Fanout;
 /// </list>
 /// Inside a const SQL statement write the call itself (<c>pg_notify('iglive_events', 'v:' || id::text)</c>, in the
 /// final SELECT or RETURNING list, since an unreferenced SELECT CTE is not run); from C# use <see cref="AnnounceAsync"/>
-/// on the connection and transaction of the change.
+/// on the connection and transaction of the change. Hot paths (the like endpoints) instead announce AFTER their
+/// commit through <see cref="LiveAnnouncer"/>, batched per instance: a notifying commit holds PostgreSQL's
+/// cluster-wide NOTIFY lock across its WAL flush. A crash between that commit and the send loses the event, never data.
 /// </summary>
 public static class LiveEvents
 {

@@ -1,7 +1,10 @@
+using IgLive.Service.Features.Events.Fanout;
+
 namespace IgLive.Service.Features.Social.LikeVideo;
 
 /// <summary>PUT: like, idempotent.</summary>
-public sealed class LikeVideoEndpoint(NpgsqlDataSource db, TimeProvider clock) : LikeVideoEndpointBase(db, clock)
+public sealed class LikeVideoEndpoint(NpgsqlDataSource db, TimeProvider clock, LiveAnnouncer announcer)
+    : LikeVideoEndpointBase(db, clock, announcer)
 {
     public override void Configure() => ConfigureLike(Http.PUT, "Like a live video (idempotent)");
 
@@ -9,7 +12,8 @@ public sealed class LikeVideoEndpoint(NpgsqlDataSource db, TimeProvider clock) :
 }
 
 /// <summary>DELETE: unlike, idempotent.</summary>
-public sealed class UnlikeVideoEndpoint(NpgsqlDataSource db, TimeProvider clock) : LikeVideoEndpointBase(db, clock)
+public sealed class UnlikeVideoEndpoint(NpgsqlDataSource db, TimeProvider clock, LiveAnnouncer announcer)
+    : LikeVideoEndpointBase(db, clock, announcer)
 {
     public override void Configure() => ConfigureLike(Http.DELETE, "Remove the caller's like (idempotent)");
 
@@ -17,7 +21,8 @@ public sealed class UnlikeVideoEndpoint(NpgsqlDataSource db, TimeProvider clock)
 }
 
 /// <summary>POST: toggle, as the prototype did.</summary>
-public sealed class ToggleLikeVideoEndpoint(NpgsqlDataSource db, TimeProvider clock) : LikeVideoEndpointBase(db, clock)
+public sealed class ToggleLikeVideoEndpoint(NpgsqlDataSource db, TimeProvider clock, LiveAnnouncer announcer)
+    : LikeVideoEndpointBase(db, clock, announcer)
 {
     public override void Configure() => ConfigureLike(Http.POST, "Toggle the caller's like (the prototype's behaviour)");
 
@@ -26,9 +31,9 @@ public sealed class ToggleLikeVideoEndpoint(NpgsqlDataSource db, TimeProvider cl
 
 /// <summary>
 /// The three like endpoints differ only in route and operation: each sends lock + operation as one batch
-/// (see <see cref="LikeVideoSql"/>) and answers 200, 403 (a block either way), 404, or 429 past the caller's likes per minute.
+/// (see <see cref="LikeVideoSql"/>), announces the change after it commits (<see cref="LiveAnnouncer"/>) and answers 200, 403 (a block either way), 404, or 429 past the caller's likes per minute.
 /// </summary>
-public abstract class LikeVideoEndpointBase(NpgsqlDataSource db, TimeProvider clock) : Endpoint<LikeVideoRequest, LikeVideoResponse>
+public abstract class LikeVideoEndpointBase(NpgsqlDataSource db, TimeProvider clock, LiveAnnouncer announcer) : Endpoint<LikeVideoRequest, LikeVideoResponse>
 {
     protected abstract string Operation { get; }
 
@@ -47,6 +52,8 @@ public abstract class LikeVideoEndpointBase(NpgsqlDataSource db, TimeProvider cl
         var userId = User.RequiredUserId();
         var now = clock.GetUtcNow();
         LikeVideoResponse? result = null;
+        var changed = false;
+        Guid? notified = null;
         await using var conn = await db.OpenConnectionAsync(ct);
         await using (var batch = new NpgsqlBatch(conn))
         {
@@ -65,7 +72,11 @@ public abstract class LikeVideoEndpointBase(NpgsqlDataSource db, TimeProvider cl
             });
             await using var reader = await batch.ExecuteReaderAsync(ct);
             if (await reader.NextResultAsync(ct) && await reader.ReadAsync(ct))
+            {
                 result = new LikeVideoResponse { Liked = reader.GetBoolean(0), LikesCount = reader.GetInt64(1) };
+                changed = reader.GetBoolean(2);
+                notified = reader.IsDBNull(3) ? null : reader.GetGuid(3);
+            }
         }
 
         if (result is null)
@@ -73,6 +84,9 @@ public abstract class LikeVideoEndpointBase(NpgsqlDataSource db, TimeProvider cl
             await Send.ResultAsync(await VideoRefusals.ForAsync(conn, r.VideoId, userId, now, ct));
             return;
         }
+        // The batch has committed (implicit transaction); announced outside it, batched per instance.
+        if (changed) announcer.Announce(LiveEvents.VideoCounters(r.VideoId));
+        if (notified is { } owner) announcer.Announce(LiveEvents.UserNotifications(owner));
         await Send.OkAsync(result, ct);
     }
 }

@@ -1,3 +1,4 @@
+using IgLive.Service.Features.Events.Fanout;
 using IgLive.Service.Features.Notifications.Writer;
 
 namespace IgLive.Service.Features.Social.LikeVideo;
@@ -8,8 +9,10 @@ namespace IgLive.Service.Features.Social.LikeVideo;
 /// taken by an EARLIER statement: the operation then sees every like committed by whoever held the lock before,
 /// and concurrent toggles by the same user alternate instead of both reading the old state. Counters move by the
 /// rows actually inserted/deleted, in the same statement, so likes_count always equals the rows in video_likes.
-/// The same statement writes or undoes the owner's like notification and announces the change (pg_notify, delivered
-/// on commit). Parameters: @VideoId, @Viewer (the caller), @Now. The operation acts only on a video visible to the
+/// The same statement writes or undoes the owner's like notification; it does not NOTIFY (a notifying commit takes
+/// PostgreSQL's cluster-wide NOTIFY lock across its WAL flush): it returns (liked, likes_count, changed, notified —
+/// the owner's id when their notification rows changed) and the endpoint hands those to <see cref="LiveAnnouncer"/>
+/// after the commit. Parameters: @VideoId, @Viewer (the caller), @Now. The operation acts only on a video visible to the
 /// caller (<see cref="Visibility"/>): nothing across a block, nothing on a removed or suspended author's video.
 /// </summary>
 internal static class LikeVideoSql
@@ -19,7 +22,7 @@ internal static class LikeVideoSql
 
     private const string Visible = $"v AS (SELECT v.id, v.user_id FROM videos v WHERE v.id = @VideoId AND {Visibility.Video} AND {Visibility.ActiveAuthorProbe})";
 
-    // Likes (no-op when already liked); returns (liked, likes_count), no row for a video not visible to the caller;
+    // Likes (no-op when already liked); returns (liked, likes_count, changed, notified), no row for a video not visible to the caller;
     // video_likes_pkey, videos_pkey, notifications_unread_group_key.
     public const string Like = $"""
         WITH {Visible},
@@ -28,24 +31,21 @@ internal static class LikeVideoSql
         {NotifyOwner}
         UPDATE videos SET likes_count = likes_count + (SELECT count(*) FROM ins)
         WHERE id = (SELECT id FROM v)
-        RETURNING true AS liked, likes_count,
-                  (SELECT pg_notify('iglive_events', 'v:' || @VideoId::text) FROM ins),
-                  (SELECT pg_notify('iglive_events', 'n:' || user_id::text) FROM n)
+        RETURNING true AS liked, likes_count, EXISTS (SELECT 1 FROM ins) AS changed, (SELECT user_id FROM n) AS notified
         """;
 
-    // Unlikes (no-op when not liked); returns (liked, likes_count); video_likes_pkey, videos_pkey, notifications_group_idx.
+    // Unlikes (no-op when not liked); returns (liked, likes_count, changed, notified); video_likes_pkey, videos_pkey, notifications_group_idx.
     public const string Unlike = $"""
         WITH {Visible},
              del AS (DELETE FROM video_likes WHERE video_id = (SELECT id FROM v) AND user_id = @Viewer RETURNING 1),
         {UnnotifyOwner}
         UPDATE videos SET likes_count = likes_count - (SELECT count(*) FROM del)
         WHERE id = (SELECT id FROM v)
-        RETURNING false AS liked, likes_count,
-                  (SELECT pg_notify('iglive_events', 'v:' || @VideoId::text) FROM del),
-                  (SELECT pg_notify('iglive_events', 'n:' || user_id::text) FROM v WHERE EXISTS (SELECT 1 FROM na))
+        RETURNING false AS liked, likes_count, EXISTS (SELECT 1 FROM del) AS changed,
+                  (SELECT user_id FROM v WHERE EXISTS (SELECT 1 FROM na)) AS notified
         """;
 
-    // Deletes the like if there is one, else inserts it; returns (liked, likes_count); video_likes_pkey, videos_pkey.
+    // Deletes the like if there is one, else inserts it; returns (liked, likes_count, changed, notified); video_likes_pkey, videos_pkey.
     public const string Toggle = $"""
         WITH {Visible},
              del AS (DELETE FROM video_likes WHERE video_id = (SELECT id FROM v) AND user_id = @Viewer RETURNING 1),
@@ -56,10 +56,8 @@ internal static class LikeVideoSql
         {UnnotifyOwner}
         UPDATE videos SET likes_count = likes_count + (SELECT count(*) FROM ins) - (SELECT count(*) FROM del)
         WHERE id = (SELECT id FROM v)
-        RETURNING NOT EXISTS (SELECT 1 FROM del) AS liked, likes_count,
-                  pg_notify('iglive_events', 'v:' || @VideoId::text),
-                  (SELECT pg_notify('iglive_events', 'n:' || user_id::text) FROM v
-                   WHERE EXISTS (SELECT 1 FROM n) OR EXISTS (SELECT 1 FROM na))
+        RETURNING NOT EXISTS (SELECT 1 FROM del) AS liked, likes_count, true AS changed,
+                  (SELECT user_id FROM v WHERE EXISTS (SELECT 1 FROM n) OR EXISTS (SELECT 1 FROM na)) AS notified
         """;
 
     // CTEs n, a: when `ins` inserted a like, the owner's unread like row of the video gains the liker (collapsed,

@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using IgLive.Service.Features.Events.Fanout;
+using IgLive.Service.Tests.Features.Notifications;
+using IgLive.Service.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace IgLive.Service.Tests.Features.Events.Fanout;
+
+/// <summary>Likes are announced after their commit, batched per instance: a burst costs fewer NOTIFYs than likes.</summary>
+[TestFixture]
+public sealed class LiveAnnouncerTests : ServiceFixture
+{
+    private static async Task<(NpgsqlConnection Conn, ConcurrentQueue<string> Seen)> ListenAsync(ServiceFactory app)
+    {
+        var conn = app.OpenConnection();
+        var seen = new ConcurrentQueue<string>();
+        conn.Notification += (_, e) => seen.Enqueue(e.Payload);
+        await using (var cmd = new NpgsqlCommand("LISTEN " + LiveEvents.Channel, conn)) await cmd.ExecuteNonQueryAsync();
+        return (conn, seen);
+    }
+
+    private static async Task DrainAsync(NpgsqlConnection conn, TimeSpan quiet)
+    {
+        using var cts = new CancellationTokenSource(quiet);
+        try { while (true) await conn.WaitAsync(cts.Token); } catch (OperationCanceledException) { }
+    }
+
+    [Test]
+    public async Task A_burst_of_likes_is_announced_in_fewer_notifies_than_likes_and_notifies_the_owner()
+    {
+        var owner = await App.CreateUserAsync();
+        var video = await App.SeedVideoAsync(owner);
+        var fans = new List<TestUser>();
+        for (var i = 0; i < 40; i++) fans.Add(await App.CreateUserAsync());
+        var (conn, seen) = await ListenAsync(App);
+        await using var _ = conn;
+
+        await Task.WhenAll(fans.Select(f => f.LikeAsync(video)));
+        await DrainAsync(conn, TimeSpan.FromSeconds(2));
+
+        var counters = seen.Count(p => p == LiveEvents.VideoCounters(video));
+        TestContext.Out.WriteLine($"{counters} counter NOTIFYs for 40 likes");
+        Assert.That(counters, Is.InRange(1, 39), "40 likes in a burst share NOTIFY statements");
+        Assert.That(seen, Does.Contain(LiveEvents.UserNotifications(owner.Id)));
+    }
+
+    [Test]
+    public async Task Queued_announcements_arrive_once_per_distinct_payload()
+    {
+        var announcer = App.Services.GetRequiredService<LiveAnnouncer>();
+        var payloads = Enumerable.Range(0, 50).Select(_ => LiveEvents.VideoCounters(Guid.NewGuid())).ToList();
+        var (conn, seen) = await ListenAsync(App);
+        await using var _ = conn;
+
+        foreach (var p in payloads.Concat(payloads)) announcer.Announce(p);
+        await DrainAsync(conn, TimeSpan.FromSeconds(2));
+
+        Assert.That(seen.Where(payloads.Contains), Is.EquivalentTo(payloads));
+    }
+}
