@@ -126,9 +126,15 @@ internal static class IsoBmffMetadata
 
     private static (int W, int H) ParseTkhd(ReadOnlySpan<byte> b)
     {
-        // Width and height are 16.16 fixed point at the end: offset 76 (v0) or 88 (v1) from the box body.
+        // Width and height are 16.16 fixed point at the end: offset 76 (v0) or 88 (v1) from the box body; the display
+        // matrix {a b u, c d v, x y w} sits 36 bytes before them. A quarter turn (a = d = 0) is how phones record
+        // portrait video in landscape frames: the displayed size is the stored one swapped.
         var offset = b.Length > 0 && b[0] == 1 ? 88 : 76;
         if (b.Length < offset + 8) return (0, 0);
-        return ((int)(BinaryPrimitives.ReadUInt32BigEndian(b[offset..]) >> 16), (int)(BinaryPrimitives.ReadUInt32BigEndian(b[(offset + 4)..]) >> 16));
+        var (w, h) = ((int)(BinaryPrimitives.ReadUInt32BigEndian(b[offset..]) >> 16), (int)(BinaryPrimitives.ReadUInt32BigEndian(b[(offset + 4)..]) >> 16));
+        var matrix = b[(offset - 36)..];
+        var quarterTurn = BinaryPrimitives.ReadInt32BigEndian(matrix) == 0 && BinaryPrimitives.ReadInt32BigEndian(matrix[16..]) == 0
+                          && BinaryPrimitives.ReadInt32BigEndian(matrix[4..]) != 0 && BinaryPrimitives.ReadInt32BigEndian(matrix[12..]) != 0;
+        return quarterTurn ? (h, w) : (w, h);
     }
 }

@@ -51,6 +51,25 @@ public sealed class VideoMetadataTests
         }
     }
 
+    [Test]
+    public async Task A_portrait_phone_video_stored_turned_a_quarter_gives_its_displayed_size()
+    {
+        var landscape = Path.Combine(dir, "turn-source.mp4");
+        var portrait = Path.Combine(dir, "turned.mp4");
+        Assert.That((await RunAsync("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x180:rate=25", "-t", "1",
+            "-c:v", "libx264", "-pix_fmt", "yuv420p", landscape])).Code, Is.Zero);
+        // What a phone writes: landscape frames and a display matrix of a quarter turn (ffprobe: rotation side data).
+        Assert.That((await RunAsync("ffmpeg", ["-v", "error", "-y", "-i", landscape, "-c", "copy", "-metadata:s:v:0", "rotate=90", portrait])).Code, Is.Zero);
+        var rotation = (await RunAsync("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream_side_data=rotation",
+            "-of", "csv=p=0", portrait])).Output.Trim();
+        Assert.That(rotation, Does.Contain("90"), "ffmpeg wrote the quarter turn");
+
+        Assert.That((VideoMetadata.Read(portrait, VideoSniffer.Mp4).Width, VideoMetadata.Read(portrait, VideoSniffer.Mp4).Height),
+            Is.EqualTo(((int?)180, (int?)320)));
+        Assert.That((VideoMetadata.Read(landscape, VideoSniffer.Mp4).Width, VideoMetadata.Read(landscape, VideoSniffer.Mp4).Height),
+            Is.EqualTo(((int?)320, (int?)180)));
+    }
+
     [TestCase("tiny.mp4")]
     [TestCase("short.mp4")]
     [TestCase("tiny.mov")]
