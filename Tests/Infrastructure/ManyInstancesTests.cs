@@ -41,8 +41,7 @@ public sealed class ManyInstancesTests
         }
         a = await ServiceFactory.CreateAsync(settings, Deployment);
         settings["Storage:LocalPath"] = a.StoragePath;
-        settings["Auth:KeysPath"] = a.StoragePath + "-keys";
-        b = await ServiceFactory.CreateAsync(settings, Deployment, a.ConnectionString);
+        b = await a.CreateSecondInstanceAsync(settings, Deployment);
     }
 
     [OneTimeTearDown]

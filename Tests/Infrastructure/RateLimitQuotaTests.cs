@@ -33,9 +33,8 @@ public sealed class RateLimitQuotaTests
             ["Auth:RateLimit:PerEmailPerMinute"] = "3",
         };
         a = await ServiceFactory.CreateAsync(settings);
-        settings["Auth:KeysPath"] = a.StoragePath + "-keys"; // one deployment: B verifies A's tokens
         settings["Storage:LocalPath"] = a.StoragePath;
-        b = await ServiceFactory.CreateAsync(settings, connectionString: a.ConnectionString);
+        b = await a.CreateSecondInstanceAsync(settings); // one deployment: B verifies A's tokens
     }
 
     [OneTimeTearDown]

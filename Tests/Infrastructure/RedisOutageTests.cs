@@ -29,8 +29,7 @@ public sealed class RedisOutageTests
             ["RateLimits:LikesPerMinute"] = "3",
         };
         a = await ServiceFactory.CreateAsync(settings, s => s.AddSingleton<ILoggerProvider>(logsA));
-        settings["Auth:KeysPath"] = a.StoragePath + "-keys";
-        b = await ServiceFactory.CreateAsync(settings, connectionString: a.ConnectionString);
+        b = await a.CreateSecondInstanceAsync(settings);
     }
 
     [OneTimeTearDown]
@@ -99,8 +98,7 @@ public sealed class RedisOutageTests
     {
         var settings = new Dictionary<string, string?> { ["RateLimits:LikesPerMinute"] = "3" };
         await using var one = await ServiceFactory.CreateAsync(settings);
-        settings["Auth:KeysPath"] = one.StoragePath + "-keys";
-        await using var two = await ServiceFactory.CreateAsync(settings, connectionString: one.ConnectionString);
+        await using var two = await one.CreateSecondInstanceAsync(settings);
         var owner = await one.CreateUserAsync();
         var fan = await one.CreateUserAsync();
         var video = await one.SeedVideoAsync(owner);

@@ -70,6 +70,16 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
         return factory;
     }
 
+    /// <summary>
+    /// Another instance of this one's deployment: the same database and signing keys (a token issued by either is valid
+    /// on both), its own memory; <paramref name="settings"/> as for <see cref="CreateAsync"/>.
+    /// </summary>
+    public Task<ServiceFactory> CreateSecondInstanceAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+        => CreateAsync(new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["Auth:KeysPath"] = this.settings["Auth:KeysPath"],
+        }, services, ConnectionString);
+
     /// <summary>Starts a service on any database (empty, unreachable) without waiting for it to become ready.</summary>
     public static ServiceFactory StartUnready(string connectionString)
     {

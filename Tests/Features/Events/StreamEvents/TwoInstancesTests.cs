@@ -17,8 +17,7 @@ public sealed class TwoInstancesTests
     {
         a = await ServiceFactory.CreateAsync();
         // One deployment: the second instance shares the first one's signing keys, so a token issued by A is valid on B.
-        b = await ServiceFactory.CreateAsync(new Dictionary<string, string?> { ["Auth:KeysPath"] = a.StoragePath + "-keys" },
-            connectionString: a.ConnectionString);
+        b = await a.CreateSecondInstanceAsync();
     }
 
     [OneTimeTearDown]

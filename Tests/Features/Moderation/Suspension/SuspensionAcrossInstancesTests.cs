@@ -16,10 +16,7 @@ public sealed class SuspensionAcrossInstancesTests
     {
         a = await ServiceFactory.CreateAsync();
         // B remembers a user's state for ten minutes: only the announcement can change its answer within the test.
-        b = await ServiceFactory.CreateAsync(new Dictionary<string, string?>
-        {
-            ["Auth:KeysPath"] = a.StoragePath + "-keys", ["Moderation:SuspensionCacheSeconds"] = "600",
-        }, connectionString: a.ConnectionString);
+        b = await a.CreateSecondInstanceAsync(new Dictionary<string, string?> { ["Moderation:SuspensionCacheSeconds"] = "600" });
     }
 
     [OneTimeTearDown]
