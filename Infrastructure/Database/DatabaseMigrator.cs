@@ -1,4 +1,3 @@
-using System.Reflection;
 using DbUp;
 using DbUp.Engine;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -9,7 +8,8 @@ namespace IgLive.Service.Infrastructure.Database;
 /// <summary>
 /// Applies the numbered scripts of <c>db/migrations</c> (embedded in the assembly) with DbUp, each in its own
 /// transaction, recorded in <c>schema_migrations</c>. A session-level advisory lock serialises instances that
-/// start together: the second waits, then finds nothing left to do.
+/// start together: the second waits, then finds nothing left to do. Scripts marked
+/// <see cref="NoTransactionScripts.Marker"/> run outside any transaction (see there).
 /// </summary>
 public sealed partial class DatabaseMigrator(NpgsqlDataSource db, ILogger<DatabaseMigrator> log)
 {
@@ -18,10 +18,37 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource db, ILogger<Databa
     private const string JournalTable = "schema_migrations";
     private const string ResourcePrefix = "migrations/";
 
-    /// <summary>Names of the scripts this build knows, in order.</summary>
-    public static IReadOnlyList<string> ScriptNames { get; } = typeof(DatabaseMigrator).Assembly
+    /// <summary>The scripts of this build (journalled by resource name, <c>migrations/NNNN_….sql</c>), in order.</summary>
+    internal static IReadOnlyList<SqlScript> Embedded { get; } = typeof(DatabaseMigrator).Assembly
         .GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
-        .Order(StringComparer.Ordinal).ToArray();
+        .Order(StringComparer.Ordinal).Select(Load).ToArray();
+
+    /// <summary>Names of the scripts this build knows, in order.</summary>
+    public static IReadOnlyList<string> ScriptNames { get; } = Embedded.Select(s => s.Name).ToArray();
+
+    /// <summary>The scripts this migrator applies: <see cref="Embedded"/>; tests add their own.</summary>
+    internal IReadOnlyList<SqlScript> Scripts { get; init; } = Embedded;
+
+    private static SqlScript Load(string resource)
+    {
+        using var stream = typeof(DatabaseMigrator).Assembly.GetManifestResourceStream(resource)!;
+        using var reader = new StreamReader(stream);
+        return new SqlScript(resource, reader.ReadToEnd());
+    }
+
+    /// <summary>The scripts in name order, cut into runs of consecutive scripts with the same transaction mode.</summary>
+    private List<(bool NoTransaction, List<SqlScript> Scripts)> Runs()
+    {
+        var runs = new List<(bool NoTransaction, List<SqlScript> Scripts)>();
+        foreach (var script in Scripts.OrderBy(s => s.Name, StringComparer.Ordinal))
+        {
+            var noTransaction = NoTransactionScripts.Is(script);
+            // a no-transaction script is a run of its own: its INVALID leftovers are dropped right before it
+            if (runs.Count == 0 || noTransaction || runs[^1].NoTransaction) runs.Add((noTransaction, []));
+            runs[^1].Scripts.Add(script);
+        }
+        return runs;
+    }
 
     public async Task MigrateAsync(CancellationToken ct)
     {
@@ -33,22 +60,29 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource db, ILogger<Databa
         }
         try
         {
-            var upgrader = DeployChanges.To
-                .PostgresqlDatabase(new DbUp.Postgresql.PostgresqlConnectionManager(db))
-                .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
-                .JournalToPostgresqlTable("public", JournalTable)
-                .WithTransactionPerScript()
-                // No command timeout (0): a back-fill grows with the data (0191/0192 outlast Npgsql's default 30 s on a
-                // million videos) and a start-up that times out would retry it forever; readiness says Degraded meanwhile.
-                .WithExecutionTimeout(TimeSpan.Zero)
-                .LogToNowhere()
-                .Build();
-            var result = await Task.Run(upgrader.PerformUpgrade, ct);
-            foreach (var script in result.Scripts) Log.Applied(log, script.Name);
-            if (!result.Successful)
-                throw new MigrationFailedException(result.ErrorScript?.Name ?? "?", result.Error);
+            // One DbUp engine per run, in order, all journalling to one table: each applies only its run's pending
+            // scripts, so scripts apply strictly in name order whatever their transaction mode.
+            foreach (var (noTransaction, scripts) in Runs())
+            {
+                if (noTransaction && (await PendingAsync(ct)).Contains(scripts[0].Name, StringComparer.Ordinal))
+                    foreach (var dropped in await NoTransactionScripts.DropInvalidIndexesAsync(lockConn, scripts[0], ct))
+                        Log.DroppedInvalid(log, dropped, scripts[0].Name);
+                var builder = DeployChanges.To
+                    .PostgresqlDatabase(new DbUp.Postgresql.PostgresqlConnectionManager(db))
+                    .WithScripts(scripts)
+                    .JournalToPostgresqlTable("public", JournalTable)
+                    // No command timeout (0): a back-fill grows with the data (0191/0192 outlast Npgsql's default 30 s on a
+                    // million videos) and a start-up that times out would retry it forever; readiness says Degraded meanwhile.
+                    .WithExecutionTimeout(TimeSpan.Zero)
+                    .LogToNowhere();
+                var upgrader = (noTransaction ? builder.WithoutTransaction() : builder.WithTransactionPerScript()).Build();
+                var result = await Task.Run(upgrader.PerformUpgrade, ct);
+                foreach (var script in result.Scripts) Log.Applied(log, script.Name);
+                if (!result.Successful)
+                    throw new MigrationFailedException(result.ErrorScript?.Name ?? "?", result.Error);
+            }
             await DataApiLockdown.ApplyAsync(lockConn, ct);
-            Log.UpToDate(log, ScriptNames.Count);
+            Log.UpToDate(log, Scripts.Count);
         }
         finally
         {
@@ -70,15 +104,18 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource db, ILogger<Databa
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
         {
-            return ScriptNames;
+            return Scripts.Select(s => s.Name).ToArray();
         }
-        return ScriptNames.Where(n => !applied.Contains(n)).ToArray();
+        return Scripts.Select(s => s.Name).Where(n => !applied.Contains(n)).ToArray();
     }
 
     private static partial class Log
     {
         [LoggerMessage(LogLevel.Information, "Applied migration {Script}")]
         public static partial void Applied(ILogger logger, string script);
+
+        [LoggerMessage(LogLevel.Warning, "Dropped the invalid index {Index} (a failed concurrent build) before rerunning {Script}")]
+        public static partial void DroppedInvalid(ILogger logger, string index, string script);
 
         [LoggerMessage(LogLevel.Information, "Database schema is up to date ({Count} migrations)")]
         public static partial void UpToDate(ILogger logger, int count);
