@@ -42,7 +42,8 @@ ORDER BY v.created_at DESC, v.id DESC
 LIMIT $5;
 PREPARE after(uuid, timestamptz, uuid, timestamptz, int) AS
 WITH push AS MATERIALIZED (
-    SELECT v.* FROM feed_inbox i
+    SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type, v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count, v.created_at, v.expires_at, v.user_id
+    FROM feed_inbox i
     CROSS JOIN LATERAL (SELECT * FROM videos v
                         WHERE v.id = i.video_id AND v.expires_at > $4 AND v.status = 'ready' AND v.removed_at IS NULL
                           AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = $1
@@ -62,7 +63,8 @@ SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.str
 FROM (
     (SELECT * FROM push)
     UNION ALL
-    (SELECT v.* FROM feed_pull_authors pa
+    (SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type, v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count, v.created_at, v.expires_at, v.user_id
+     FROM feed_pull_authors pa
      CROSS JOIN LATERAL (SELECT * FROM videos v
                          WHERE v.user_id = pa.user_id AND v.created_at >= pa.since
                            AND v.created_at >= COALESCE((SELECT created_at FROM floor), '-infinity'::timestamptz)
