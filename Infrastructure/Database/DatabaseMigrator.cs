@@ -36,14 +36,14 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource db, ILogger<Databa
         return new SqlScript(resource, reader.ReadToEnd());
     }
 
-    /// <summary>The scripts in name order, cut into runs of consecutive scripts with the same transaction mode.</summary>
+    /// <summary>The scripts in name order, cut into runs: consecutive transactional scripts together, each marked one alone.</summary>
     private List<(bool NoTransaction, List<SqlScript> Scripts)> Runs()
     {
         var runs = new List<(bool NoTransaction, List<SqlScript> Scripts)>();
         foreach (var script in Scripts.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
             var noTransaction = NoTransactionScripts.Is(script);
-            // a no-transaction script is a run of its own: its INVALID leftovers are dropped right before it
+            // a marked script is a run of its own: its INVALID leftovers are dropped right before it runs
             if (runs.Count == 0 || noTransaction || runs[^1].NoTransaction) runs.Add((noTransaction, []));
             runs[^1].Scripts.Add(script);
         }
