@@ -26,10 +26,11 @@ CREATE TABLE user_mutes (
     CHECK (muter_id <> muted_id)
 );
 
--- A profile's videos newest first with a unique keyset (GET /api/users/{username}/videos, the following feed's pull
--- side); it serves everything videos_user_idx did (same leading columns), so that one goes.
-CREATE INDEX videos_user_feed_idx ON videos (user_id, created_at DESC, id DESC);
-DROP INDEX videos_user_idx;
+-- videos_user_feed_idx (a profile's videos newest first, the following feed's pull side) is built by
+-- 0122_build_videos_user_feed_idx.sql, concurrently: this script first built it here, in its transaction, which on a
+-- large v1 database stalled every video write and every read of profiles for the build. Edited after it landed, which
+-- is safe for every database: one that ran this script before keeps the index and 0122 finds it (IF NOT EXISTS); one
+-- that runs it now gets the index from 0122 (docs/operations.md, "Migration 0120 and large v1 databases").
 
 -- GET /api/me/blocks, newest block first (keyset on (created_at, blocked_id)).
 CREATE INDEX user_blocks_recent_idx ON user_blocks (blocker_id, created_at DESC, blocked_id DESC);
