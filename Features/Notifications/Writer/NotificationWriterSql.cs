@@ -31,7 +31,7 @@ public static class NotificationWriterSql
     /// <summary>
     /// CTEs fn, fa for the follow statement: when CTE <c>ins</c> (followee_id) inserted a follow, the followee's unread
     /// follow row gains @Viewer (collapsed, moved to the top), unless the rules refuse it. Parameters: @Viewer, @Now.
-    /// The statement announces <c>n:</c> + the followee when <c>fn</c> returned a row.
+    /// The statement returns the followee when <c>fn</c> returned a row, for the endpoint to announce after the commit.
     /// </summary>
     public const string Followed = """
              fn AS (INSERT INTO notifications (id, user_id, kind, group_id, created_at, updated_at)
@@ -48,7 +48,7 @@ public static class NotificationWriterSql
     /// <summary>
     /// CTEs fna, fnd, fnu for the unfollow statement: when CTE <c>del</c> (followee_id) removed a follow, @Viewer leaves
     /// the followee's UNREAD follow row (a read one is history), and the row goes when no follower is left
-    /// (notifications_unread_group_key, notification_actors_pkey). The statement announces when <c>fna</c> has a row.
+    /// (notifications_unread_group_key, notification_actors_pkey). The statement returns the followee when <c>fna</c> has a row.
     /// </summary>
     public const string Unfollowed = """
              fna AS (DELETE FROM notification_actors a USING notifications n, del
@@ -62,7 +62,8 @@ public static class NotificationWriterSql
         """;
 
     // Share: one unread row per (recipient, video) collapses the people who shared it; recipients the rules refuse
-    // (muted sharer, kind off) are left out silently. Parameters: @SharerId, @VideoId, @Recipients (uuid[]), @Now.
+    // (muted sharer, kind off) are left out silently; returns the recipients that got one (announced by the caller after
+    // its commit). Parameters: @SharerId, @VideoId, @Recipients (uuid[]), @Now.
     public const string Share = """
         WITH n AS (INSERT INTO notifications (id, user_id, kind, group_id, video_id, created_at, updated_at)
                    SELECT gen_random_uuid(), r.recipient_id, r.kind, @VideoId, @VideoId, @Now, @Now
@@ -73,14 +74,13 @@ public static class NotificationWriterSql
                    RETURNING id, user_id),
              a AS (INSERT INTO notification_actors (notification_id, actor_id, acted_at) SELECT id, @SharerId, @Now FROM n
                    ON CONFLICT (notification_id, actor_id) DO UPDATE SET acted_at = EXCLUDED.acted_at)
-        SELECT user_id, pg_notify('iglive_events', 'n:' || user_id::text) FROM n
+        SELECT user_id FROM n
         """;
 
     // Moderation outcome to the author of the moderated content: never collapsed, cannot be switched off.
     // Parameters: @Id, @RecipientId, @VideoId, @CommentId, @Message, @Now.
     public const string Moderation = """
-        WITH n AS (INSERT INTO notifications (id, user_id, kind, video_id, comment_id, message, created_at, updated_at)
-                   VALUES (@Id, @RecipientId, 'moderation', @VideoId, @CommentId, @Message, @Now, @Now) RETURNING user_id)
-        SELECT pg_notify('iglive_events', 'n:' || user_id::text) FROM n
+        INSERT INTO notifications (id, user_id, kind, video_id, comment_id, message, created_at, updated_at)
+        VALUES (@Id, @RecipientId, 'moderation', @VideoId, @CommentId, @Message, @Now, @Now)
         """;
 }
