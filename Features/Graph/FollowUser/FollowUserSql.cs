@@ -47,7 +47,7 @@ internal static class FollowUserSql
         {NotificationWriterSql.Followed}
         SELECT t.id = @Viewer AS self, blocked.b AS blocked, t.id <> @Viewer AND NOT blocked.b AS following,
                COALESCE((SELECT c.followers_count FROM counted c WHERE c.id = t.id), t.followers_count) AS followers_count,
-               (SELECT fn.user_id FROM fn) AS notified
+               (SELECT n.user_id FROM n) AS notified
         FROM target t, blocked
         """;
 
@@ -65,7 +65,7 @@ internal static class FollowUserSql
         {NotificationWriterSql.Unfollowed}
         SELECT t.id = @Viewer AS self, false AS blocked, false AS following,
                COALESCE((SELECT c.followers_count FROM counted c WHERE c.id = t.id), t.followers_count) AS followers_count,
-               (SELECT fna.user_id FROM fna LIMIT 1) AS notified
+               (SELECT na.user_id FROM na LIMIT 1) AS notified
         FROM target t
         """;
 }

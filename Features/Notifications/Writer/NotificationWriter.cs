@@ -20,7 +20,7 @@ public static class NotificationWriter
     public static async Task<IReadOnlyList<Guid>> ShareAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid sharerId, Guid videoId,
         IReadOnlyCollection<Guid> recipients, DateTimeOffset now, CancellationToken ct)
         => (await conn.QueryAsync<Guid>(new CommandDefinition(NotificationWriterSql.Share,
-            new { SharerId = sharerId, VideoId = videoId, Recipients = recipients.ToArray(), Now = now }, tx, cancellationToken: ct))).AsList();
+            new { Viewer = sharerId, VideoId = videoId, Recipients = recipients.ToArray(), Now = now }, tx, cancellationToken: ct))).AsList();
 
     /// <summary>
     /// Tells <paramref name="recipientId"/> the outcome of a moderation case about their video or comment. The message is

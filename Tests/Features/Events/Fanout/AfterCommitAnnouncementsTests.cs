@@ -26,16 +26,9 @@ public sealed class AfterCommitAnnouncementsTests : ServiceFixture
 
         var posted = await (await fan.Client.PostAsJsonAsync($"/api/videos/{video}/comments", new { text = "after commit" }))
             .JsonAsync(HttpStatusCode.Created);
-        // The comment and the counter are read independently: they may arrive in either order.
-        SseEvent? comment = null, counter = null;
-        while (comment is null || counter is null)
-        {
-            var e = await watcher.NextAsync() ?? throw new AssertionException("the stream ended");
-            if (e.Event == "comment") comment = e;
-            if (e.Event == "video") counter = e;
-        }
-        Assert.That(comment.Json.GetProperty("text").GetString(), Is.EqualTo("after commit"));
-        Assert.That(counter.Json.GetProperty("comments_count").GetInt64(), Is.EqualTo(1));
+        var events = await watcher.NextOfEachAsync("comment", "video");
+        Assert.That(events["comment"].Json.GetProperty("text").GetString(), Is.EqualTo("after commit"));
+        Assert.That(events["video"].Json.GetProperty("comments_count").GetInt64(), Is.EqualTo(1));
         Assert.That((await ownerStream.NextAsync("notification")).Json.GetProperty("kind").GetString(), Is.EqualTo("comment"));
         await ownerStream.NextAsync("unread_count", e => e.Json.GetProperty("count").GetInt64() == 1);
 

@@ -29,13 +29,19 @@ public sealed class LiveAnnouncerTests : ServiceFixture
         try { while (true) await conn.WaitAsync(cts.Token); } catch (OperationCanceledException) { }
     }
 
-    [Test]
-    public async Task A_burst_of_likes_is_announced_in_fewer_notifies_than_likes_and_notifies_the_owner()
+    private async Task<(TestUser Owner, Guid Video, List<TestUser> Fans)> VideoWithFansAsync(int count)
     {
         var owner = await App.CreateUserAsync();
         var video = await App.SeedVideoAsync(owner);
         var fans = new List<TestUser>();
-        for (var i = 0; i < 40; i++) fans.Add(await App.CreateUserAsync());
+        for (var i = 0; i < count; i++) fans.Add(await App.CreateUserAsync());
+        return (owner, video, fans);
+    }
+
+    [Test]
+    public async Task A_burst_of_likes_is_announced_in_fewer_notifies_than_likes_and_notifies_the_owner()
+    {
+        var (owner, video, fans) = await VideoWithFansAsync(40);
         var (conn, seen) = await ListenAsync(App);
         await using var _ = conn;
 
@@ -51,10 +57,7 @@ public sealed class LiveAnnouncerTests : ServiceFixture
     [Test]
     public async Task A_burst_of_comments_is_announced_in_fewer_counter_notifies_than_comments_and_each_comment_once()
     {
-        var owner = await App.CreateUserAsync();
-        var video = await App.SeedVideoAsync(owner);
-        var fans = new List<TestUser>();
-        for (var i = 0; i < 40; i++) fans.Add(await App.CreateUserAsync());
+        var (owner, video, fans) = await VideoWithFansAsync(40);
         var (conn, seen) = await ListenAsync(App);
         await using var _ = conn;
 
