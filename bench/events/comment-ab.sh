@@ -8,6 +8,9 @@
 #   PGPORT         a private cluster (bench/feed/db.sh start with your PGPORT/PGDATA)
 #   SEED_ONLY=1    create and seed the database, then stop (run it with heavy, outside the sitting)
 #   RUNS (2), WARM (5), DUR (15), SYNC ("off on": the settings to measure)
+#   EVENTS_CLIENT  a build of bench/events (EventsBench): then pgbench also runs each binary's comment statement
+#                  (bench/events/render_comment_sql.py; 64 clients, PGBENCH_RUNS (2) x DUR s per setting of PGBENCH_SYNC (= SYNC)). B's batched
+#                  after-commit NOTIFYs are not part of its pgbench statement.
 # Output: bench/results/events/comment-ab-<time>.log
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -56,5 +59,19 @@ run() { # label binary sync
 for s in $SYNC; do
   for i in $(seq 1 "$RUNS"); do run "A run $i" "$BIN_A" "$s"; run "B run $i" "$BIN_B" "$s"; done
 done
+if [ -n "${EVENTS_CLIENT:-}" ]; then
+  python3 bench/events/render_comment_sql.py "$BIN_A/IgLive.Service.dll" "$EVENTS_CLIENT" > "$OUT/pgbench_comment_A.sql"
+  python3 bench/events/render_comment_sql.py "$BIN_B/IgLive.Service.dll" "$EVENTS_CLIENT" > "$OUT/pgbench_comment_B.sql"
+  log "pgbench statements: A has $(grep -o 'pg_notify' "$OUT/pgbench_comment_A.sql" | wc -l) pg_notify calls, B $(grep -o 'pg_notify' "$OUT/pgbench_comment_B.sql" | wc -l)"
+  PGBENCH="/usr/lib/postgresql/15/bin/pgbench -h 127.0.0.1 -p $PGPORT -U iglive -n -M prepared -j 2"
+  for s in ${PGBENCH_SYNC:-$SYNC}; do
+    for i in $(seq 1 "${PGBENCH_RUNS:-2}"); do
+      for ab in A B; do
+        out=$(PGOPTIONS="-c synchronous_commit=$s" $PGBENCH -f "$OUT/pgbench_comment_$ab.sql" -c 64 -T "$DUR" $DB 2>&1)
+        log "pgbench $ab sync=$s run $i: tps=$(echo "$out" | grep -o 'tps = [0-9.]*' | grep -o '[0-9.]*$') latency_avg_ms=$(echo "$out" | grep -o 'latency average = [0-9.]*' | grep -o '[0-9.]*$') failed=$(echo "$out" | grep -o 'number of failed transactions: [0-9]*' | grep -o '[0-9]*$') load=$(cut -d' ' -f1 /proc/loadavg)"
+      done
+    done
+  done
+fi
 log "exactness: $($PSQL -d $DB -tAc "SELECT count(*) FROM videos v LEFT JOIN (SELECT video_id, count(*) c FROM video_comments GROUP BY 1) c ON c.video_id = v.id WHERE v.comments_count <> COALESCE(c.c, 0)") videos with comments_count <> rows; comments: $($PSQL -d $DB -tAc "SELECT count(*) FROM video_comments")"
 log "done: $LOG; load $(cut -d' ' -f1-3 /proc/loadavg)"
