@@ -32,7 +32,7 @@ internal static class AuthRefusalProblems
         }
     }
 
-    /// <summary>429 with Retry-After for the per-e-mail limit.</summary>
+    /// <summary>429 with Retry-After for the per-e-mail limits (sign-up attempts, failed sign-ins).</summary>
     public static IResult TooManyAttempts(HttpContext http, TimeSpan wait)
     {
         http.Response.Headers.RetryAfter = AuthRateLimiting.RetryAfterSeconds(wait);

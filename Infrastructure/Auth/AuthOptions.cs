@@ -44,19 +44,24 @@ public sealed class AuthOptions : ISectionOptions
             yield return "Auth__PublicBaseUrl must be an absolute URL.";
         if (PasswordHashIterations is < 10_000 or > 10_000_000)
             yield return "Auth__PasswordHashIterations must be between 10000 and 10000000.";
-        if (RateLimit.PerAddressPerMinute < 1 || RateLimit.PerEmailPerMinute < 1)
-            yield return "Auth__RateLimit__PerAddressPerMinute and Auth__RateLimit__PerEmailPerMinute must be at least 1.";
+        if (RateLimit.PerAddressPerMinute < 1 || RateLimit.PerEmailPerMinute < 1 || RateLimit.FailedSignInsPerEmailPerMinute < 1)
+            yield return "Auth__RateLimit__PerAddressPerMinute, Auth__RateLimit__PerEmailPerMinute and Auth__RateLimit__FailedSignInsPerEmailPerMinute must be at least 1.";
         if (AnonKey is { Length: > 0 and < 32 }) yield return "Auth__AnonKey must be at least 32 characters.";
         if (ServiceRoleKey is { Length: > 0 and < 32 }) yield return "Auth__ServiceRoleKey must be at least 32 characters.";
         if (AnonKey is { Length: > 0 } anon && anon == ServiceRoleKey) yield return "Auth__AnonKey and Auth__ServiceRoleKey must differ.";
     }
 }
 
-/// <summary>Section <c>Auth:RateLimit</c>: fixed one-minute windows, kept in memory of each instance.</summary>
+/// <summary>Section <c>Auth:RateLimit</c>: fixed one-minute windows, in Redis when configured, else in each instance's memory.</summary>
 public sealed class AuthRateLimitOptions
 {
     /// <summary>Sign-up and login attempts per client address per minute.</summary>
     public int PerAddressPerMinute { get; set; } = 60;
-    /// <summary>Sign-up and login attempts per e-mail address per minute.</summary>
+    /// <summary>
+    /// Per e-mail address per minute: sign-up attempts, and failed password sign-ins from one client address (a correct
+    /// password is not counted).
+    /// </summary>
     public int PerEmailPerMinute { get; set; } = 10;
+    /// <summary>Failed password sign-ins per e-mail address per minute from all client addresses together.</summary>
+    public int FailedSignInsPerEmailPerMinute { get; set; } = 100;
 }

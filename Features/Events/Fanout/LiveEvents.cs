@@ -1,9 +1,9 @@
 namespace IgLive.Service.Features.Events.Fanout;
 
 /// <summary>
-/// How a change is announced to the live streams of every instance: <c>pg_notify</c> on one channel, issued by the
-/// statement (or inside the transaction) that makes the change, so only committed changes are announced and nothing
-/// is announced for a rolled-back one. Payloads carry ids only (NOTIFY's 8,000-byte limit; the hub re-reads state):
+/// How a change is announced to the live streams of every instance: <c>pg_notify</c> on one channel, sent only once
+/// the change has committed, so nothing is announced for a rolled-back one. Payloads carry ids only (NOTIFY's
+/// 8,000-byte limit; the hub re-reads state):
 /// <list type="bullet">
 /// <item><c>v:&lt;video id&gt;</c> — a video's counters changed (coalesced per video by each instance's hub).</item>
 /// <item><c>s:&lt;video id&gt;</c> — a video's status changed; its owner's streams get the <c>video</c> event too.</item>
@@ -11,11 +11,13 @@ namespace IgLive.Service.Features.Events.Fanout;
 /// <item><c>n:&lt;user id&gt;</c> — the user's notifications changed (their streams pull what changed).</item>
 /// <item><c>u:&lt;user id&gt;</c> — the user's account state changed (suspended or lifted); see <see cref="ILiveEventObserver"/>.</item>
 /// </list>
-/// Inside a const SQL statement write the call itself (<c>pg_notify('iglive_events', 'v:' || id::text)</c>, in the
-/// final SELECT or RETURNING list, since an unreferenced SELECT CTE is not run); from C# use <see cref="AnnounceAsync"/>
-/// on the connection and transaction of the change. Hot paths (the like endpoints) instead announce AFTER their
-/// commit through <see cref="LiveAnnouncer"/>, batched per instance: a notifying commit holds PostgreSQL's
-/// cluster-wide NOTIFY lock across its WAL flush. A crash between that commit and the send loses the event, never data.
+/// A live-update hint (<c>v:</c>, <c>c:</c>, <c>n:</c>: likes, comments, views, follows, shares, notifications read or
+/// written) is announced AFTER the writer's commit through <see cref="LiveAnnouncer"/>, batched per instance: the
+/// statement returns what changed and the endpoint queues the payloads. A notifying commit would hold PostgreSQL's
+/// cluster-wide NOTIFY lock across its WAL flush, serialising every notifying commit of the cluster. A crash between
+/// the commit and the send loses the hint, never data. Only an announcement whose loss would break a guarantee goes
+/// inside the transaction with <see cref="AnnounceAsync"/>: <c>u:</c> (a suspension must stop the author's writes on
+/// every instance once it commits). <c>s:</c> is sent by <see cref="LiveVideoStatusNotifier"/> after its commit.
 /// </summary>
 public static class LiveEvents
 {

@@ -9,18 +9,10 @@ public sealed record BlockUserRequest
 }
 
 /// <summary>PUT: block, idempotent; removes follows both ways (lock + operation, <see cref="PairStatement"/>).</summary>
-public sealed class BlockUserEndpoint(NpgsqlDataSource db, TimeProvider clock) : Endpoint<BlockUserRequest>
+public sealed class BlockUserEndpoint(NpgsqlDataSource db, TimeProvider clock) : PairActionEndpoint<BlockUserRequest>
 {
-    public override void Configure()
-    {
-        Put("/api/users/{username}/block");
-        Summary(s =>
-        {
-            s.Summary = "Block a user (idempotent)";
-            s.Description = "Neither user sees the other anywhere afterwards; follows between them are removed both ways.";
-        });
-        Description(b => b.Produces(204).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404));
-    }
+    public override void Configure() => ConfigurePairAction(Http.PUT, "block", "Block a user (idempotent)",
+        "Neither user sees the other anywhere afterwards; follows between them are removed both ways.", 400, 401, 404);
 
     public override async Task HandleAsync(BlockUserRequest r, CancellationToken ct)
     {
@@ -38,14 +30,9 @@ public sealed class BlockUserEndpoint(NpgsqlDataSource db, TimeProvider clock) :
 }
 
 /// <summary>DELETE: unblock, idempotent (follows removed by the block are not restored).</summary>
-public sealed class UnblockUserEndpoint(NpgsqlDataSource db) : Endpoint<BlockUserRequest>
+public sealed class UnblockUserEndpoint(NpgsqlDataSource db) : PairActionEndpoint<BlockUserRequest>
 {
-    public override void Configure()
-    {
-        Delete("/api/users/{username}/block");
-        Summary(s => s.Summary = "Unblock a user (idempotent)");
-        Description(b => b.Produces(204).ProducesProblemDetails(401).ProducesProblemDetails(404));
-    }
+    public override void Configure() => ConfigurePairAction(Http.DELETE, "block", "Unblock a user (idempotent)", null, 401, 404);
 
     public override async Task HandleAsync(BlockUserRequest r, CancellationToken ct)
     {

@@ -3,8 +3,10 @@ using IgLive.Service.Features.Notifications.Writer;
 namespace IgLive.Service.Features.Graph.FollowUser;
 
 /// <summary>
-/// Sent after <see cref="Pairs.PairStatement.LockPair"/>. Each returns one row (self, blocked, following, followers_count),
+/// Sent after <see cref="Pairs.PairStatement.LockPair"/>. Each returns one row (self, blocked, following, followers_count, notified),
 /// none for an unknown username. Counters move by the rows actually inserted or deleted, in the same statement.
+/// The fifth column, <c>notified</c>, is the followee when their notification rows changed: the endpoint announces it
+/// after the commit (no <c>pg_notify</c> in the statement; see <see cref="Events.Fanout.LiveAnnouncer"/>).
 /// </summary>
 internal static class FollowUserSql
 {
@@ -45,7 +47,7 @@ internal static class FollowUserSql
         {NotificationWriterSql.Followed}
         SELECT t.id = @Viewer AS self, blocked.b AS blocked, t.id <> @Viewer AND NOT blocked.b AS following,
                COALESCE((SELECT c.followers_count FROM counted c WHERE c.id = t.id), t.followers_count) AS followers_count,
-               (SELECT pg_notify('iglive_events', 'n:' || fn.user_id::text) FROM fn)
+               (SELECT n.user_id FROM n) AS notified
         FROM target t, blocked
         """;
 
@@ -63,7 +65,7 @@ internal static class FollowUserSql
         {NotificationWriterSql.Unfollowed}
         SELECT t.id = @Viewer AS self, false AS blocked, false AS following,
                COALESCE((SELECT c.followers_count FROM counted c WHERE c.id = t.id), t.followers_count) AS followers_count,
-               (SELECT pg_notify('iglive_events', 'n:' || fna.user_id::text) FROM fna LIMIT 1)
+               (SELECT na.user_id FROM na LIMIT 1) AS notified
         FROM target t
         """;
 }

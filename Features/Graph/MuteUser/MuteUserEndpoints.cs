@@ -1,3 +1,5 @@
+using IgLive.Service.Features.Graph.Pairs;
+
 namespace IgLive.Service.Features.Graph.MuteUser;
 
 public sealed record MuteUserRequest
@@ -7,32 +9,19 @@ public sealed record MuteUserRequest
 }
 
 /// <summary>PUT: mute (idempotent). Muting only silences notifications (user_mutes, read by the notifications area).</summary>
-public sealed class MuteUserEndpoint(NpgsqlDataSource db, TimeProvider clock) : Endpoint<MuteUserRequest>
+public sealed class MuteUserEndpoint(NpgsqlDataSource db, TimeProvider clock) : PairActionEndpoint<MuteUserRequest>
 {
-    public override void Configure()
-    {
-        Put("/api/users/{username}/mute");
-        Summary(s =>
-        {
-            s.Summary = "Mute a user (idempotent)";
-            s.Description = "A muted user's actions never notify the caller; nothing else changes (follows, visibility).";
-        });
-        Description(b => b.Produces(204).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404));
-    }
+    public override void Configure() => ConfigurePairAction(Http.PUT, "mute", "Mute a user (idempotent)",
+        "A muted user's actions never notify the caller; nothing else changes (follows, visibility).", 400, 401, 404);
 
     public override async Task HandleAsync(MuteUserRequest r, CancellationToken ct)
         => await Send.ResultAsync(await MuteUserSql.RunAsync(db, MuteUserSql.Mute, User.UserId(), r.Username, clock.GetUtcNow(), ct));
 }
 
 /// <summary>DELETE: unmute (idempotent).</summary>
-public sealed class UnmuteUserEndpoint(NpgsqlDataSource db, TimeProvider clock) : Endpoint<MuteUserRequest>
+public sealed class UnmuteUserEndpoint(NpgsqlDataSource db, TimeProvider clock) : PairActionEndpoint<MuteUserRequest>
 {
-    public override void Configure()
-    {
-        Delete("/api/users/{username}/mute");
-        Summary(s => s.Summary = "Unmute a user (idempotent)");
-        Description(b => b.Produces(204).ProducesProblemDetails(400).ProducesProblemDetails(401).ProducesProblemDetails(404));
-    }
+    public override void Configure() => ConfigurePairAction(Http.DELETE, "mute", "Unmute a user (idempotent)", null, 400, 401, 404);
 
     public override async Task HandleAsync(MuteUserRequest r, CancellationToken ct)
         => await Send.ResultAsync(await MuteUserSql.RunAsync(db, MuteUserSql.Unmute, User.UserId(), r.Username, clock.GetUtcNow(), ct));

@@ -18,12 +18,13 @@ public sealed record GoTrueTokenRequest
 /// <summary>
 /// GoTrue's token endpoint, <c>grant_type</c> in the query: <c>password</c> (400 <c>invalid_credentials</c> for an unknown
 /// e-mail and a wrong password alike) and <c>refresh_token</c> (rotation with Supabase's reuse allowance: 400
-/// <c>refresh_token_not_found</c>, <c>refresh_token_already_used</c>). Per-address limit on both grants, per-e-mail on
-/// password sign-ins — the counters <c>/api/auth/login</c> uses. A suspended user may still sign in and refresh (they keep
-/// reading), as with <c>/api/auth/refresh</c>.
+/// <c>refresh_token_not_found</c>, <c>refresh_token_already_used</c>). Per-address limit on both grants; password
+/// sign-ins also have failure budgets per e-mail (<see cref="SignInFailureLimiter"/>: only refused credentials count) —
+/// the counters <c>/api/auth/login</c> uses. A suspended user may still sign in and refresh (they keep reading), as with
+/// <c>/api/auth/refresh</c>.
 /// </summary>
 [AllowedWhileSuspended]
-public sealed class GoTrueTokenEndpoint(LocalAccounts accounts, LocalRefreshTokens refreshTokens, AuthAttemptLimiter attempts) : GoTrueEndpoint
+public sealed class GoTrueTokenEndpoint(LocalAccounts accounts, LocalRefreshTokens refreshTokens, SignInFailureLimiter failures) : GoTrueEndpoint
 {
     public override void Configure()
     {
@@ -62,13 +63,16 @@ public sealed class GoTrueTokenEndpoint(LocalAccounts accounts, LocalRefreshToke
         }
         if (phone.Length > 0) { await ErrorAsync(422, "phone_provider_disabled", "Phone logins are disabled", ct); return; }
         if (email.Length == 0) { await ErrorAsync(400, "validation_failed", "missing email or phone", ct); return; }
-        if (await attempts.TryAcquireAsync(email, ct) is { } wait)
+        if (await failures.CheckAsync(HttpContext, email, ct) is { } wait)
         {
             HttpContext.Response.Headers.RetryAfter = AuthRateLimiting.RetryAfterSeconds(wait);
             await ErrorAsync(429, "over_request_rate_limit", GoTrueRateLimitRejection.Message, ct);
             return;
         }
-        await AnswerAsync(await accounts.PasswordGrantAsync(email, Text(body, "password") ?? "", ct), ct);
+        var grant = await accounts.PasswordGrantAsync(email, Text(body, "password") ?? "", ct);
+        // Only refused credentials count (never a correct password); counted even if the caller hangs up now.
+        if (grant.Refusal == LocalRefusal.InvalidCredentials) await failures.FailedAsync(HttpContext, email, CancellationToken.None);
+        await AnswerAsync(grant, ct);
     }
 
     private Task AnswerAsync(LocalGrant grant, CancellationToken ct) => grant switch

@@ -11,7 +11,8 @@ namespace IgLive.Service.Features.Moderation.ResolveCase;
 /// <c>POST /api/moderation/cases/{id}/resolve</c>: a moderator closes an open case. The action, the audit entry, the
 /// case's new status and the author's notification are one transaction: either all of it happened or none.
 /// </summary>
-public sealed partial class ResolveCaseEndpoint(NpgsqlDataSource db, TimeProvider clock, SuspensionStates states, ILogger<ResolveCaseEndpoint> log)
+public sealed partial class ResolveCaseEndpoint(NpgsqlDataSource db, TimeProvider clock, SuspensionStates states, LiveAnnouncer announcer,
+    ILogger<ResolveCaseEndpoint> log)
     : Endpoint<ResolveCaseRequest, CaseDto>
 {
     public override void Configure()
@@ -57,10 +58,13 @@ public sealed partial class ResolveCaseEndpoint(NpgsqlDataSource db, TimeProvide
         var actionId = await AuditLogWriter.AppendAsync(conn, tx,
             new AuditEntry(moderator, r.Action, target.Id, target.TargetType, target.TargetId, note), now, ct);
         await conn.ExecuteAsync(new CommandDefinition(ResolveCaseSql.Close, new { target.Id, ActionId = actionId, Now = now }, tx, cancellationToken: ct));
-        await AuthorNotice.SendAsync(conn, tx, new ResolutionOutcome(target.AuthorId, r.Action, target.TargetType, target.TargetId, changed), now, ct);
+        var noticed = await AuthorNotice.SendAsync(conn, tx, new ResolutionOutcome(target.AuthorId, r.Action, target.TargetType, target.TargetId, changed), now, ct);
+        // Inside the transaction, unlike the notification's hint: other instances must stop accepting the author's
+        // writes once the suspension commits, with no crash window between the two (docs/operations.md).
         if (r.Action == ModerationActions.SuspendAuthor && changed)
             await LiveEvents.AnnounceAsync(conn, LiveEvents.AccountState(target.AuthorId), ct, tx);
         await tx.CommitAsync(ct);
+        if (noticed) announcer.Announce(LiveEvents.UserNotifications(target.AuthorId));
 
         if (r.Action == ModerationActions.SuspendAuthor) states.Forget(target.AuthorId);
         Log.Resolved(log, target.Id, r.Action, target.TargetType, target.TargetId, moderator.Name, changed);
@@ -86,12 +90,12 @@ public sealed partial class ResolveCaseEndpoint(NpgsqlDataSource db, TimeProvide
 
 /// <summary>
 /// The one place a resolution tells the author what happened, inside the resolution's transaction (so a notification
-/// exists exactly when the resolution does).
+/// exists exactly when the resolution does). Returns whether it wrote one (the endpoint announces it after the commit).
 /// </summary>
 internal static class AuthorNotice
 {
     // A dismissal, or an action that changed nothing (already removed or suspended), sends nothing.
-    public static Task SendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ResolutionOutcome outcome, DateTimeOffset now, CancellationToken ct)
+    public static async Task<bool> SendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, ResolutionOutcome outcome, DateTimeOffset now, CancellationToken ct)
     {
         var message = (outcome.Action, outcome.TargetType) switch
         {
@@ -100,9 +104,10 @@ internal static class AuthorNotice
             (ModerationActions.SuspendAuthor, _) => "A moderator suspended your account: you can still read, but not post, like, comment, follow or share.",
             _ => null,
         };
-        if (message is null || !outcome.Changed) return Task.CompletedTask;
+        if (message is null || !outcome.Changed) return false;
         // The removed comment is deleted, so only a removed video can be referenced.
         Guid? video = outcome.TargetType == "video" ? outcome.TargetId : null;
-        return NotificationWriter.ModerationAsync(conn, tx, outcome.AuthorId, video, commentId: null, message, now, ct);
+        await NotificationWriter.ModerationAsync(conn, tx, outcome.AuthorId, video, commentId: null, message, now, ct);
+        return true;
     }
 }

@@ -1,3 +1,5 @@
+using IgLive.Service.Features.Events.Fanout;
+
 namespace IgLive.Service.Features.Notifications.MarkRead;
 
 public sealed record MarkReadRequest
@@ -19,7 +21,7 @@ public sealed class MarkReadValidator : Validator<MarkReadRequest>
     }
 }
 
-public sealed class MarkReadEndpoint(NpgsqlDataSource db, TimeProvider clock) : Endpoint<MarkReadRequest>
+public sealed class MarkReadEndpoint(NpgsqlDataSource db, TimeProvider clock, LiveAnnouncer announcer) : Endpoint<MarkReadRequest>
 {
     public override void Configure()
     {
@@ -30,21 +32,24 @@ public sealed class MarkReadEndpoint(NpgsqlDataSource db, TimeProvider clock) : 
 
     public override async Task HandleAsync(MarkReadRequest r, CancellationToken ct)
     {
+        var userId = User.RequiredUserId();
         await using var conn = await db.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(MarkReadSql.MarkRead,
-            new { UserId = User.UserId(), r.Ids, All = r.All is true, Now = clock.GetUtcNow() }, cancellationToken: ct));
+        var marked = await conn.ExecuteScalarAsync<long>(new CommandDefinition(MarkReadSql.MarkRead,
+            new { UserId = userId, r.Ids, All = r.All is true, Now = clock.GetUtcNow() }, cancellationToken: ct));
+        // Committed (one statement): the caller's other streams pull the change.
+        if (marked > 0) announcer.Announce(LiveEvents.UserNotifications(userId));
         await Send.NoContentAsync(ct);
     }
 }
 
 internal static class MarkReadSql
 {
-    // Marks the caller's unread rows read (a new change cursor each) and announces it when anything changed;
-    // notifications_unread_idx / notifications_pkey.
+    // Marks the caller's unread rows read (a new change cursor each); returns how many (the endpoint announces the
+    // change after the commit when any); notifications_unread_idx / notifications_pkey.
     public const string MarkRead = """
         WITH u AS (UPDATE notifications SET read_at = @Now, seq = nextval('notification_change_seq')
                    WHERE user_id = @UserId AND read_at IS NULL AND (@All OR id = ANY (@Ids))
                    RETURNING user_id)
-        SELECT count(*), (SELECT pg_notify('iglive_events', 'n:' || @UserId::text) WHERE EXISTS (SELECT 1 FROM u)) FROM u
+        SELECT count(*) FROM u
         """;
 }

@@ -1,8 +1,9 @@
+using IgLive.Service.Features.Events.Fanout;
 using IgLive.Service.Features.Notifications.Writer;
 
 namespace IgLive.Service.Features.Notifications.ShareVideo;
 
-public sealed class ShareVideoEndpoint(NpgsqlDataSource db, TimeProvider clock) : Endpoint<ShareVideoRequest, ShareVideoResponse>
+public sealed class ShareVideoEndpoint(NpgsqlDataSource db, TimeProvider clock, LiveAnnouncer announcer) : Endpoint<ShareVideoRequest, ShareVideoResponse>
 {
     public override void Configure()
     {
@@ -38,8 +39,9 @@ public sealed class ShareVideoEndpoint(NpgsqlDataSource db, TimeProvider clock) 
 
         var recipients = (await conn.QueryAsync<(Guid Id, string Username)>(new CommandDefinition(ShareVideoSql.Recipients,
             new { SharerId = sharer, r.VideoId, Usernames = asked }, tx, cancellationToken: ct))).AsList();
-        await NotificationWriter.ShareAsync(conn, tx, sharer, r.VideoId, recipients.Select(x => x.Id).ToList(), now, ct);
+        var notified = await NotificationWriter.ShareAsync(conn, tx, sharer, r.VideoId, recipients.Select(x => x.Id).ToList(), now, ct);
         await tx.CommitAsync(ct);
+        foreach (var recipient in notified) announcer.Announce(LiveEvents.UserNotifications(recipient));
 
         var found = recipients.Select(x => x.Username).ToHashSet(StringComparer.OrdinalIgnoreCase);
         await Send.ResponseAsync(new ShareVideoResponse

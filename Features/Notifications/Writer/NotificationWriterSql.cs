@@ -29,58 +29,72 @@ public static class NotificationWriterSql
         """;
 
     /// <summary>
-    /// CTEs fn, fa for the follow statement: when CTE <c>ins</c> (followee_id) inserted a follow, the followee's unread
-    /// follow row gains @Viewer (collapsed, moved to the top), unless the rules refuse it. Parameters: @Viewer, @Now.
-    /// The statement announces <c>n:</c> + the followee when <c>fn</c> returned a row.
+    /// CTE a, after a CTE <c>n</c> (id) that wrote collapsible notifications: @Viewer joins each of them as an actor, or
+    /// is moved to now when already one (notification_actors_pkey). Parameters: @Viewer, @Now.
     /// </summary>
-    public const string Followed = """
-             fn AS (INSERT INTO notifications (id, user_id, kind, group_id, created_at, updated_at)
-                    SELECT gen_random_uuid(), r.recipient_id, r.kind, r.recipient_id, @Now, @Now
-                    FROM (SELECT ins.followee_id AS recipient_id, @Viewer::uuid AS actor_id, 'follow'::text AS kind FROM ins) r
-                    WHERE
-        """ + "\n" + Allowed + "\n" + Collapse + """
-
-                    RETURNING id, user_id),
-             fa AS (INSERT INTO notification_actors (notification_id, actor_id, acted_at) SELECT id, @Viewer, @Now FROM fn
-                    ON CONFLICT (notification_id, actor_id) DO UPDATE SET acted_at = EXCLUDED.acted_at)
+    public const string ActorJoins = """
+             a AS (INSERT INTO notification_actors (notification_id, actor_id, acted_at) SELECT id, @Viewer, @Now FROM n
+                   ON CONFLICT (notification_id, actor_id) DO UPDATE SET acted_at = EXCLUDED.acted_at)
         """;
 
     /// <summary>
-    /// CTEs fna, fnd, fnu for the unfollow statement: when CTE <c>del</c> (followee_id) removed a follow, @Viewer leaves
-    /// the followee's UNREAD follow row (a read one is history), and the row goes when no follower is left
-    /// (notifications_unread_group_key, notification_actors_pkey). The statement announces when <c>fna</c> has a row.
+    /// CTEs nd, nu, after a CTE <c>na</c> (notification_id) that removed @Viewer from notifications' actors: a row left
+    /// without actors is deleted, the others get a new change cursor (notifications_pkey, notification_actors_pkey).
     /// </summary>
-    public const string Unfollowed = """
-             fna AS (DELETE FROM notification_actors a USING notifications n, del
-                     WHERE n.user_id = del.followee_id AND n.kind = 'follow' AND n.group_id = del.followee_id AND n.read_at IS NULL
-                       AND a.notification_id = n.id AND a.actor_id = @Viewer
-                     RETURNING a.notification_id, n.user_id),
-             fnd AS (DELETE FROM notifications n WHERE n.id IN (SELECT notification_id FROM fna)
-                     AND NOT EXISTS (SELECT 1 FROM notification_actors o WHERE o.notification_id = n.id AND o.actor_id <> @Viewer)),
-             fnu AS (UPDATE notifications n SET seq = nextval('notification_change_seq') WHERE n.id IN (SELECT notification_id FROM fna)
-                     AND EXISTS (SELECT 1 FROM notification_actors o WHERE o.notification_id = n.id AND o.actor_id <> @Viewer))
+    public const string ActorLeaves = """
+             nd AS (DELETE FROM notifications x WHERE x.id IN (SELECT notification_id FROM na)
+                    AND NOT EXISTS (SELECT 1 FROM notification_actors o WHERE o.notification_id = x.id AND o.actor_id <> @Viewer)),
+             nu AS (UPDATE notifications x SET seq = nextval('notification_change_seq') WHERE x.id IN (SELECT notification_id FROM na)
+                    AND EXISTS (SELECT 1 FROM notification_actors o WHERE o.notification_id = x.id AND o.actor_id <> @Viewer))
         """;
 
-    // Share: one unread row per (recipient, video) collapses the people who shared it; recipients the rules refuse
-    // (muted sharer, kind off) are left out silently. Parameters: @SharerId, @VideoId, @Recipients (uuid[]), @Now.
-    public const string Share = """
-        WITH n AS (INSERT INTO notifications (id, user_id, kind, group_id, video_id, created_at, updated_at)
-                   SELECT gen_random_uuid(), r.recipient_id, r.kind, @VideoId, @VideoId, @Now, @Now
-                   FROM (SELECT unnest(@Recipients::uuid[]) AS recipient_id, @SharerId::uuid AS actor_id, 'share' AS kind) r
+    /// <summary>
+    /// CTEs n, a for the follow statement: when CTE <c>ins</c> (followee_id) inserted a follow, the followee's unread
+    /// follow row gains @Viewer (collapsed, moved to the top), unless the rules refuse it. Parameters: @Viewer, @Now.
+    /// The statement returns the followee when <c>n</c> returned a row, for the endpoint to announce after the commit.
+    /// </summary>
+    public const string Followed = """
+             n AS (INSERT INTO notifications (id, user_id, kind, group_id, created_at, updated_at)
+                   SELECT gen_random_uuid(), r.recipient_id, r.kind, r.recipient_id, @Now, @Now
+                   FROM (SELECT ins.followee_id AS recipient_id, @Viewer::uuid AS actor_id, 'follow'::text AS kind FROM ins) r
                    WHERE
         """ + "\n" + Allowed + "\n" + Collapse + """
 
                    RETURNING id, user_id),
-             a AS (INSERT INTO notification_actors (notification_id, actor_id, acted_at) SELECT id, @SharerId, @Now FROM n
-                   ON CONFLICT (notification_id, actor_id) DO UPDATE SET acted_at = EXCLUDED.acted_at)
-        SELECT user_id, pg_notify('iglive_events', 'n:' || user_id::text) FROM n
+        """ + "\n" + ActorJoins;
+
+    /// <summary>
+    /// CTEs na, nd, nu for the unfollow statement: when CTE <c>del</c> (followee_id) removed a follow, @Viewer leaves
+    /// the followee's UNREAD follow row (a read one is history), and the row goes when no follower is left
+    /// (notifications_unread_group_key, notification_actors_pkey). The statement returns the followee when <c>na</c> has a row.
+    /// </summary>
+    public const string Unfollowed = """
+             na AS (DELETE FROM notification_actors a USING notifications nn, del
+                    WHERE nn.user_id = del.followee_id AND nn.kind = 'follow' AND nn.group_id = del.followee_id AND nn.read_at IS NULL
+                      AND a.notification_id = nn.id AND a.actor_id = @Viewer
+                    RETURNING a.notification_id, nn.user_id),
+        """ + "\n" + ActorLeaves;
+
+    // Share: one unread row per (recipient, video) collapses the people who shared it; recipients the rules refuse
+    // (muted sharer, kind off) are left out silently; returns the recipients that got one (announced by the caller after
+    // its commit). Parameters: @Viewer (the sharer), @VideoId, @Recipients (uuid[]), @Now.
+    public const string Share = """
+        WITH n AS (INSERT INTO notifications (id, user_id, kind, group_id, video_id, created_at, updated_at)
+                   SELECT gen_random_uuid(), r.recipient_id, r.kind, @VideoId, @VideoId, @Now, @Now
+                   FROM (SELECT unnest(@Recipients::uuid[]) AS recipient_id, @Viewer::uuid AS actor_id, 'share' AS kind) r
+                   WHERE
+        """ + "\n" + Allowed + "\n" + Collapse + """
+
+                   RETURNING id, user_id),
+        """ + "\n" + ActorJoins + """
+
+        SELECT user_id FROM n
         """;
 
     // Moderation outcome to the author of the moderated content: never collapsed, cannot be switched off.
     // Parameters: @Id, @RecipientId, @VideoId, @CommentId, @Message, @Now.
     public const string Moderation = """
-        WITH n AS (INSERT INTO notifications (id, user_id, kind, video_id, comment_id, message, created_at, updated_at)
-                   VALUES (@Id, @RecipientId, 'moderation', @VideoId, @CommentId, @Message, @Now, @Now) RETURNING user_id)
-        SELECT pg_notify('iglive_events', 'n:' || user_id::text) FROM n
+        INSERT INTO notifications (id, user_id, kind, video_id, comment_id, message, created_at, updated_at)
+        VALUES (@Id, @RecipientId, 'moderation', @VideoId, @CommentId, @Message, @Now, @Now)
         """;
 }

@@ -1,8 +1,9 @@
+using IgLive.Service.Features.Events.Fanout;
 using IgLive.Service.Features.Notifications.Writer;
 
 namespace IgLive.Service.Features.Social.AddComment;
 
-public sealed class AddCommentEndpoint(NpgsqlDataSource db, TimeProvider clock) : Endpoint<AddCommentRequest, CommentDto>
+public sealed class AddCommentEndpoint(NpgsqlDataSource db, TimeProvider clock, LiveAnnouncer announcer) : Endpoint<AddCommentRequest, CommentDto>
 {
     public override void Configure()
     {
@@ -19,24 +20,32 @@ public sealed class AddCommentEndpoint(NpgsqlDataSource db, TimeProvider clock) 
         var viewer = User.UserId();
         var now = clock.GetUtcNow();
         await using var conn = await db.OpenConnectionAsync(ct);
-        var rows = await conn.QueryAsync<CommentDto, AuthorDto, CommentDto>(new CommandDefinition(AddCommentSql.Insert,
+        var rows = await conn.QueryAsync<CommentDto, AuthorDto, NotifiedOwner, (CommentDto Comment, Guid? Owner)>(new CommandDefinition(AddCommentSql.Insert,
             new { Id = Guid.CreateVersion7(), r.VideoId, Viewer = viewer, Text = r.Text!.Trim(), Now = now },
-            cancellationToken: ct), static (c, a) => c with { Author = a }, splitOn: "id");
-        if (rows.FirstOrDefault() is not { } comment)
+            cancellationToken: ct), static (c, a, n) => (c with { Author = a }, n?.Notified), splitOn: "id,notified");
+        if (rows.FirstOrDefault() is not { Comment: { } comment, Owner: var owner })
         {
             await Send.ResultAsync(await VideoRefusals.ForAsync(conn, r.VideoId, viewer, now, ct));
             return;
         }
+        // The statement has committed (implicit transaction); announced outside it, batched per instance.
+        announcer.Announce(LiveEvents.CommentAdded(comment.Id, comment.VideoId));
+        announcer.Announce(LiveEvents.VideoCounters(comment.VideoId));
+        if (owner is { } o) announcer.Announce(LiveEvents.UserNotifications(o));
         HttpContext.Response.Headers.Location = $"/api/videos/{r.VideoId}/comments/{comment.Id}";
         await Send.ResponseAsync(comment, StatusCodes.Status201Created, ct);
     }
+
+    private sealed record NotifiedOwner(Guid? Notified);
 }
 
 internal static class AddCommentSql
 {
     // Inserts only when the video is visible to the caller (no block either way), bumping comments_count in the same
-    // statement; the video's owner gets a comment notification (unless the rules refuse it) and the change is announced;
-    // returns the comment with its author; videos_pkey, profiles_pkey, the caller's block list.
+    // statement; the video's owner gets a comment notification (unless the rules refuse it); returns the comment with its
+    // author and `notified` (the owner's id when a notification was written), which the endpoint announces after the
+    // commit (no pg_notify here: a notifying commit takes the cluster-wide NOTIFY lock); videos_pkey, profiles_pkey,
+    // the caller's block list.
     public const string Insert = $"""
         WITH v AS (UPDATE videos v SET comments_count = v.comments_count + 1
                    WHERE v.id = @VideoId AND {Visibility.Video} AND {Visibility.ActiveAuthorProbe} RETURNING v.id, v.user_id),
@@ -51,9 +60,7 @@ internal static class AddCommentSql
                    RETURNING id, user_id),
              a AS (INSERT INTO notification_actors (notification_id, actor_id, acted_at) SELECT id, @Viewer, @Now FROM n)
         SELECT c.id, c.video_id, c.text, c.created_at, p.id, p.username, p.display_name, p.avatar_url,
-               pg_notify('iglive_events', 'c:' || c.id::text || ':' || c.video_id::text) AS announced_comment,
-               pg_notify('iglive_events', 'v:' || c.video_id::text) AS announced_video,
-               (SELECT pg_notify('iglive_events', 'n:' || user_id::text) FROM n) AS announced_owner
+               (SELECT user_id FROM n) AS notified
         FROM c JOIN profiles p ON p.id = c.user_id
         """;
 }

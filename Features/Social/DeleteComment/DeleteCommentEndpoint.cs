@@ -1,3 +1,5 @@
+using IgLive.Service.Features.Events.Fanout;
+
 namespace IgLive.Service.Features.Social.DeleteComment;
 
 public sealed record DeleteCommentRequest
@@ -8,7 +10,7 @@ public sealed record DeleteCommentRequest
     [BindFrom("comment_id")] public Guid CommentId { get; init; }
 }
 
-public sealed class DeleteCommentEndpoint(NpgsqlDataSource db, TimeProvider clock) : Endpoint<DeleteCommentRequest>
+public sealed class DeleteCommentEndpoint(NpgsqlDataSource db, TimeProvider clock, LiveAnnouncer announcer) : Endpoint<DeleteCommentRequest>
 {
     public override void Configure()
     {
@@ -25,6 +27,9 @@ public sealed class DeleteCommentEndpoint(NpgsqlDataSource db, TimeProvider cloc
         switch (outcome)
         {
             case { Deleted: true }:
+                // Committed (one statement): the video's counter and the owner's notifications changed.
+                announcer.Announce(LiveEvents.VideoCounters(r.VideoId));
+                if (outcome.OwnerId is { } owner) announcer.Announce(LiveEvents.UserNotifications(owner));
                 await Send.NoContentAsync(ct);
                 break;
             case { Found: true, Allowed: false }:
@@ -36,14 +41,15 @@ public sealed class DeleteCommentEndpoint(NpgsqlDataSource db, TimeProvider cloc
         }
     }
 
-    private sealed record DeleteOutcome(bool Found, bool Allowed, bool Deleted, long Announced);
+    private sealed record DeleteOutcome(bool Found, bool Allowed, bool Deleted, Guid? OwnerId);
 }
 
 internal static class DeleteCommentSql
 {
     // Deletes the comment when the caller wrote it or owns the live video, decrementing comments_count by the rows
     // actually deleted (a concurrent second delete finds nothing); its notification goes with it (ON DELETE CASCADE),
-    // and the change is announced to the video's subscribers and the owner's streams; video_comments_pkey, videos_pkey.
+    // and returns the owner's id when it deleted, for the endpoint to announce to the video's subscribers and the owner's
+    // streams after the commit; video_comments_pkey, videos_pkey.
     public const string Delete = """
         WITH c AS (SELECT c.id, c.video_id, v.user_id AS owner_id, (c.user_id = @UserId OR v.user_id = @UserId) AS allowed
                    FROM video_comments c JOIN videos v ON v.id = c.video_id
@@ -53,7 +59,6 @@ internal static class DeleteCommentSql
                    WHERE id IN (SELECT video_id FROM d))
         SELECT EXISTS (SELECT 1 FROM c) AS found, COALESCE((SELECT allowed FROM c), false) AS allowed,
                EXISTS (SELECT 1 FROM d) AS deleted,
-               (SELECT count(pg_notify('iglive_events', 'v:' || d.video_id::text))
-                       + count(pg_notify('iglive_events', 'n:' || c.owner_id::text)) FROM d JOIN c ON true) AS announced
+               (SELECT c.owner_id FROM c WHERE EXISTS (SELECT 1 FROM d)) AS owner_id
         """;
 }

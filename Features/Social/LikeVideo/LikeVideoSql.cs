@@ -70,20 +70,16 @@ internal static class LikeVideoSql
         {NotificationWriterSql.Allowed}
         {NotificationWriterSql.Collapse}
                    RETURNING id, user_id),
-             a AS (INSERT INTO notification_actors (notification_id, actor_id, acted_at) SELECT id, @Viewer, @Now FROM n
-                   ON CONFLICT (notification_id, actor_id) DO UPDATE SET acted_at = EXCLUDED.acted_at)
+        {NotificationWriterSql.ActorJoins}
         """;
 
     // CTEs na, nd, nu: when `del` removed a like, the liker leaves the owner's like rows of the video (read or not);
     // a row left without actors is deleted, the others get a new change cursor. Reads CTEs v and del.
-    private const string UnnotifyOwner = """
+    private const string UnnotifyOwner = $"""
              na AS (DELETE FROM notification_actors a USING notifications nn
                     WHERE EXISTS (SELECT 1 FROM del) AND nn.group_id = @VideoId AND nn.user_id = (SELECT user_id FROM v)
                       AND nn.kind = 'like' AND a.notification_id = nn.id AND a.actor_id = @Viewer
                     RETURNING a.notification_id),
-             nd AS (DELETE FROM notifications x WHERE x.id IN (SELECT notification_id FROM na)
-                    AND NOT EXISTS (SELECT 1 FROM notification_actors o WHERE o.notification_id = x.id AND o.actor_id <> @Viewer)),
-             nu AS (UPDATE notifications x SET seq = nextval('notification_change_seq') WHERE x.id IN (SELECT notification_id FROM na)
-                    AND EXISTS (SELECT 1 FROM notification_actors o WHERE o.notification_id = x.id AND o.actor_id <> @Viewer))
+        {NotificationWriterSql.ActorLeaves}
         """;
 }

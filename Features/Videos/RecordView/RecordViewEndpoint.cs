@@ -1,3 +1,4 @@
+using IgLive.Service.Features.Events.Fanout;
 using IgLive.Service.Features.Moderation.Suspension;
 
 namespace IgLive.Service.Features.Videos.RecordView;
@@ -10,7 +11,7 @@ public sealed record RecordViewRequest
 
 // Watching is reading: a suspended viewer's views still count.
 [AllowedWhileSuspended]
-public sealed class RecordViewEndpoint(NpgsqlDataSource db, TimeProvider clock) : Endpoint<RecordViewRequest>
+public sealed class RecordViewEndpoint(NpgsqlDataSource db, TimeProvider clock, LiveAnnouncer announcer) : Endpoint<RecordViewRequest>
 {
     public override void Configure()
     {
@@ -29,13 +30,15 @@ public sealed class RecordViewEndpoint(NpgsqlDataSource db, TimeProvider clock) 
         var now = clock.GetUtcNow();
         var viewer = User.UserId();
         await using var conn = await db.OpenConnectionAsync(ct);
-        var found = await conn.ExecuteScalarAsync<bool>(new CommandDefinition(RecordViewSql.Record,
+        var (found, counted) = await conn.QuerySingleAsync<(bool Found, bool Counted)>(new CommandDefinition(RecordViewSql.Record,
             new { r.VideoId, ViewerKey = ViewerKey(HttpContext), Viewer = viewer, Now = now }, cancellationToken: ct));
         if (!found)
         {
             await Send.ResultAsync(await VideoRefusals.ForAsync(conn, r.VideoId, viewer, now, ct));
             return;
         }
+        // Committed (one statement): announced outside it, batched per instance.
+        if (counted) announcer.Announce(LiveEvents.VideoCounters(r.VideoId));
         await Send.ResultAsync(TypedResults.Accepted((string?)null));
     }
 
@@ -53,8 +56,8 @@ internal static class RecordViewSql
 {
     // True when the video is visible to the caller (a block either way → false); counts the view only when this viewer's row is new or older than 30 minutes.
     // The conflict arm re-checks the latest row version under its lock, so concurrent duplicates count once;
-    // video_views_pkey, videos_pkey. (A data-modifying CTE always runs to completion, read or not.) A counted view is
-    // announced to the video's live subscribers (coalesced by their hubs).
+    // video_views_pkey, videos_pkey. (A data-modifying CTE always runs to completion, read or not.) Returns (found,
+    // counted): the endpoint announces a counted view to the video's live subscribers after the commit.
     public const string Record = $"""
         WITH v AS (SELECT v.id FROM videos v WHERE v.id = @VideoId AND {Visibility.Video} AND {Visibility.ActiveAuthorProbe}),
              counted AS (
@@ -64,6 +67,6 @@ internal static class RecordViewSql
                  WHERE vv.last_counted_at <= EXCLUDED.last_counted_at - interval '30 minutes'
                  RETURNING vv.video_id),
              bumped AS (UPDATE videos SET views_count = views_count + 1 WHERE id IN (SELECT video_id FROM counted))
-        SELECT EXISTS (SELECT 1 FROM v), (SELECT count(pg_notify('iglive_events', 'v:' || video_id::text)) FROM counted) AS announced
+        SELECT EXISTS (SELECT 1 FROM v) AS found, EXISTS (SELECT 1 FROM counted) AS counted
         """;
 }

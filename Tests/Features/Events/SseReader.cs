@@ -83,6 +83,21 @@ public sealed class SseReader : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The next event of each name, in whatever order they arrive (events read independently, e.g. a comment and its
+    /// video's counter); other events are skipped. Fails on timeout or end.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, SseEvent>> NextOfEachAsync(params string[] names)
+    {
+        var seen = new Dictionary<string, SseEvent>();
+        while (seen.Count < names.Length)
+        {
+            var e = await NextAsync() ?? throw new AssertionException($"stream ended while waiting for {string.Join(", ", names)}");
+            if (names.Contains(e.Event)) seen.TryAdd(e.Event, e);
+        }
+        return seen;
+    }
+
     public ValueTask DisposeAsync()
     {
         reader.Dispose();

@@ -99,13 +99,8 @@ public sealed class TwoInstancesTests
             new StringContent("{\"text\":\"hello from A\"}", System.Text.Encoding.UTF8, "application/json"));
 
         // The comment and the counter are read independently: they may arrive in either order.
-        SseEvent? comment = null, counter = null;
-        while (comment is null || counter is null)
-        {
-            var e = await watcher.NextAsync() ?? throw new AssertionException("the stream ended");
-            if (e.Event == "comment") comment = e;
-            if (e.Event == "video") counter = e;
-        }
+        var events = await watcher.NextOfEachAsync("comment", "video");
+        var (comment, counter) = (events["comment"], events["video"]);
         Assert.That(comment.Json.GetProperty("text").GetString(), Is.EqualTo("hello from A"));
         Assert.That(comment.Json.GetProperty("author").GetProperty("username").GetString(), Is.EqualTo(fan.Username));
         Assert.That(counter.Json.GetProperty("comments_count").GetInt64(), Is.EqualTo(1));
