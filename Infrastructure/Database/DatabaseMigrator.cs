@@ -50,14 +50,27 @@ public sealed partial class DatabaseMigrator(NpgsqlDataSource db, ILogger<Databa
         return runs;
     }
 
+    /// <summary>How often a waiting instance asks for the migration lock again.</summary>
+    private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Takes the migration lock by polling <c>pg_try_advisory_lock</c>, never by blocking in <c>pg_advisory_lock</c>: a
+    /// backend waiting inside that statement holds a snapshot, and the lock holder's <c>CREATE INDEX CONCURRENTLY</c> (a
+    /// marked script) waits for every older snapshot, while the waiter waits for the holder — a deadlock across two
+    /// backends that PostgreSQL cannot detect (no lock cycle), and nothing times out. Between polls the waiter's
+    /// connection is idle, with no snapshot.
+    /// </summary>
+    private static async Task AcquireLockAsync(NpgsqlConnection lockConn, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT pg_try_advisory_lock(@k)", lockConn);
+        cmd.Parameters.AddWithValue("k", LockKey);
+        while (!(bool)(await cmd.ExecuteScalarAsync(ct))!) await Task.Delay(LockPollInterval, ct);
+    }
+
     public async Task MigrateAsync(CancellationToken ct)
     {
         await using var lockConn = await db.OpenConnectionAsync(ct);
-        await using (var cmd = new NpgsqlCommand("SELECT pg_advisory_lock(@k)", lockConn))
-        {
-            cmd.Parameters.AddWithValue("k", LockKey);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+        await AcquireLockAsync(lockConn, ct);
         try
         {
             // One DbUp engine per run, in order, all journalling to one table: each applies only its run's pending

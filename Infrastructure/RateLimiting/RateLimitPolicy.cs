@@ -45,8 +45,23 @@ public abstract class RateLimitPolicy : IRateLimiterPolicy<string>
     /// </summary>
     public static string CallerKey(HttpContext http) => http.User.UserId() is { } id ? "user:" + id.ToString("N") : AddressKey(http);
 
-    /// <summary>The client address (after the trusted forwarded headers of <c>ClientAddress</c>).</summary>
-    public static string AddressKey(HttpContext http) => "addr:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+    /// <summary>
+    /// The client address (after the trusted forwarded headers of <c>ClientAddress</c>); an IPv6 address by its /64, the
+    /// block one host or home network is usually given, so one machine cannot multiply a per-address budget by
+    /// picking addresses from its own prefix. IPv4-mapped IPv6 counts as the IPv4 address.
+    /// </summary>
+    public static string AddressKey(HttpContext http) => "addr:" + AddressBucket(http.Connection.RemoteIpAddress);
+
+    /// <summary>What <see cref="AddressKey"/> counts by: the IPv4 address, or the IPv6 /64 (e.g. <c>2001:db8:1:2::/64</c>).</summary>
+    public static string AddressBucket(System.Net.IPAddress? address)
+    {
+        if (address is null) return "unknown";
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return address.ToString();
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes) + "/64";
+    }
 
     /// <summary>Bound options of the request's services.</summary>
     protected static T Options<T>(HttpContext http) where T : class => http.RequestServices.GetRequiredService<IOptions<T>>().Value;

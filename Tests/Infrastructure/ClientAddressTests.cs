@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using IgLive.Service.Infrastructure.RateLimiting;
 using Microsoft.Extensions.Configuration;
 
 namespace IgLive.Service.Tests.Infrastructure;
@@ -60,6 +61,18 @@ public sealed class ClientAddressTests
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++) statuses.Add(await LogInAsync(trusting, $"203.0.113.{i + 1}, 192.0.2.77"));
         Assert.That(statuses, Is.EqualTo(new[] { HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests }));
+    }
+
+    [Test]
+    public async Task IPv6_clients_share_a_budget_per_64_prefix()
+    {
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++) statuses.Add(await LogInAsync(trusting, $"2001:db8:1:2::{i + 1:x}"));
+        Assert.That(statuses, Is.EqualTo(new[] { HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests }),
+            "four addresses of one /64 are one client");
+        Assert.That(await LogInAsync(trusting, "2001:db8:1:3::1"), Is.EqualTo(HttpStatusCode.Unauthorized), "the next /64 is another client");
+        Assert.That(RateLimitPolicy.AddressBucket(IPAddress.Parse("::ffff:192.0.2.9")), Is.EqualTo("192.0.2.9"));
+        Assert.That(RateLimitPolicy.AddressBucket(IPAddress.Parse("2001:db8:1:2:aaaa:bbbb:cccc:dddd")), Is.EqualTo("2001:db8:1:2::/64"));
     }
 
     [Test]

@@ -80,6 +80,29 @@ public sealed partial class NoTransactionMigrationTests
         Assert.That(NoTransactionScripts.ConcurrentIndexes(new SqlScript("x", Build)), Is.EqualTo(new[] { "scratch_k_idx" }));
     }
 
+    [Test]
+    public async Task Two_instances_migrating_together_finish_when_a_marked_script_is_pending()
+    {
+        await using var db = NpgsqlDataSource.Create(await PostgresFixture.CreateDatabaseAsync());
+        await With(db).MigrateAsync(CancellationToken.None);
+        // A holds the lock in 9990 for 2 s; B starts meanwhile and waits for the lock. Then A builds concurrently, which
+        // waits for every older snapshot: with B blocked inside pg_advisory_lock (a running statement, a snapshot) the
+        // two would wait for each other for good.
+        var scripts = new[]
+        {
+            new SqlScript("migrations/9990_create_scratch.sql", "CREATE TABLE scratch (id int PRIMARY KEY, k int NOT NULL); SELECT pg_sleep(2);"),
+            new SqlScript("migrations/9991_index_scratch.sql", Build),
+        };
+        var a = With(db, scripts).MigrateAsync(CancellationToken.None);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var b = With(db, scripts).MigrateAsync(CancellationToken.None);
+
+        Assert.That(async () => await Task.WhenAll(a, b).WaitAsync(TimeSpan.FromSeconds(30)), Throws.Nothing, "both migrators finish");
+        await using var conn = await db.OpenConnectionAsync();
+        Assert.That(await IndexAsync(conn), Is.EqualTo((true, false)));
+        Assert.That(await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM schema_migrations WHERE scriptname LIKE 'migrations/999%'"), Is.EqualTo(2));
+    }
+
     private static DatabaseMigrator With(NpgsqlDataSource db, params SqlScript[] extra)
         => new(db, NullLogger<DatabaseMigrator>.Instance) { Scripts = [.. DatabaseMigrator.Embedded, .. extra] };
 

@@ -25,8 +25,8 @@ public static class LiveEvents
     public const string Channel = "iglive_events";
 
     /// <summary>
-    /// Announces a video's status change to its owner and its subscribers (issue #13: call this in the transaction that
-    /// sets <c>videos.status</c>, e.g. <c>await LiveEvents.AnnounceAsync(conn, LiveEvents.VideoStatus(id), ct, tx)</c>).
+    /// Announces a video's status change to its owner and its subscribers; sent after the commit that sets
+    /// <c>videos.status</c> (<see cref="LiveVideoStatusNotifier"/>), never inside that transaction.
     /// </summary>
     public static string VideoStatus(Guid videoId) => "s:" + videoId.ToString("D");
 
