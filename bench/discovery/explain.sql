@@ -12,9 +12,8 @@ SELECT (SELECT words FROM bench_queries WHERE kind = 'common' ORDER BY i LIMIT 1
 \echo 'common: ' :common_words ' two words: ' :two_words ' prefix: ' :prefix_words ' typo: ' :typo_q ' no hit: ' :nohit_q ' tag: ' :top_tag
 -- Search: the statements prepared with the parameters the service binds, EXPLAINed as generic plans (plan_cache_mode =
 -- force_generic_plan): what the service runs once Npgsql's auto-prepared statement has gone generic. Walk: 250 for one
--- word (the cap and a quarter), 1,000 for several (Discovery:SearchScanCap).
+-- word (the cap and a quarter), 1,000 for several (Discovery:SearchScanCap). Copied by bench/discovery/copy_search_sql.sh.
 SELECT '{back}'::text[] AS back_words \gset
-\echo 'many completions: ' :back_words
 PREPARE search_first (text[], boolean, integer) AS
 WITH q AS MATERIALIZED (SELECT iglive_search_query($1::text[], $2) AS tsq),
 terms AS MATERIALIZED (
@@ -24,10 +23,10 @@ terms AS MATERIALIZED (
 lexemes AS MATERIALIZED (
     SELECT t.i, l.lexeme, l.ndoc
     FROM terms t
-    CROSS JOIN LATERAL ((SELECT s.lexeme, s.ndoc FROM search_lexemes s WHERE s.lexeme = t.u)
+    CROSS JOIN LATERAL ((SELECT s.lexeme, s.ndoc FROM search_lexemes s WHERE s.lexeme >= t.u AND s.lexeme <= t.u)
                         UNION ALL
                         (SELECT s.lexeme, s.ndoc FROM search_lexemes s
-                         WHERE t.prefix AND s.lexeme ^@ t.u AND s.lexeme <> t.u
+                         WHERE t.prefix AND s.lexeme > t.u AND s.lexeme < t.u || chr(1114111) AND s.lexeme ^@ t.u
                          ORDER BY s.ndoc DESC, s.lexeme
                          LIMIT 50 - 1)) l),
 driver AS MATERIALIZED (
@@ -84,10 +83,10 @@ terms AS MATERIALIZED (
 lexemes AS MATERIALIZED (
     SELECT t.i, l.lexeme, l.ndoc
     FROM terms t
-    CROSS JOIN LATERAL ((SELECT s.lexeme, s.ndoc FROM search_lexemes s WHERE s.lexeme = t.u)
+    CROSS JOIN LATERAL ((SELECT s.lexeme, s.ndoc FROM search_lexemes s WHERE s.lexeme >= t.u AND s.lexeme <= t.u)
                         UNION ALL
                         (SELECT s.lexeme, s.ndoc FROM search_lexemes s
-                         WHERE t.prefix AND s.lexeme ^@ t.u AND s.lexeme <> t.u
+                         WHERE t.prefix AND s.lexeme > t.u AND s.lexeme < t.u || chr(1114111) AND s.lexeme ^@ t.u
                          ORDER BY s.ndoc DESC, s.lexeme
                          LIMIT 50 - 1)) l),
 driver AS MATERIALIZED (
@@ -155,7 +154,6 @@ EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first (:'prefix_words', tru
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first (:'back_words', true, 250);
 \echo '=== search, full text, next page (common word): the first page''s window and its 20th row as the cursor'
 SELECT window_from AS c_from, window_to AS c_to, score AS c_score, created_at AS c_at, id AS c_id
-SELECT window_from AS c_from, window_to AS c_to, score AS c_score, created_at AS c_at, id AS c_id
 FROM (WITH q AS MATERIALIZED (SELECT iglive_search_query(:'common_words'::text[], true) AS tsq),
 terms AS MATERIALIZED (
     SELECT x.i, lower(iglive_unaccent(x.w)) COLLATE "C" AS u, x.i = cardinality(:'common_words'::text[]) AND true AS prefix
@@ -164,10 +162,10 @@ terms AS MATERIALIZED (
 lexemes AS MATERIALIZED (
     SELECT t.i, l.lexeme, l.ndoc
     FROM terms t
-    CROSS JOIN LATERAL ((SELECT s.lexeme, s.ndoc FROM search_lexemes s WHERE s.lexeme = t.u)
+    CROSS JOIN LATERAL ((SELECT s.lexeme, s.ndoc FROM search_lexemes s WHERE s.lexeme >= t.u AND s.lexeme <= t.u)
                         UNION ALL
                         (SELECT s.lexeme, s.ndoc FROM search_lexemes s
-                         WHERE t.prefix AND s.lexeme ^@ t.u AND s.lexeme <> t.u
+                         WHERE t.prefix AND s.lexeme > t.u AND s.lexeme < t.u || chr(1114111) AND s.lexeme ^@ t.u
                          ORDER BY s.ndoc DESC, s.lexeme
                          LIMIT 50 - 1)) l),
 driver AS MATERIALIZED (

@@ -2,8 +2,8 @@
 -- 50 prefix expansions, walk 250 for one word and 1,000 (the scan cap) for several: the defaults of Discovery:*), then,
 -- where the endpoint runs the typo fallback (fallback = 1), SearchVideosSql.Correct and FullTextFirst again with the
 -- corrected words, with the endpoint's parameters (@Words, @Prefix from bench_queries, @Now = now(), @Viewer = NULL,
--- @Take = 21). Generated from the constants by bench/discovery/sql_from_cs.py (see README). No plan_cache_mode:
--- the statements are plan-stable, and the service runs them as auto-prepared (generic after five) statements too.
+-- @Take = 21). Generated from the constants by bench/discovery/copy_search_sql.sh. No plan_cache_mode: the
+-- statements are plan-stable, and the service runs them as auto-prepared (generic after five) statements too.
 \set k random(1, 150)
 SELECT words, prefix, fallback, CASE WHEN cardinality(words) = 1 THEN 250 ELSE 1000 END AS walk FROM bench_queries WHERE i = :k \gset
 WITH q AS MATERIALIZED (SELECT iglive_search_query(:words::text[], :prefix::boolean) AS tsq),
@@ -14,10 +14,10 @@ terms AS MATERIALIZED (
 lexemes AS MATERIALIZED (
     SELECT t.i, l.lexeme, l.ndoc
     FROM terms t
-    CROSS JOIN LATERAL ((SELECT s.lexeme, s.ndoc FROM search_lexemes s WHERE s.lexeme = t.u)
+    CROSS JOIN LATERAL ((SELECT s.lexeme, s.ndoc FROM search_lexemes s WHERE s.lexeme >= t.u AND s.lexeme <= t.u)
                         UNION ALL
                         (SELECT s.lexeme, s.ndoc FROM search_lexemes s
-                         WHERE t.prefix AND s.lexeme ^@ t.u AND s.lexeme <> t.u
+                         WHERE t.prefix AND s.lexeme > t.u AND s.lexeme < t.u || chr(1114111) AND s.lexeme ^@ t.u
                          ORDER BY s.ndoc DESC, s.lexeme
                          LIMIT 50 - 1)) l),
 driver AS MATERIALIZED (
@@ -63,7 +63,8 @@ v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_
 CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY r.rank DESC, r.created_at DESC, r.id DESC
-LIMIT 21;
+LIMIT 21
+;
 \if :fallback
 SELECT (SELECT coalesce(array_agg(coalesce(c.lexeme, x.w) ORDER BY x.i), '{}')
 FROM unnest(:words::text[]) WITH ORDINALITY AS x (w, i)
@@ -79,10 +80,10 @@ terms AS MATERIALIZED (
 lexemes AS MATERIALIZED (
     SELECT t.i, l.lexeme, l.ndoc
     FROM terms t
-    CROSS JOIN LATERAL ((SELECT s.lexeme, s.ndoc FROM search_lexemes s WHERE s.lexeme = t.u)
+    CROSS JOIN LATERAL ((SELECT s.lexeme, s.ndoc FROM search_lexemes s WHERE s.lexeme >= t.u AND s.lexeme <= t.u)
                         UNION ALL
                         (SELECT s.lexeme, s.ndoc FROM search_lexemes s
-                         WHERE t.prefix AND s.lexeme ^@ t.u AND s.lexeme <> t.u
+                         WHERE t.prefix AND s.lexeme > t.u AND s.lexeme < t.u || chr(1114111) AND s.lexeme ^@ t.u
                          ORDER BY s.ndoc DESC, s.lexeme
                          LIMIT 50 - 1)) l),
 driver AS MATERIALIZED (
@@ -128,5 +129,6 @@ v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_
 CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY r.rank DESC, r.created_at DESC, r.id DESC
-LIMIT 21;
+LIMIT 21
+;
 \endif

@@ -11,8 +11,10 @@ CREATE TABLE search_lexemes (
     lexeme text    COLLATE "C" PRIMARY KEY,
     ndoc   integer NOT NULL
 ) WITH (fillfactor = 80); -- ndoc changes on every upload of a video with the word: room for HOT updates
--- The typo fallback's nearest-word probe (pg_trgm). COLLATE "C" above: starts_with / ^@ use the primary key for a prefix.
-CREATE INDEX search_lexemes_trgm_idx ON search_lexemes USING gist (lexeme gist_trgm_ops);
+-- The typo fallback's similar-word probe (pg_trgm). GIN, not GiST as search_words had: on the 52k words of the 1M-video
+-- seed a `%` probe took 10-20 ms through GiST and 0.1-1.7 ms through GIN (docs/explain.md). COLLATE "C" above: a
+-- prefix's completions are a range of the primary key.
+CREATE INDEX search_lexemes_trgm_idx ON search_lexemes USING gin (lexeme gin_trgm_ops);
 
 -- Built without constraints, filled set-based, then indexed and constrained: on a 1M-video database that is ~17M rows,
 -- and a per-row foreign-key check or index insert during the fill would take many times longer than the sorts below.

@@ -13,7 +13,9 @@ namespace IgLive.Service.Features.Discovery.SearchVideos;
 /// @Cap match. The walk's merge reads, per completion, only postings newer than the @Walk-th posting of the most
 /// frequent completion (the merged @Walk newest cannot be older), so a prefix costs about @Walk index tuples plus
 /// what its rarer completions add in that time, at most @Expansions × @Walk. All index equality and range lookups
-/// and nested loops over bounded inputs: the generic plan is the custom one, no plan_cache_mode needed.
+/// and nested loops over bounded inputs: the generic plan is the custom one, no plan_cache_mode needed. (A prefix's
+/// completions are the range [word, word || U+10FFFF) of the C-collated primary key: ^@ alone uses the index only for
+/// a constant. The word itself is the range [word, word] too: as `=`, the generic plan probed the trigram index.)
 /// The tsquery is <c>iglive_search_query(@Words, @Prefix)</c> (0190: words quoted as lexemes, no user text parsed as
 /// tsquery syntax), computed once per statement (a MATERIALIZED CTE, read by InitPlans).
 /// </summary>
@@ -28,10 +30,10 @@ internal static class SearchVideosSql
         lexemes AS MATERIALIZED (
             SELECT t.i, l.lexeme, l.ndoc
             FROM terms t
-            CROSS JOIN LATERAL ((SELECT s.lexeme, s.ndoc FROM search_lexemes s WHERE s.lexeme = t.u)
+            CROSS JOIN LATERAL ((SELECT s.lexeme, s.ndoc FROM search_lexemes s WHERE s.lexeme >= t.u AND s.lexeme <= t.u)
                                 UNION ALL
                                 (SELECT s.lexeme, s.ndoc FROM search_lexemes s
-                                 WHERE t.prefix AND s.lexeme ^@ t.u AND s.lexeme <> t.u
+                                 WHERE t.prefix AND s.lexeme > t.u AND s.lexeme < t.u || chr(1114111) AND s.lexeme ^@ t.u
                                  ORDER BY s.ndoc DESC, s.lexeme
                                  LIMIT @Expansions - 1)) l),
         driver AS MATERIALIZED (
