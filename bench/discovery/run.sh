@@ -38,7 +38,10 @@ if [ "${TRENDING_JOB:-1}" = 1 ]; then
   log "activity of one period: $(bench/feed/db.sh psql -v ON_ERROR_STOP=1 -v likes="${ACTIVITY_LIKES:-2000}" -v views="${ACTIVITY_LIKES:-2000}" -f bench/discovery/trending_activity.sql | grep -E '^Time|^ *[0-9]+ *$' | tr '\n' ' ')"
   log "trending run 2 (steady state): $(trending)"
 fi
-if [ "${EXPLAIN:-1}" = 1 ]; then bench/feed/db.sh psql -f bench/discovery/explain.sql > "$OUT/explain-$(date +%Y%m%dT%H%M%S).txt" 2>&1; fi
+if [ "${EXPLAIN:-1}" = 1 ]; then
+  EX="$OUT/explain-$(date +%Y%m%dT%H%M%S).txt"
+  bench/feed/db.sh psql -f bench/discovery/explain.sql > "$EX" 2>&1 || log "explain.sql failed: see $EX"
+fi
 bench/feed/db.sh psql -tA -c "SELECT tag FROM bench_tags ORDER BY i" > "$OUT/tags.txt"
 bench/feed/db.sh psql -tA -c "SELECT q FROM bench_queries ORDER BY i" > "$OUT/queries.txt"
 

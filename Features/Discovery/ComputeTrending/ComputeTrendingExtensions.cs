@@ -18,7 +18,6 @@ public static class ComputeTrendingExtensions
             .Validate(o => o.TrendingSize is >= 1 and <= 100_000, "Discovery__TrendingSize must be between 1 and 100000.")
             .Validate(o => o.SearchCandidates is >= 1 and <= 10_000, "Discovery__SearchCandidates must be between 1 and 10000.")
             .Validate(o => o.SearchPrefixExpansions is >= 1 and <= 1000, "Discovery__SearchPrefixExpansions must be between 1 and 1000.")
-            .Validate(o => o.SearchScanCap is >= 1 and <= 100_000, "Discovery__SearchScanCap must be between 1 and 100000.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ComputeTrendingRunner>();
         if (!builder.Configuration.GetValue("Cleanup:SchedulerEnabled", true)) return builder;

@@ -9,15 +9,11 @@ public sealed class DiscoveryOptions
     /// </summary>
     public int SearchCandidates { get; set; } = 200;
     /// <summary>
-    /// The last word of a search, matched as a prefix, stands for at most this many completions: the word itself and
+    /// The word of a one-word search, matched as a prefix, stands for at most this many completions: the word itself and
     /// the most frequent others (as Elasticsearch's max_expansions, default 50). docs/explain.md, "Discovery".
     /// </summary>
     public int SearchPrefixExpansions { get; set; } = 50;
-    /// <summary>
-    /// A search of several words reads at most this many postings of its rarest word (newest first) and keeps those
-    /// that contain the other words: its matches are found among the newest this-many videos with that word.
-    /// </summary>
-    public int SearchScanCap { get; set; } = 1000;
+
     /// <summary>Quartz cron of the trending job (UTC); the contract asks for at least once a minute.</summary>
     public string TrendingCron { get; set; } = "0/30 * * * * ?";
     /// <summary>A like, comment or view counts half as much after this many hours.</summary>

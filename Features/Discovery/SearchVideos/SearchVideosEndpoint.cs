@@ -17,12 +17,11 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
         Summary(s =>
         {
             s.Summary = "Search visible videos by title, tags and description";
-            s.Description = "Case and accents ignored; the last word also matches as a prefix, standing for its most frequent completions " +
-                            "(Discovery:SearchPrefixExpansions, 50 by default, the typed word always among them); when nothing matches, each word is " +
+            s.Description = "Case and accents ignored; the last word also matches as a prefix (in a one-word search standing for its most " +
+                            "frequent completions, Discovery:SearchPrefixExpansions, 50 by default, the typed word always among them); when nothing matches, each word is " +
                             "replaced by the closest indexed word (trigram similarity) and searched again, and later pages keep that correction. " +
                             "Ordered by relevance (title, then tags, then description), then newest, among the newest matches " +
-                            "(Discovery:SearchCandidates, 200 by default; a search lists at most that many). A search of several words finds its " +
-                            "matches among the newest Discovery:SearchScanCap (1,000) videos with its rarest word.";
+                            "(Discovery:SearchCandidates, 200 by default; a search lists at most that many).";
         });
         Description(b => b.ProducesProblemDetails(400));
     }
@@ -59,12 +58,21 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
             CursorScore = cursor?.Score, CursorAt = cursor?.CreatedAt, CursorId = cursor?.Id, Take = limit + 1,
             WindowFrom = cursor?.WindowFrom, WindowTo = cursor?.WindowTo,
             Cap = o.SearchCandidates, Expansions = o.SearchPrefixExpansions,
-            // One word: its (or its completions') newest postings, a quarter more than the cap for invisible videos;
-            // several: the rarest word's postings up to the scan cap, most of them without the other words.
-            Walk = words.Length == 1 ? o.SearchCandidates + o.SearchCandidates / 4 : Math.Max(o.SearchScanCap, o.SearchCandidates),
+            // One word: its (or its completions') newest postings, a quarter more than the cap for invisible videos.
+            Walk = o.SearchCandidates + o.SearchCandidates / 4,
         };
-        return (await conn.QueryAsync<VideoDto, AuthorDto, SortKey, (VideoDto, SortKey)>(
-            new CommandDefinition(cursor is null ? SearchVideosSql.FullTextFirst : SearchVideosSql.FullTextNext, args, cancellationToken: ct),
-            RankedPage.Map, splitOn: "id,score")).AsList();
+        if (words.Length == 1)
+            return await QueryAsync(conn, null, cursor is null ? SearchVideosSql.FullTextFirst : SearchVideosSql.FullTextNext, args, ct);
+        // Several words: the GIN index (SearchSeveralWordsSql), planned with the words known.
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(SearchSeveralWordsSql.CustomPlans, transaction: tx, cancellationToken: ct));
+        var rows = await QueryAsync(conn, tx, cursor is null ? SearchSeveralWordsSql.First : SearchSeveralWordsSql.Next, args, ct);
+        await tx.CommitAsync(ct);
+        return rows;
+    }
+
+    private static async Task<List<(VideoDto, SortKey)>> QueryAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, object args, CancellationToken ct)
+        => (await conn.QueryAsync<VideoDto, AuthorDto, SortKey, (VideoDto, SortKey)>(
+            new CommandDefinition(sql, args, tx, cancellationToken: ct), RankedPage.Map, splitOn: "id,score")).AsList();
     }
 }

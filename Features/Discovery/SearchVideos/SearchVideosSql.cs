@@ -4,6 +4,9 @@ namespace IgLive.Service.Features.Discovery.SearchVideos;
 
 /// <summary>
 /// Full-text first; when it finds nothing, the same search with misspelt words corrected (<see cref="Correct"/>).
+/// The endpoint runs FullTextFirst/Next for a one-word search and <see cref="SearchSeveralWordsSql"/> for several
+/// (measured faster there); the statements below are correct for several words too (the rarest drives, @Walk bounds
+/// the probes), which is how they were measured.
 /// Every statement is O(page), never O(matches): candidates come from <c>search_postings</c> (migration 0200, one row
 /// per (lexeme, video), primary key (lexeme, created_at, video_id)), read newest first as index range scans, and only
 /// the first @Cap visible matches are ranked. The query's terms are its words, the last one a prefix (when @Prefix)
@@ -89,7 +92,7 @@ internal static class SearchVideosSql
               WHERE c.created_at >= @WindowFrom AND (c.rank, c.created_at, c.id) < (@CursorScore::real, @CursorAt, @CursorId)
         """;
 
-    private const string Tail = """
+    internal const string Tail = """
 
               ORDER BY 2 DESC, 3 DESC, 1 DESC
               LIMIT 51) r
