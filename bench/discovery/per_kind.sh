@@ -14,8 +14,12 @@ gen() { SRC="$SRC" bench/discovery/sql_from_cs.py "SearchVideosSql.$1" "${@:2}";
 P=(Words='$1' Prefix='$2' Now='now()' Viewer='NULL::uuid' Take=21 Cap=200)
 if [ "${NEW_PARAMS:-1}" = 1 ]; then P+=(Expansions=50 Walk='$3' WindowTo='NULL::timestamptz'); fi
 FIRST=$(gen FullTextFirst "${P[@]}" | sed 's/;$//')
-USING_WALK=$( [ "${NEW_PARAMS:-1}" = 1 ] && echo ", walk" || true)
 CORRECT=$(gen Correct Words='$1' | sed 's/;$//')
+USING_WALK=$( [ "${NEW_PARAMS:-1}" = 1 ] && echo ", walk" || true)
+# Several words: SearchSeveralWordsSql where the source tree has it (the endpoint sends them there), else FullTextFirst.
+SEVERAL=$(SRC="$SRC" bench/discovery/sql_from_cs.py SearchSeveralWordsSql.First Words='$1' Prefix='$2' Now='now()' Viewer='NULL::uuid' Take=21 Cap=200 2>/dev/null | sed 's/;$//' || true)
+USING_SEVERAL=""
+if [ -z "$SEVERAL" ]; then SEVERAL="$FIRST"; USING_SEVERAL="$USING_WALK"; fi
 cat > /tmp/per_kind.$$.sql <<SQL
 SET jit = off;
 $( [ "${CUSTOM:-1}" = 1 ] && echo "SET plan_cache_mode = force_custom_plan;" )
@@ -28,7 +32,11 @@ BEGIN
     FOR rep IN 0..${REPS:-3} LOOP
       walk := CASE WHEN cardinality(q.words) = 1 THEN 250 ELSE 1000 END;
       t0 := clock_timestamp();
-      EXECUTE \$q\$SELECT count(*) FROM ($FIRST) x\$q\$ INTO n USING q.words, q.prefix$USING_WALK;
+      IF cardinality(q.words) > 1 THEN
+        EXECUTE \$q\$SELECT count(*) FROM ($SEVERAL) x\$q\$ INTO n USING q.words, q.prefix$USING_SEVERAL;
+      ELSE
+        EXECUTE \$q\$SELECT count(*) FROM ($FIRST) x\$q\$ INTO n USING q.words, q.prefix$USING_WALK;
+      END IF;
       IF n = 0 AND length(array_to_string(q.words, ' ')) >= 3 THEN
         EXECUTE \$q\$$CORRECT\$q\$ INTO fixed USING q.words;
         IF fixed IS DISTINCT FROM q.words THEN

@@ -74,5 +74,4 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
     private static async Task<List<(VideoDto, SortKey)>> QueryAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, object args, CancellationToken ct)
         => (await conn.QueryAsync<VideoDto, AuthorDto, SortKey, (VideoDto, SortKey)>(
             new CommandDefinition(sql, args, tx, cancellationToken: ct), RankedPage.Map, splitOn: "id,score")).AsList();
-    }
 }
