@@ -43,6 +43,7 @@ BEGIN
   END LOOP;
 END $$;
 ALTER TABLE videos DISABLE TRIGGER videos_sync_tags;
+ALTER TABLE videos DISABLE TRIGGER videos_search_index_upd; -- a row trigger: the postings are rebuilt below instead
 
 -- One probe of `words` per picked word: position = 1 + floor(n * random()^2), the skew towards the first positions
 -- (positions are drawn behind OFFSET 0, so the join sees plain columns and probes the primary key).
@@ -69,11 +70,24 @@ BEGIN
 END $$;
 DROP TABLE bench_saved_video_indexes;
 ALTER TABLE videos ENABLE TRIGGER videos_sync_tags;
+ALTER TABLE videos ENABLE TRIGGER videos_search_index_upd;
 
 TRUNCATE video_tags;
 INSERT INTO video_tags (tag, created_at, video_id) SELECT DISTINCT t, v.created_at, v.id FROM videos v, unnest(v.tags) t;
+-- The search postings and lexeme counts (migration 0200) of the new text, rebuilt as the migration builds them.
+ALTER TABLE search_postings DROP CONSTRAINT search_postings_video_id_fkey, DROP CONSTRAINT search_postings_pkey;
+DROP INDEX search_postings_video_idx;
+TRUNCATE search_postings, search_lexemes;
+INSERT INTO search_postings (lexeme, created_at, video_id)
+SELECT l, v.created_at, v.id FROM videos v, unnest(tsvector_to_array(v.search_doc)) l;
+ALTER TABLE search_postings ADD PRIMARY KEY (lexeme, created_at, video_id);
+CREATE INDEX search_postings_video_idx ON search_postings (video_id);
+ALTER TABLE search_postings ADD FOREIGN KEY (video_id) REFERENCES videos (id) ON DELETE CASCADE;
+INSERT INTO search_lexemes (lexeme, ndoc) SELECT lexeme, count(*) FROM search_postings GROUP BY lexeme;
 VACUUM ANALYZE videos;
 VACUUM ANALYZE video_tags;
+VACUUM ANALYZE search_postings;
+VACUUM ANALYZE search_lexemes;
 VACUUM ANALYZE profiles;
 SELECT count(*) AS videos, (SELECT count(*) FROM video_tags) AS tag_rows,
        pg_size_pretty(pg_total_relation_size('videos')) AS videos_size,

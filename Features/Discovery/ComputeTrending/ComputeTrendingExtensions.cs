@@ -17,6 +17,7 @@ public static class ComputeTrendingExtensions
             .Validate(o => o.TrendingHalfLifeHours > 0 && o.TrendingWindowHours > 0, "Discovery__TrendingHalfLifeHours and Discovery__TrendingWindowHours must be positive.")
             .Validate(o => o.TrendingSize is >= 1 and <= 100_000, "Discovery__TrendingSize must be between 1 and 100000.")
             .Validate(o => o.SearchCandidates is >= 1 and <= 10_000, "Discovery__SearchCandidates must be between 1 and 10000.")
+            .Validate(o => o.SearchPrefixExpansions is >= 1 and <= 1000, "Discovery__SearchPrefixExpansions must be between 1 and 1000.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ComputeTrendingRunner>();
         if (!builder.Configuration.GetValue("Cleanup:SchedulerEnabled", true)) return builder;

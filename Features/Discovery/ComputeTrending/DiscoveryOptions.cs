@@ -8,6 +8,12 @@ public sealed class DiscoveryOptions
     /// how many videos contain a common word); a search lists at most these. docs/explain.md, "Discovery".
     /// </summary>
     public int SearchCandidates { get; set; } = 200;
+    /// <summary>
+    /// The word of a one-word search, matched as a prefix, stands for at most this many completions: the word itself and
+    /// the most frequent others (as Elasticsearch's max_expansions, default 50). docs/explain.md, "Discovery".
+    /// </summary>
+    public int SearchPrefixExpansions { get; set; } = 50;
+
     /// <summary>Quartz cron of the trending job (UTC); the contract asks for at least once a minute.</summary>
     public string TrendingCron { get; set; } = "0/30 * * * * ?";
     /// <summary>A like, comment or view counts half as much after this many hours.</summary>

@@ -12,14 +12,15 @@ public sealed record SortKey
 /// <summary>Turns limit+1 ranked rows into a page and the cursor of its last row.</summary>
 internal static class RankedPage
 {
-    public static Page<VideoDto> Of(List<(VideoDto Video, SortKey Key)> rows, int limit, ScoreOrder order)
+    // words: the typo fallback's corrected words, carried in the cursor so that later pages search them.
+    public static Page<VideoDto> Of(List<(VideoDto Video, SortKey Key)> rows, int limit, ScoreOrder order, string[]? words = null)
     {
         var more = rows.Count > limit;
         if (more) rows.RemoveRange(limit, rows.Count - limit);
         var items = rows.Select(r => r.Video).ToList();
         if (!more) return new Page<VideoDto> { Items = items, NextCursor = null };
         var (last, key) = rows[^1];
-        var cursor = new ScoreCursor(order, key.Score, last.CreatedAt, last.Id, Utc(key.WindowFrom), Utc(key.WindowTo));
+        var cursor = new ScoreCursor(order, key.Score, last.CreatedAt, last.Id, Utc(key.WindowFrom), Utc(key.WindowTo), words);
         return new Page<VideoDto> { Items = items, NextCursor = cursor.Encode() };
     }
 

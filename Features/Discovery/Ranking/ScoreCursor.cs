@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
+using System.Text;
 
 namespace IgLive.Service.Features.Discovery.Ranking;
 
@@ -16,31 +17,40 @@ public enum ScoreOrder : byte
 
 /// <summary>
 /// Keyset position <c>(score, created_at, id)</c> of the last row of a ranked page, and for full-text search the
-/// created_at window of the page's candidate set (<see cref="WindowFrom"/>..<see cref="WindowTo"/>). Wire form:
-/// base64url of 33 bytes — the order (1 byte), the score as an IEEE double (a float4 rank widens to it exactly, so the
-/// row comparison in SQL finds the same row again), microseconds since the epoch, the id — plus 16 bytes (two times in
-/// microseconds) when there is a window. Like <see cref="Cursor"/>, unsigned: a forged value is only a position in a
-/// list the caller may read anyway (a forged window only changes which visible matches are ranked).
+/// created_at window of the page's candidate set (<see cref="WindowFrom"/>..<see cref="WindowTo"/>) and, for the typo
+/// fallback, the corrected words it searches (<see cref="Words"/>: later pages continue the first page's correction
+/// instead of correcting again, which could pick other words as the dictionary changes). Wire form: base64url of
+/// 33 bytes — the order (1 byte), the score as an IEEE double (a float4 rank widens to it exactly, so the row
+/// comparison in SQL finds the same row again), microseconds since the epoch, the id — plus 16 bytes (two times in
+/// microseconds) when there is a window, plus the words as UTF-8 separated by NUL (no word contains one). Like
+/// <see cref="Cursor"/>, unsigned: a forged value is only a position in a list the caller may read anyway (a forged
+/// window only changes which visible matches are ranked, forged words are only another search), so decoding checks
+/// the shape and the limits of a search's words (<see cref="SearchTerms"/>), nothing more.
 /// </summary>
 public readonly record struct ScoreCursor(ScoreOrder Order, double Score, DateTimeOffset CreatedAt, Guid Id,
-    DateTimeOffset? WindowFrom = null, DateTimeOffset? WindowTo = null)
+    DateTimeOffset? WindowFrom = null, DateTimeOffset? WindowTo = null, string[]? Words = null)
 {
     private const int ByteLength = 33;
     private const int WindowByteLength = ByteLength + 16;
+    /// <summary>The words' bytes at most: <see cref="SearchTerms.MaxWords"/> words of 4-byte characters, separators.</summary>
+    private const int MaxWordsByteLength = SearchTerms.MaxWords * (SearchTerms.MaxWordLength * 4 + 1);
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     public const string Invalid = "cursor is not a value returned as next_cursor";
 
     public string Encode()
     {
         var windowed = WindowFrom is not null && WindowTo is not null;
-        Span<byte> bytes = stackalloc byte[windowed ? WindowByteLength : ByteLength];
+        var words = windowed && Words is { Length: > 0 } w ? StrictUtf8.GetBytes(string.Join('\0', w)) : [];
+        var bytes = new byte[(windowed ? WindowByteLength : ByteLength) + words.Length];
         bytes[0] = (byte)Order;
-        BinaryPrimitives.WriteDoubleBigEndian(bytes[1..], Score);
-        BinaryPrimitives.WriteInt64BigEndian(bytes[9..], Micros(CreatedAt));
-        Id.TryWriteBytes(bytes[17..33], bigEndian: true, out _);
+        BinaryPrimitives.WriteDoubleBigEndian(bytes.AsSpan(1), Score);
+        BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(9), Micros(CreatedAt));
+        Id.TryWriteBytes(bytes.AsSpan(17, 16), bigEndian: true, out _);
         if (windowed)
         {
-            BinaryPrimitives.WriteInt64BigEndian(bytes[33..], Micros(WindowFrom!.Value));
-            BinaryPrimitives.WriteInt64BigEndian(bytes[41..], Micros(WindowTo!.Value));
+            BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(33), Micros(WindowFrom!.Value));
+            BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(41), Micros(WindowTo!.Value));
+            words.CopyTo(bytes.AsSpan(WindowByteLength));
         }
         return Base64Url.EncodeToString(bytes);
     }
@@ -59,25 +69,45 @@ public readonly record struct ScoreCursor(ScoreOrder Order, double Score, DateTi
     public static bool TryDecode(string? text, out ScoreCursor cursor, params ScoreOrder[] allowed)
     {
         cursor = default;
-        if (text is null || (text.Length != Base64Url.GetEncodedLength(ByteLength) && text.Length != Base64Url.GetEncodedLength(WindowByteLength)))
+        if (text is null || text.Length < Base64Url.GetEncodedLength(ByteLength)
+            || text.Length > Base64Url.GetEncodedLength(WindowByteLength + MaxWordsByteLength))
             return false;
-        Span<byte> bytes = stackalloc byte[WindowByteLength];
+        var bytes = new byte[Base64Url.GetMaxDecodedLength(text.Length)];
         if (Base64Url.DecodeFromChars(text, bytes, out var consumed, out var written) != System.Buffers.OperationStatus.Done
-            || consumed != text.Length || written is not (ByteLength or WindowByteLength))
+            || consumed != text.Length || (written != ByteLength && written < WindowByteLength))
             return false;
         var order = (ScoreOrder)bytes[0];
-        var score = BinaryPrimitives.ReadDoubleBigEndian(bytes[1..]);
-        if (!allowed.Contains(order) || !double.IsFinite(score) || !TryTime(BinaryPrimitives.ReadInt64BigEndian(bytes[9..]), out var at)) return false;
+        var score = BinaryPrimitives.ReadDoubleBigEndian(bytes.AsSpan(1));
+        if (!allowed.Contains(order) || !double.IsFinite(score) || !TryTime(BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(9)), out var at)) return false;
         DateTimeOffset? from = null, to = null;
-        if (written == WindowByteLength)
+        string[]? words = null;
+        if (written >= WindowByteLength)
         {
-            if (order is not (ScoreOrder.FullText or ScoreOrder.Fuzzy) || !TryTime(BinaryPrimitives.ReadInt64BigEndian(bytes[33..]), out var f)
-                || !TryTime(BinaryPrimitives.ReadInt64BigEndian(bytes[41..]), out var t) || f > t)
+            if (order is not (ScoreOrder.FullText or ScoreOrder.Fuzzy) || !TryTime(BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(33)), out var f)
+                || !TryTime(BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(41)), out var t) || f > t)
                 return false;
             (from, to) = (f, t);
+            // Only the typo fallback carries words (a fallback cursor without them is an older build's: corrected again).
+            if (written > WindowByteLength && (order != ScoreOrder.Fuzzy || !TryWords(bytes.AsSpan(WindowByteLength, written - WindowByteLength), out words)))
+                return false;
         }
         else if (order is ScoreOrder.FullText or ScoreOrder.Fuzzy) return false; // search pages always carry their candidate window
-        cursor = new ScoreCursor(order, score, at, new Guid(bytes[17..33], bigEndian: true), from, to);
+        cursor = new ScoreCursor(order, score, at, new Guid(bytes.AsSpan(17, 16), bigEndian: true), from, to, words);
+        return true;
+    }
+
+    /// <summary>1..MaxWords words of 1..MaxWordLength characters, valid UTF-8, no control characters.</summary>
+    private static bool TryWords(ReadOnlySpan<byte> utf8, out string[]? words)
+    {
+        words = null;
+        string text;
+        try { text = StrictUtf8.GetString(utf8); }
+        catch (DecoderFallbackException) { return false; }
+        var parts = text.Split('\0');
+        if (parts.Length > SearchTerms.MaxWords) return false;
+        foreach (var w in parts)
+            if (w.Length is 0 or > SearchTerms.MaxWordLength || w.Any(char.IsControl)) return false;
+        words = parts;
         return true;
     }
 

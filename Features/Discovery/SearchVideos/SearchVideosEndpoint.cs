@@ -17,9 +17,11 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
         Summary(s =>
         {
             s.Summary = "Search visible videos by title, tags and description";
-            s.Description = "Case and accents ignored; the last word also matches as a prefix; when nothing matches, each word is " +
-                            "replaced by the closest word of a title or tag (trigram similarity) and searched again. Ordered by relevance (title, then tags, then description), then newest, " +
-                            "among the newest matches (Discovery:SearchCandidates, 200 by default; a search lists at most that many).";
+            s.Description = "Case and accents ignored; the last word also matches as a prefix (in a one-word search standing for its most " +
+                            "frequent completions, Discovery:SearchPrefixExpansions, 50 by default, the typed word always among them); when nothing matches, each word is " +
+                            "replaced by the closest indexed word (trigram similarity) and searched again, and later pages keep that correction. " +
+                            "Ordered by relevance (title, then tags, then description), then newest, among the newest matches " +
+                            "(Discovery:SearchCandidates, 200 by default; a search lists at most that many).";
         });
         Description(b => b.ProducesProblemDetails(400));
     }
@@ -32,37 +34,44 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
         ScoreCursor? cursor = ScoreCursor.TryDecode(r.Cursor, out var c, ScoreOrder.FullText, ScoreOrder.Fuzzy) ? c : null;
 
         await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(SearchVideosSql.CustomPlans, transaction: tx, cancellationToken: ct));
         var order = cursor?.Order ?? ScoreOrder.FullText;
         List<(VideoDto, SortKey)> rows = [];
-        if (order == ScoreOrder.FullText) rows = await PageAsync(conn, tx, words, cursor, r.Limit, ct);
+        string[]? corrected = null;
+        if (order == ScoreOrder.FullText) rows = await PageAsync(conn, words, cursor, r.Limit, ct);
         if (fuzzy && (order == ScoreOrder.Fuzzy || (cursor is null && rows.Count == 0)))
         {
-            var corrected = await conn.QuerySingleAsync<string[]>(new CommandDefinition(SearchVideosSql.Correct, new { Words = words }, tx, cancellationToken: ct));
+            // Later pages search the first page's correction (carried in the cursor), not a new one.
+            corrected = cursor?.Words ?? await conn.QuerySingleAsync<string[]>(new CommandDefinition(SearchVideosSql.Correct, new { Words = words }, cancellationToken: ct));
             // Nothing closer than what was typed: the search stays empty.
-            rows = corrected.SequenceEqual(words) && order == ScoreOrder.FullText ? [] : await PageAsync(conn, tx, corrected, cursor, r.Limit, ct);
+            rows = corrected.SequenceEqual(words) && order == ScoreOrder.FullText ? [] : await PageAsync(conn, corrected, cursor, r.Limit, ct);
             order = ScoreOrder.Fuzzy;
         }
-        await tx.CommitAsync(ct);
-        await Send.OkAsync(RankedPage.Of(rows, r.Limit, order), ct);
+        await Send.OkAsync(RankedPage.Of(rows, r.Limit, order, corrected), ct);
     }
 
-    private async Task<List<(VideoDto, SortKey)>> PageAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string[] words, ScoreCursor? cursor,
-        int limit, CancellationToken ct)
+    private async Task<List<(VideoDto, SortKey)>> PageAsync(NpgsqlConnection conn, string[] words, ScoreCursor? cursor, int limit, CancellationToken ct)
     {
-        var cap = options.Value.SearchCandidates;
+        var o = options.Value;
         var args = new
         {
             Words = words, Prefix = SearchTerms.PrefixLast(words), Now = clock.GetUtcNow(), Viewer = User.UserId(),
             CursorScore = cursor?.Score, CursorAt = cursor?.CreatedAt, CursorId = cursor?.Id, Take = limit + 1,
             WindowFrom = cursor?.WindowFrom, WindowTo = cursor?.WindowTo,
-            Cap = cap,
+            Cap = o.SearchCandidates, Expansions = o.SearchPrefixExpansions,
+            // One word: its (or its completions') newest postings, a quarter more than the cap for invisible videos.
+            Walk = o.SearchCandidates + o.SearchCandidates / 4,
         };
-        return await QueryAsync(conn, tx, cursor is null ? SearchVideosSql.FullTextFirst : SearchVideosSql.FullTextNext, args, ct);
+        if (words.Length == 1)
+            return await QueryAsync(conn, null, cursor is null ? SearchVideosSql.FullTextFirst : SearchVideosSql.FullTextNext, args, ct);
+        // Several words: the GIN index (SearchSeveralWordsSql), planned with the words known.
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(SearchSeveralWordsSql.CustomPlans, transaction: tx, cancellationToken: ct));
+        var rows = await QueryAsync(conn, tx, cursor is null ? SearchSeveralWordsSql.First : SearchSeveralWordsSql.Next, args, ct);
+        await tx.CommitAsync(ct);
+        return rows;
     }
 
-    private static async Task<List<(VideoDto, SortKey)>> QueryAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, object args, CancellationToken ct)
+    private static async Task<List<(VideoDto, SortKey)>> QueryAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, object args, CancellationToken ct)
         => (await conn.QueryAsync<VideoDto, AuthorDto, SortKey, (VideoDto, SortKey)>(
             new CommandDefinition(sql, args, tx, cancellationToken: ct), RankedPage.Map, splitOn: "id,score")).AsList();
 }

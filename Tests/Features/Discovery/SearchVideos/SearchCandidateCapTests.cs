@@ -2,14 +2,20 @@ using IgLive.Service.Tests.Infrastructure;
 
 namespace IgLive.Service.Tests.Features.Discovery.SearchVideos;
 
-/// <summary>Full-text search ranks only the newest Discovery:SearchCandidates matches (5 here), the same set on every page.</summary>
+/// <summary>
+/// Full-text search ranks only the newest Discovery:SearchCandidates matches (5 here), the same set on every page; a
+/// prefix stands for its Discovery:SearchPrefixExpansions (3 here) most frequent completions.
+/// </summary>
 [TestFixture]
 public sealed class SearchCandidateCapTests
 {
     private ServiceFactory app = null!;
 
     [OneTimeSetUp]
-    public async Task Start() => app = await ServiceFactory.CreateAsync(new Dictionary<string, string?> { ["Discovery:SearchCandidates"] = "5" });
+    public async Task Start() => app = await ServiceFactory.CreateAsync(new Dictionary<string, string?>
+    {
+        ["Discovery:SearchCandidates"] = "5", ["Discovery:SearchPrefixExpansions"] = "3",
+    });
 
     [OneTimeTearDown]
     public async Task Stop() => await app.DisposeAsync();
@@ -68,5 +74,31 @@ public sealed class SearchCandidateCapTests
 
         Assert.That(walked, Is.EqualTo(onePage), "the same set in the same order: nothing repeated, skipped or pushed out");
         Assert.That((await client.GetJsonAsync(Search(w, 50))).Ids().Take(2), Is.EqualTo(late.Reverse()), "a new search sees them");
+    }
+
+    [Test]
+    public async Task A_prefix_with_more_completions_than_the_limit_finds_the_typed_word_and_the_most_frequent_others()
+    {
+        var user = await app.CreateUserAsync();
+        var p = DiscoveryData.Word();
+        var t0 = app.Clock.GetUtcNow().AddHours(-1);
+        // Completions p+"a" (in 4 videos), p+"b" (3), p+"c" (2), p+"d" (1), and the typed word p itself (1), the rarer the newer.
+        var byCompletion = new Dictionary<string, List<Guid>>();
+        var minute = 0;
+        foreach (var (suffix, n) in new[] { ("a", 4), ("b", 3), ("c", 2), ("d", 1), ("", 1) })
+        {
+            byCompletion[suffix] = [];
+            for (var i = 0; i < n; i++)
+                byCompletion[suffix].Add(await app.VideoAsync(user, $"clip {p}{suffix}", createdAt: t0.AddMinutes(minute++)));
+        }
+        var client = app.CreateClient();
+
+        var found = (await client.GetJsonAsync(Search(p, 50))).Ids();
+
+        // Three expansions: the word itself (the rarest, always one of them) and the two most frequent completions; the
+        // 5 newest of their 8 videos, newest first (equal rank). Every completion would give p, d, c, c, b.
+        Assert.That(found, Is.EqualTo(new[] { byCompletion[""][0], byCompletion["b"][2], byCompletion["b"][1], byCompletion["b"][0], byCompletion["a"][3] }));
+        // The rarer completions are still found by name.
+        Assert.That((await client.GetJsonAsync(Search(p + "d", 50))).Ids(), Is.EqualTo(byCompletion["d"]));
     }
 }

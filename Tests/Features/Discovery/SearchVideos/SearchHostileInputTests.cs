@@ -1,4 +1,5 @@
 using System.Net;
+using IgLive.Service.Features.Discovery.Ranking;
 using IgLive.Service.Tests.Infrastructure;
 
 namespace IgLive.Service.Tests.Features.Discovery.SearchVideos;
@@ -66,6 +67,22 @@ public sealed class SearchHostileInputTests : ServiceFixture
     {
         var page = await App.CreateClient().GetJsonAsync("/api/videos/search?q=" + Uri.EscapeDataString("&|!():*'\"\\<> 😀"));
         Assert.That(page.Ids(), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_cursor_carrying_words_is_checked_like_a_search()
+    {
+        var at = App.Clock.GetUtcNow();
+        string Cursor(ScoreOrder order, string[]? words) => new ScoreCursor(order, 0.5, at, Guid.NewGuid(), at.AddMinutes(-1), at, words).Encode();
+        var client = App.CreateClient();
+        async Task<HttpStatusCode> StatusAsync(string cursor) => (await client.GetAsync($"/api/videos/search?q=sunst&cursor={cursor}")).StatusCode;
+
+        Assert.That(await StatusAsync(Cursor(ScoreOrder.Fuzzy, ["sunset", "golden"])), Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await StatusAsync(Cursor(ScoreOrder.Fuzzy, null)), Is.EqualTo(HttpStatusCode.OK), "an older build's cursor: corrected again");
+        Assert.That(await StatusAsync(Cursor(ScoreOrder.Fuzzy, ["sun\u0001set"])), Is.EqualTo(HttpStatusCode.BadRequest), "a control character");
+        Assert.That(await StatusAsync(Cursor(ScoreOrder.Fuzzy, [new string('a', 65)])), Is.EqualTo(HttpStatusCode.BadRequest), "a word too long");
+        Assert.That(await StatusAsync(Cursor(ScoreOrder.Fuzzy, Enumerable.Repeat("a", 17).ToArray())), Is.EqualTo(HttpStatusCode.BadRequest), "too many words");
+        Assert.That(await StatusAsync(Cursor(ScoreOrder.FullText, ["sunset"])), Is.EqualTo(HttpStatusCode.BadRequest), "only the fallback carries words");
     }
 
     [TestCase("limit=0")]

@@ -158,13 +158,44 @@ public sealed class SearchVideosTests : ServiceFixture
     {
         var user = await App.CreateUserAsync();
         var video = await App.VideoAsync(user, "plain words");
-        var word = "zq" + Guid.NewGuid().ToString("N")[..8];
+        var word = DiscoveryData.Word();
         await using var conn = App.OpenConnection();
-        const string count = "SELECT count(*) FROM search_words WHERE word = @word";
+        const string count = "SELECT count(*) FROM search_lexemes WHERE lexeme = @word";
+        var client = App.CreateClient();
 
         await App.ExecAsync("UPDATE videos SET likes_count = likes_count + 1 WHERE id = @video", new { video });
         Assert.That(await Dapper.SqlMapper.ExecuteScalarAsync<long>(conn, count, new { word }), Is.Zero);
         await App.ExecAsync("UPDATE videos SET title = @title WHERE id = @video", new { video, title = $"now {word}" });
         Assert.That(await Dapper.SqlMapper.ExecuteScalarAsync<long>(conn, count, new { word }), Is.EqualTo(1));
+        Assert.That((await client.GetJsonAsync(Search(DiscoveryData.Typo(word)))).Ids(), Is.EqualTo(new[] { video }), "corrected to the new word");
+    }
+
+    [Test]
+    public async Task Later_pages_of_a_corrected_search_continue_the_first_pages_correction()
+    {
+        var user = await App.CreateUserAsync();
+        var w = DiscoveryData.Word();
+        var typo = DiscoveryData.Typo(w);
+        var t0 = App.Clock.GetUtcNow().AddHours(-1);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 5; i++) ids.Add(await App.VideoAsync(user, $"{w} {i}", createdAt: t0.AddMinutes(i)));
+        var client = App.CreateClient();
+        var first = await client.GetJsonAsync(Search(typo, 2));
+        Assert.That(first.Ids(), Is.EqualTo(new[] { ids[4], ids[3] }), "corrected to the word of the titles");
+
+        // Between pages the typed word becomes a word of the dictionary: a new correction would pick it (it is the
+        // closest possible) and list this video instead of continuing.
+        var exact = await App.VideoAsync(user, $"{typo} exact", createdAt: t0.AddMinutes(30));
+        var rest = new List<Guid>();
+        var cursor = first.GetProperty("next_cursor").GetString();
+        while (cursor is not null)
+        {
+            var page = await client.GetJsonAsync(Search(typo, 2) + "&cursor=" + Uri.EscapeDataString(cursor));
+            rest.AddRange(page.Ids());
+            cursor = page.GetProperty("next_cursor").ValueKind == System.Text.Json.JsonValueKind.Null ? null : page.GetProperty("next_cursor").GetString();
+        }
+
+        Assert.That(rest, Is.EqualTo(new[] { ids[2], ids[1], ids[0] }));
+        Assert.That((await client.GetJsonAsync(Search(typo))).Ids(), Is.EqualTo(new[] { exact }), "a new search finds the exact word");
     }
 }
