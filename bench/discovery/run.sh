@@ -7,32 +7,47 @@
 # each pair sees the same load from the other work on the box. Search runs with custom plans on both sides
 # (the endpoint sets plan_cache_mode per transaction; pgbench gets it through PGOPTIONS).
 # Output: bench/results/discovery/run-<time>.log with one RESULT line per run. Env: PGPORT (18401), PORT (18410),
-# WARMUP (20), RUNS ("1 2 3"), ACTIVITY_LIKES (2000: ~10M likes / 48 h is 58/s, so one 30 s period is ~1,700).
+# DB (iglive_bench; a copy of it for experiments that write), WARMUP (20), RUNS ("1 2 3"), ACTIVITY_LIKES (2000: ~10M
+# likes / 48 h is 58/s, so one 30 s period is ~1,700), SCENARIOS ("search trending feed tag": which load runs, in
+# order), TRENDING_JOB (1; 0 skips the two timed trending runs and EXPLAIN, so a sitting of load runs only is short),
+# BIN (a Release build to run instead of building this tree: a sitting must not build), PGB_DIR (bench/discovery:
+# where the pgbench copies are, e.g. another checkout's for its build), LABEL (prefixed to every RESULT line).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PGPORT=${PGPORT:-18401}
 PORT=${PORT:-18410}
-CS="Host=127.0.0.1;Port=$PGPORT;Database=iglive_bench;Username=iglive"
+DB=${DB:-iglive_bench}
+CS="Host=127.0.0.1;Port=$PGPORT;Database=$DB;Username=iglive"
 PGBENCH="/usr/lib/postgresql/15/bin/pgbench -h 127.0.0.1 -p $PGPORT -U iglive -n -M prepared -j 2"
+PSQL="psql -h 127.0.0.1 -p $PGPORT -U iglive -X -q $DB"
+PGB_DIR=${PGB_DIR:-bench/discovery}
+SCENARIOS=${SCENARIOS:-search trending feed tag}
 OUT=bench/results/discovery; mkdir -p "$OUT"
-LOG="$OUT/run-$(date +%Y%m%dT%H%M%S).log"
-log() { echo "[$(date +%T)] $*" | tee -a "$LOG"; }
+LOG="$OUT/run-$(date +%Y%m%dT%H%M%S)${LABEL:+-$LABEL}.log"
+log() { echo "[$(date +%T)] ${LABEL:+$LABEL: }$*" | tee -a "$LOG"; }
 
-dotnet build IgLive.Service.csproj -c Release -nologo -clp:ErrorsOnly -o /tmp/iglive-discovery-bin >/dev/null
-log "uptime: $(uptime)"
-ConnectionStrings__Postgres="$CS" Logging__LogLevel__Default=Warning dotnet /tmp/iglive-discovery-bin/IgLive.Service.dll migrate >> "$LOG" 2>&1
-trending() { bench/feed/db.sh psql -v ON_ERROR_STOP=1 -f bench/discovery/compute_trending.sql | grep -E '^Time|^ *[0-9]+( \| [0-9]+)* *$' | tr '\n' ' '; }
-log "trending run 1 (folds whatever is queued): $(trending)"
-log "activity of one period: $(bench/feed/db.sh psql -v ON_ERROR_STOP=1 -v likes="${ACTIVITY_LIKES:-2000}" -v views="${ACTIVITY_LIKES:-2000}" -f bench/discovery/trending_activity.sql | grep -E '^Time|^ *[0-9]+ *$' | tr '\n' ' ')"
-log "trending run 2 (steady state): $(trending)"
-bench/feed/db.sh psql -f bench/discovery/explain.sql > "$OUT/explain-$(date +%Y%m%dT%H%M%S).txt" 2>&1
-bench/feed/db.sh psql -tA -c "SELECT tag FROM bench_tags ORDER BY i" > "$OUT/tags.txt"
-bench/feed/db.sh psql -tA -c "SELECT q FROM bench_queries ORDER BY i" > "$OUT/queries.txt"
+BIN=${BIN:-}
+if [ -z "$BIN" ]; then
+  BIN=/tmp/iglive-discovery-bin
+  dotnet build IgLive.Service.csproj -c Release -nologo -clp:ErrorsOnly -o "$BIN" >/dev/null
+fi
+log "uptime: $(uptime); build $BIN; database $DB; scenarios: $SCENARIOS"
+ConnectionStrings__Postgres="$CS" Logging__LogLevel__Default=Warning dotnet "$BIN/IgLive.Service.dll" migrate >> "$LOG" 2>&1
+if [ "${TRENDING_JOB:-1}" != 0 ]; then
+  trending() { $PSQL -v ON_ERROR_STOP=1 -f bench/discovery/compute_trending.sql | grep -E '^Time|^ *[0-9]+( \| [0-9]+)* *$' | tr '\n' ' '; }
+  log "trending run 1 (folds whatever is queued): $(trending)"
+  log "activity of one period: $($PSQL -v ON_ERROR_STOP=1 -v likes="${ACTIVITY_LIKES:-2000}" -v views="${ACTIVITY_LIKES:-2000}" -f bench/discovery/trending_activity.sql | grep -E '^Time|^ *[0-9]+ *$' | tr '\n' ' ')"
+  log "trending run 2 (steady state): $(trending)"
+  $PSQL -f bench/discovery/explain.sql > "$OUT/explain-$(date +%Y%m%dT%H%M%S).txt" 2>&1
+fi
+log "trending_videos rows: $($PSQL -tAc "SELECT count(*) FROM trending_videos")"
+$PSQL -tAc "SELECT tag FROM bench_tags ORDER BY i" > "$OUT/tags.txt"
+$PSQL -tAc "SELECT q FROM bench_queries ORDER BY i" > "$OUT/queries.txt"
 
 ConnectionStrings__Postgres="$CS" Auth__JwtSecret=bench-secret-bench-secret-bench-secret-0123 \
   ASPNETCORE_URLS="http://127.0.0.1:$PORT" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
   Cleanup__SchedulerEnabled=false Cleanup__DrainerEnabled=false Storage__LocalPath=/tmp/iglive-discovery-media \
-  dotnet /tmp/iglive-discovery-bin/IgLive.Service.dll > "$OUT/service.log" 2>&1 &
+  dotnet "$BIN/IgLive.Service.dll" > "$OUT/service${LABEL:+-$LABEL}.log" 2>&1 &
 APP=$!
 trap 'kill $APP 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 1; done
@@ -43,22 +58,27 @@ wrk_run() { # name script run
   log "$1 run $3: $line load=$(cut -d' ' -f1 /proc/loadavg)"
 }
 pgb_run() { # name script clients run
-  local out; out=$(PGOPTIONS="${PGB_OPTIONS:-}" $PGBENCH -f "bench/discovery/$2" -c "$3" -T 15 iglive_bench 2>&1)
+  local out; out=$(PGOPTIONS="${PGB_OPTIONS:-}" $PGBENCH -f "$PGB_DIR/$2" -c "$3" -T 15 "$DB" 2>&1)
   log "pgbench $1 ($3 clients) run $4: RESULT tps=$(echo "$out" | grep -o 'tps = [0-9.]*' | grep -o '[0-9.]*$') latency_avg_ms=$(echo "$out" | grep -o 'latency average = [0-9.]*' | grep -o '[0-9.]*$') load=$(cut -d' ' -f1 /proc/loadavg)"
 }
 scenario() { # name wrk-script [pgbench-script clients]
   log "== $1: warm-up ${WARMUP:-20} s"
   wrk -t2 -c64 -d"${WARMUP:-20}s" -s "bench/discovery/$2" "http://127.0.0.1:$PORT" > /dev/null
-  if [ -n "${3:-}" ]; then PGOPTIONS="${PGB_OPTIONS:-}" $PGBENCH -f "bench/discovery/$3" -c "$4" -T 5 iglive_bench > /dev/null 2>&1; fi
+  if [ -n "${3:-}" ]; then PGOPTIONS="${PGB_OPTIONS:-}" $PGBENCH -f "$PGB_DIR/$3" -c "$4" -T 5 "$DB" > /dev/null 2>&1; fi
   for i in ${RUNS:-1 2 3}; do
     wrk_run "$1" "$2" "$i"
     if [ -n "${3:-}" ]; then pgb_run "$1" "$3" "$4" "$i"; fi
   done
 }
 
-PGB_OPTIONS="-c plan_cache_mode=force_custom_plan" scenario "search" search.lua pgbench_search.sql 16
-scenario "trending" trending.lua pgbench_trending.sql 16
-scenario "feed first page (reference)" feed_first.lua
-scenario "tag page" tag.lua pgbench_tag.sql 16
+for s in $SCENARIOS; do
+  case $s in
+    search) PGB_OPTIONS="-c plan_cache_mode=force_custom_plan" scenario "search" search.lua pgbench_search.sql 16 ;;
+    trending) scenario "trending" trending.lua pgbench_trending.sql 16 ;;
+    feed) scenario "feed first page (reference)" feed_first.lua ;;
+    tag) scenario "tag page" tag.lua pgbench_tag.sql 16 ;;
+    *) log "unknown scenario $s"; exit 2 ;;
+  esac
+done
 log "uptime: $(uptime)"
 log "done: $LOG"
