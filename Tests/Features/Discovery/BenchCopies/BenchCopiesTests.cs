@@ -20,16 +20,30 @@ public sealed partial class BenchCopiesTests
         ["Now"] = "now()", ["Viewer"] = "NULL::uuid", ["Take"] = "21", ["Tag"] = ":tag",
     };
 
+    // bench/discovery/explain.sql: psql variables it \gset from the seed, a cursor deep in the list.
+    private static readonly Dictionary<string, string> ExplainNextPage = new()
+    {
+        ["Now"] = "now()", ["Viewer"] = "NULL::uuid", ["Take"] = "21", ["Tag"] = ":'top_tag'",
+        ["CursorAt"] = "(now() - interval '3 days')", ["CursorId"] = "'ffffffff-ffff-4fff-bfff-ffffffffffff'::uuid", ["CursorScore"] = ":'mid_score'",
+    };
+
     private static readonly Dictionary<string, string> TrendingRun = new()
     {
         ["Now"] = "now()", ["Since"] = "(now() - interval '48 hours')", ["HalfLifeSeconds"] = "21600", ["Size"] = "1000",
-        ["Epoch"] = "date_trunc('hour', now(), 'UTC')", ["LockKey"] = ComputeTrendingSql.RunLockKey.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Epoch"] = "date_trunc('hour', now(), 'UTC')", ["CurrentHour"] = "date_trunc('hour', now(), 'UTC')",
+        ["WindowStartHour"] = "date_trunc('hour', now() - interval '24 hours', 'UTC')", ["LockKey"] = ComputeTrendingSql.RunLockKey.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     private static IEnumerable<TestCaseData> Copies()
     {
         yield return new TestCaseData("pgbench_trending.sql", TrendingVideosSql.FirstAnonymous, AnonymousFirstPage).SetName("pgbench_trending_sql_is_TrendingVideosSql_FirstAnonymous");
         yield return new TestCaseData("pgbench_tag.sql", ListTagVideosSql.FirstAnonymous, AnonymousFirstPage).SetName("pgbench_tag_sql_is_ListTagVideosSql_FirstAnonymous");
+        yield return new TestCaseData("explain.sql", ListTagVideosSql.FirstAnonymous, ExplainNextPage).SetName("explain_sql_has_ListTagVideosSql_FirstAnonymous");
+        yield return new TestCaseData("explain.sql", ListTagVideosSql.NextAnonymous, ExplainNextPage).SetName("explain_sql_has_ListTagVideosSql_NextAnonymous");
+        yield return new TestCaseData("explain.sql", TrendingVideosSql.FirstAnonymous, ExplainNextPage).SetName("explain_sql_has_TrendingVideosSql_FirstAnonymous");
+        yield return new TestCaseData("explain.sql", TrendingVideosSql.NextAnonymous, ExplainNextPage).SetName("explain_sql_has_TrendingVideosSql_NextAnonymous");
+        yield return new TestCaseData("compute_trending.sql", ComputeTrendingSql.Run, TrendingRun).SetName("compute_trending_sql_has_ComputeTrendingSql_Run");
+        yield return new TestCaseData("compute_trending.sql", ComputeTrendingSql.Tags, TrendingRun).SetName("compute_trending_sql_has_ComputeTrendingSql_Tags");
     }
 
     [TestCaseSource(nameof(Copies))]
@@ -37,7 +51,7 @@ public sealed partial class BenchCopiesTests
     {
         var rendered = Render(constant, values);
         var copy = File.ReadAllText(Path.Combine(Bench, file));
-        var fresh = Path.Combine(Path.GetTempPath(), "iglive-bench-copies", file);
+        var fresh = Path.Combine(Path.GetTempPath(), "iglive-bench-copies", TestContext.CurrentContext.Test.Name + ".sql");
         Directory.CreateDirectory(Path.GetDirectoryName(fresh)!);
         File.WriteAllText(fresh, rendered + ";\n");
 
