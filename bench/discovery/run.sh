@@ -11,7 +11,9 @@
 # likes / 48 h is 58/s, so one 30 s period is ~1,700), SCENARIOS ("search trending feed tag": which load runs, in
 # order), TRENDING_JOB (1; 0 skips the two timed trending runs and EXPLAIN, so a sitting of load runs only is short),
 # BIN (a Release build to run instead of building this tree: a sitting must not build), PGB_DIR (bench/discovery:
-# where the pgbench copies are, e.g. another checkout's for its build), LABEL (prefixed to every RESULT line).
+# where the pgbench copies are, e.g. another checkout's for its build), LABEL (prefixed to every RESULT line), PREWARM
+# (0: seconds of wrk on each scenario's script, all before the first measured one, so the first scenario measured after
+# start-up does not pay for the JIT's and the pools' warm-up alone).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PGPORT=${PGPORT:-18401}
@@ -71,6 +73,11 @@ scenario() { # name wrk-script [pgbench-script clients]
   done
 }
 
+script_of() { case $1 in search) echo search.lua ;; trending) echo trending.lua ;; feed) echo feed_first.lua ;; tag) echo tag.lua ;; esac; }
+if [ "${PREWARM:-0}" != 0 ]; then
+  for s in $SCENARIOS; do wrk -t2 -c64 -d"${PREWARM}s" -s "bench/discovery/$(script_of "$s")" "http://127.0.0.1:$PORT" > /dev/null; done
+  log "pre-warmed every scenario for ${PREWARM} s; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
 for s in $SCENARIOS; do
   case $s in
     search) PGB_OPTIONS="-c plan_cache_mode=force_custom_plan" scenario "search" search.lua pgbench_search.sql 16 ;;

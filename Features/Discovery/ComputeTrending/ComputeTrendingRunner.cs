@@ -37,7 +37,9 @@ public sealed partial class ComputeTrendingRunner(
             Log.Rebuilt(log, state.HalfLifeSeconds / 3600, o.TrendingHalfLifeHours);
         }
         await conn.ExecuteAsync(new CommandDefinition(ComputeTrendingSql.Run, args, tx, commandTimeout: 300, cancellationToken: ct));
-        await conn.ExecuteAsync(new CommandDefinition(ComputeTrendingSql.Tags, args, tx, commandTimeout: 300, cancellationToken: ct));
+        var lastRun = state.LastRunAt is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : (DateTimeOffset?)null;
+        await conn.ExecuteAsync(new CommandDefinition(ComputeTrendingSql.Tags,
+            new { args.Now, args.CurrentHour, args.WindowStartHour, LastRun = lastRun }, tx, commandTimeout: 300, cancellationToken: ct));
         var (videos, tags) = await conn.QuerySingleAsync<(long, long)>(new CommandDefinition(ComputeTrendingSql.Counts, transaction: tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         var result = new TrendingRunResult(videos, tags, Stopwatch.GetElapsedTime(started), rebuild);

@@ -7,8 +7,10 @@ internal static class ComputeTrendingSql
     /// <summary>"trending" in ASCII: one run at a time across instances and callers (job, tests, CLI).</summary>
     public const long RunLockKey = 0x7472656e64696e67;
 
-    // Serialises runs; held until the run's transaction ends.
-    public const string Lock = "SELECT pg_advisory_xact_lock(@LockKey)";
+    // Serialises runs; held until the run's transaction ends. JIT off for the run: its statements are estimated from
+    // parameters (generate_series, queue sizes) far above jit_above_cost, and compiling them cost ~0.8 s per statement
+    // on the benchmark seed where the work itself took milliseconds.
+    public const string Lock = "SET LOCAL jit = off; SELECT pg_advisory_xact_lock(@LockKey)";
 
     // The parameters the scores were built with and the last run (trending_state, one row; migrations 0191, 0210).
     public const string State = "SELECT half_life_seconds, last_run_at FROM trending_state FOR UPDATE";
@@ -82,36 +84,40 @@ internal static class ComputeTrendingSql
     // Trending tags (migration 0210): visible videos uploaded in (@Now - 24 h, @Now], per tag. The hours strictly
     // between @WindowStartHour (the hour @Now - 24 h falls in) and @CurrentHour are kept counted in trending_tag_hours;
     // (1) counts that may be stale are dropped: hours that left the window, hours marked dirty by the triggers, hours
-    // in which a video expired since they were counted (videos_expires_idx range per counted hour), counts made at a
-    // later clock; (2) hours of the window without counts are counted (video_tags_created_idx, a videos_pkey and a
-    // profiles probe per row: one hour of uploads per hour in steady state); (3) the top 50 are published: the counted
-    // hours plus the two partial hours at the ends, counted live (together one hour of uploads).
+    // in which a video expired since the last run (@LastRun, read before this run's state update; videos_expires_idx:
+    // the expiries of one period; every count was made by a run, so none is older than the previous run's expiries),
+    // counts made at a later clock, all of them when there is no last run; (2) hours of the window without counts are counted, one hour at a time
+    // (video_tags_created_idx range, a videos_pkey and a profiles probe per row: one hour of uploads per hour in steady
+    // state; a plain join let the planner hash all videos); (3) the top 50 are published: the counted hours plus the two
+    // partial hours at the ends, counted live (together one hour of uploads).
     public const string Tags = """
         WITH d AS (DELETE FROM trending_tag_dirty RETURNING hour),
+        e AS (SELECT DISTINCT date_trunc('hour', v.created_at, 'UTC') AS hour FROM videos v
+              WHERE v.expires_at > @LastRun AND v.expires_at <= @Now AND v.created_at > @WindowStartHour),
         s AS (SELECT c.hour FROM trending_tag_hours_counted c
-              WHERE c.hour <= @WindowStartHour OR c.hour >= @CurrentHour OR c.computed_at > @Now
-                 OR c.hour IN (SELECT hour FROM d)
-                 OR EXISTS (SELECT 1 FROM videos v WHERE v.expires_at > c.computed_at AND v.expires_at <= @Now
-                            AND v.created_at >= c.hour AND v.created_at < c.hour + interval '1 hour')),
+              WHERE c.hour <= @WindowStartHour OR c.hour >= @CurrentHour OR c.computed_at > @Now OR @LastRun::timestamptz IS NULL
+                 OR c.hour IN (SELECT hour FROM d) OR c.hour IN (SELECT hour FROM e)),
         x AS (DELETE FROM trending_tag_hours_counted c USING s WHERE c.hour = s.hour)
         DELETE FROM trending_tag_hours t USING s WHERE t.hour = s.hour;
         WITH r AS (SELECT g.hour FROM generate_series(@WindowStartHour + interval '1 hour', @CurrentHour - interval '1 hour', interval '1 hour') g (hour)
                    WHERE NOT EXISTS (SELECT 1 FROM trending_tag_hours_counted c WHERE c.hour = g.hour)),
         m AS (INSERT INTO trending_tag_hours_counted (hour, computed_at) SELECT hour, @Now FROM r)
         INSERT INTO trending_tag_hours (hour, tag, videos)
-        SELECT r.hour, t.tag, count(*)
-        FROM r JOIN video_tags t ON t.created_at >= r.hour AND t.created_at < r.hour + interval '1 hour'
-        JOIN videos v ON v.id = t.video_id
-        WHERE
+        SELECT r.hour, c.tag, c.n
+        FROM r CROSS JOIN LATERAL (
+            SELECT t.tag, count(*) AS n FROM video_tags t
+            CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = t.video_id OFFSET 0) v
+            WHERE t.created_at >= r.hour AND t.created_at < r.hour + interval '1 hour' AND
         """ + DiscoveryVisibility.Public + """
 
-        GROUP BY r.hour, t.tag;
+            GROUP BY t.tag) c;
         DELETE FROM trending_tags;
         INSERT INTO trending_tags (tag, videos_count, computed_at)
         SELECT e.tag, sum(e.n), @Now
         FROM (SELECT h.tag, h.videos AS n FROM trending_tag_hours h WHERE h.hour > @WindowStartHour AND h.hour < @CurrentHour
               UNION ALL
-              SELECT t.tag, 1 FROM video_tags t JOIN videos v ON v.id = t.video_id
+              SELECT t.tag, 1 FROM video_tags t
+              CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = t.video_id OFFSET 0) v
               WHERE ((t.created_at > @Now - interval '24 hours' AND t.created_at < @WindowStartHour + interval '1 hour')
                      OR (t.created_at >= @CurrentHour AND t.created_at <= @Now)) AND
         """ + DiscoveryVisibility.Public + """

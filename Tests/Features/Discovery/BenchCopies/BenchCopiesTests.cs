@@ -31,7 +31,7 @@ public sealed partial class BenchCopiesTests
     {
         ["Now"] = "now()", ["Since"] = "(now() - interval '48 hours')", ["HalfLifeSeconds"] = "21600", ["Size"] = "1000",
         ["Epoch"] = "date_trunc('hour', now(), 'UTC')", ["CurrentHour"] = "date_trunc('hour', now(), 'UTC')",
-        ["WindowStartHour"] = "date_trunc('hour', now() - interval '24 hours', 'UTC')", ["LockKey"] = ComputeTrendingSql.RunLockKey.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["WindowStartHour"] = "date_trunc('hour', now() - interval '24 hours', 'UTC')", ["LastRun"] = "(SELECT last_run_at FROM last_run)", ["LockKey"] = ComputeTrendingSql.RunLockKey.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     private static IEnumerable<TestCaseData> Copies()
