@@ -103,6 +103,14 @@ public static class ApiExtensions
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", ready);
         app.MapHealthChecks("/api/health", ready); // the prototype's health route
+        // Background jobs that can stall without making the instance unfit to serve (tag "jobs"): 503 when degraded, for
+        // monitors; the body names each check's state.
+        app.MapHealthChecks("/health/jobs", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains("jobs"),
+            ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable },
+            ResponseWriter = HealthReportWriter.WriteAsync,
+        });
         return app;
     }
 }

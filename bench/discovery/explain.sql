@@ -279,70 +279,76 @@ LIMIT 20;
 \echo '=== tag page, most used tag'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
-       CASE WHEN NULL::uuid::uuid IS NULL THEN NULL
-            ELSE EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = NULL::uuid) END AS liked_by_me,
+       NULL::boolean AS liked_by_me,
        v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url
-FROM (SELECT t.video_id, t.created_at FROM video_tags t WHERE t.tag = :'top_tag'
-      ORDER BY t.created_at DESC, t.video_id DESC) t
-CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = t.video_id OFFSET 0) v
-CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
-WHERE 
+FROM (SELECT v.*, t.created_at AS tag_at, t.video_id AS tag_video_id
+      FROM video_tags t
+      CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = t.video_id OFFSET 0) v
+      WHERE t.tag = :'top_tag' AND
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
                UNION ALL
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
-ORDER BY t.created_at DESC, t.video_id DESC
+      ORDER BY t.created_at DESC, t.video_id DESC
+      LIMIT 51) v
+CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
+ORDER BY v.tag_at DESC, v.tag_video_id DESC
 LIMIT 21;
 \echo '=== tag page, next page'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
-       CASE WHEN NULL::uuid::uuid IS NULL THEN NULL
-            ELSE EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = NULL::uuid) END AS liked_by_me,
+       NULL::boolean AS liked_by_me,
        v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url
-FROM (SELECT t.video_id, t.created_at FROM video_tags t WHERE t.tag = :'top_tag'  AND (t.created_at, t.video_id) < (now() - interval '3 days', 'ffffffff-ffff-4fff-bfff-ffffffffffff'::uuid)
-      ORDER BY t.created_at DESC, t.video_id DESC) t
-CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = t.video_id OFFSET 0) v
-CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
-WHERE 
+FROM (SELECT v.*, t.created_at AS tag_at, t.video_id AS tag_video_id
+      FROM video_tags t
+      CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = t.video_id OFFSET 0) v
+      WHERE t.tag = :'top_tag' AND
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
                UNION ALL
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
-ORDER BY t.created_at DESC, t.video_id DESC
+  AND (t.created_at, t.video_id) < ((now() - interval '3 days'), 'ffffffff-ffff-4fff-bfff-ffffffffffff'::uuid)
+      ORDER BY t.created_at DESC, t.video_id DESC
+      LIMIT 51) v
+CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
+ORDER BY v.tag_at DESC, v.tag_video_id DESC
 LIMIT 21;
 \echo '=== trending videos, first page'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
-       CASE WHEN NULL::uuid::uuid IS NULL THEN NULL
-            ELSE EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = NULL::uuid) END AS liked_by_me,
-       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, t.score
-FROM (SELECT video_id, score FROM trending_videos
-      ORDER BY score DESC, video_id DESC) t
-CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = t.video_id OFFSET 0) v
-CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
-WHERE 
+       NULL::boolean AS liked_by_me,
+       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, v.score
+FROM (SELECT v.*, t.score, t.video_id AS rank_id
+      FROM trending_videos t
+      CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = t.video_id OFFSET 0) v
+      WHERE
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
                UNION ALL
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
-ORDER BY t.score DESC, t.video_id DESC
+      ORDER BY t.score DESC, t.video_id DESC
+      LIMIT 51) v
+CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
+ORDER BY v.score DESC, v.rank_id DESC
 LIMIT 21;
 \echo '=== trending videos, next page'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
-       CASE WHEN NULL::uuid::uuid IS NULL THEN NULL
-            ELSE EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = NULL::uuid) END AS liked_by_me,
-       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, t.score
-FROM (SELECT video_id, score FROM trending_videos  WHERE (score, video_id) < (:'mid_score', 'ffffffff-ffff-4fff-bfff-ffffffffffff'::uuid)
-      ORDER BY score DESC, video_id DESC) t
-CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = t.video_id OFFSET 0) v
-CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
-WHERE 
+       NULL::boolean AS liked_by_me,
+       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, v.score
+FROM (SELECT v.*, t.score, t.video_id AS rank_id
+      FROM trending_videos t
+      CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = t.video_id OFFSET 0) v
+      WHERE
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
                UNION ALL
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
-ORDER BY t.score DESC, t.video_id DESC
+  AND (t.score, t.video_id) < (:'mid_score', 'ffffffff-ffff-4fff-bfff-ffffffffffff'::uuid)
+      ORDER BY t.score DESC, t.video_id DESC
+      LIMIT 51) v
+CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
+ORDER BY v.score DESC, v.rank_id DESC
 LIMIT 21;
 \echo '=== trending tags'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT tag, videos_count FROM trending_tags ORDER BY videos_count DESC, tag LIMIT 10;
@@ -351,22 +357,21 @@ BEGIN;
 \set likes 1000
 \set views 1000
 \i bench/discovery/trending_activity.sql
+CREATE TEMP TABLE last_run ON COMMIT DROP AS SELECT last_run_at FROM trending_state;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) WITH d AS (DELETE FROM trending_deltas RETURNING video_id, hour, units),
-a AS (SELECT d.video_id, d.hour, sum(d.units) AS units FROM d
-      WHERE d.hour > now() - interval '48 hours' - interval '1 hour' AND EXISTS (SELECT 1 FROM videos v WHERE v.id = d.video_id)
+a AS (SELECT b.video_id, b.hour, sum(b.units) AS units FROM d b
+      WHERE b.hour > (now() - interval '48 hours') - interval '1 hour' AND EXISTS (SELECT 1 FROM videos v WHERE v.id = b.video_id FOR KEY SHARE)
       GROUP BY 1, 2),
 h AS (INSERT INTO trending_hourly AS t (video_id, hour, units) SELECT video_id, hour, units FROM a
       ON CONFLICT (video_id, hour) DO UPDATE SET units = t.units + EXCLUDED.units)
 INSERT INTO trending_scores AS s (video_id, score, last_hour)
-SELECT b.video_id, sum(b.units * power(2::float8, extract(epoch FROM b.hour + interval '30 minutes' - (SELECT epoch FROM trending_state)) / 21600)), max(b.hour)
-FROM a b GROUP BY b.video_id
+SELECT b.video_id, sum(b.units * power(2::float8, extract(epoch FROM b.hour + interval '30 minutes' - (SELECT epoch FROM trending_state)) / 21600)), max(b.hour) FROM a b GROUP BY b.video_id
 ON CONFLICT (video_id) DO UPDATE SET score = s.score + EXCLUDED.score, last_hour = greatest(s.last_hour, EXCLUDED.last_hour);
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) WITH x AS (DELETE FROM trending_hourly t WHERE t.hour <= now() - interval '48 hours' - interval '1 hour' RETURNING video_id, hour, units)
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) WITH x AS (DELETE FROM trending_hourly t WHERE t.hour <= (now() - interval '48 hours') - interval '1 hour' RETURNING video_id, hour, units)
 UPDATE trending_scores s SET score = s.score - e.score
-FROM (SELECT b.video_id, sum(b.units * power(2::float8, extract(epoch FROM b.hour + interval '30 minutes' - (SELECT epoch FROM trending_state)) / 21600)) AS score
-      FROM x b GROUP BY b.video_id) e
+FROM (SELECT b.video_id, sum(b.units * power(2::float8, extract(epoch FROM b.hour + interval '30 minutes' - (SELECT epoch FROM trending_state)) / 21600)) AS score FROM x b GROUP BY b.video_id) e
 WHERE s.video_id = e.video_id;
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) DELETE FROM trending_scores WHERE last_hour <= now() - interval '48 hours' - interval '1 hour';
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) DELETE FROM trending_scores WHERE last_hour <= (now() - interval '48 hours') - interval '1 hour';
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) UPDATE trending_scores s SET score = s.score * power(2::float8, -extract(epoch FROM date_trunc('hour', now(), 'UTC') - st.epoch) / 21600)
 FROM trending_state st WHERE (SELECT epoch FROM trending_state) < date_trunc('hour', now(), 'UTC') - 21600 * 64 * interval '1 second';
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) UPDATE trending_state SET epoch = date_trunc('hour', now(), 'UTC') WHERE epoch < date_trunc('hour', now(), 'UTC') - 21600 * 64 * interval '1 second';
@@ -374,20 +379,45 @@ EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) DELETE FROM trending_videos;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) INSERT INTO trending_videos (video_id, score, computed_at)
 SELECT s.video_id, s.score * power(2::float8, -extract(epoch FROM now() - (SELECT epoch FROM trending_state)) / 21600), now()
 FROM trending_scores s
-CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = s.video_id OFFSET 0) v
+CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = s.video_id OFFSET 0 FOR KEY SHARE) v
 WHERE s.score > 0 AND
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
 ORDER BY s.score DESC, s.video_id DESC
 LIMIT 1000;
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) DELETE FROM trending_tags;
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) INSERT INTO trending_tags (tag, videos_count, computed_at)
-SELECT t.tag, count(*), now()
-FROM video_tags t JOIN videos v ON v.id = t.video_id
-WHERE t.created_at > now() - interval '24 hours' AND t.created_at <= now() AND
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) UPDATE trending_state SET half_life_seconds = 21600, last_run_at = now();
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) WITH d AS (DELETE FROM trending_tag_dirty RETURNING hour),
+e AS (SELECT DISTINCT date_trunc('hour', v.created_at, 'UTC') AS hour FROM videos v
+      WHERE v.expires_at > (SELECT last_run_at FROM last_run) AND v.expires_at <= now() AND v.created_at > date_trunc('hour', now() - interval '24 hours', 'UTC')),
+s AS (SELECT c.hour FROM trending_tag_hours_counted c
+      WHERE c.hour <= date_trunc('hour', now() - interval '24 hours', 'UTC') OR c.hour >= date_trunc('hour', now(), 'UTC') OR c.computed_at > now() OR (SELECT last_run_at FROM last_run)::timestamptz IS NULL
+         OR c.hour IN (SELECT hour FROM d) OR c.hour IN (SELECT hour FROM e)),
+x AS (DELETE FROM trending_tag_hours_counted c USING s WHERE c.hour = s.hour)
+DELETE FROM trending_tag_hours t USING s WHERE t.hour = s.hour;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) WITH r AS (SELECT g.hour FROM generate_series(date_trunc('hour', now() - interval '24 hours', 'UTC') + interval '1 hour', date_trunc('hour', now(), 'UTC') - interval '1 hour', interval '1 hour') g (hour)
+           WHERE NOT EXISTS (SELECT 1 FROM trending_tag_hours_counted c WHERE c.hour = g.hour)),
+m AS (INSERT INTO trending_tag_hours_counted (hour, computed_at) SELECT hour, now() FROM r)
+INSERT INTO trending_tag_hours (hour, tag, videos)
+SELECT r.hour, c.tag, c.n
+FROM r CROSS JOIN LATERAL (
+    SELECT t.tag, count(*) AS n FROM video_tags t
+    CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = t.video_id OFFSET 0) v
+    WHERE t.created_at >= r.hour AND t.created_at < r.hour + interval '1 hour' AND
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
-GROUP BY t.tag
-ORDER BY count(*) DESC, t.tag
-LIMIT 50;
+    GROUP BY t.tag) c;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) DELETE FROM trending_tags;
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) INSERT INTO trending_tags (tag, videos_count, computed_at)
+SELECT e.tag, sum(e.n), now()
+FROM (SELECT h.tag, h.videos AS n FROM trending_tag_hours h WHERE h.hour > date_trunc('hour', now() - interval '24 hours', 'UTC') AND h.hour < date_trunc('hour', now(), 'UTC')
+      UNION ALL
+      SELECT t.tag, 1 FROM video_tags t
+      CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = t.video_id OFFSET 0) v
+      WHERE ((t.created_at > now() - interval '24 hours' AND t.created_at < date_trunc('hour', now() - interval '24 hours', 'UTC') + interval '1 hour')
+             OR (t.created_at >= date_trunc('hour', now(), 'UTC') AND t.created_at <= now())) AND
+v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)) e
+GROUP BY e.tag
+ORDER BY sum(e.n) DESC, e.tag
+LIMIT 50;;
 ROLLBACK;

@@ -5,50 +5,54 @@
 # (Release; the trending job off so it does not run during the measurements), then for each scenario a warm-up and
 # three 15 s wrk runs at 64 connections, each followed at once by pgbench -M prepared of the same SQL (16 clients), so
 # each pair sees the same load from the other work on the box. Search runs with custom plans on both sides
-# (the endpoint sets plan_cache_mode per transaction; pgbench gets it through PGOPTIONS).
-# Output: bench/results/discovery/run-<time>.log with one RESULT line per run. Env: PGPORT (18401), PORT (18410),
-# WARMUP (20), RUNS ("1 2 3"), ACTIVITY_LIKES (2000: ~10M likes / 48 h is 58/s, so one 30 s period is ~1,700),
-# BENCH_DB (iglive_bench: a copy made with CREATE DATABASE … TEMPLATE iglive_bench works the same), BIN (a Release
-# build's directory: given, nothing is built, as inside a quiet sitting), SCENARIOS ("search trending feed tag": any
-# subset), TRENDING_JOB (1; 0 skips the trending job's timed runs, which change the trending tables), EXPLAIN (1; 0 skips
-# explain.sql), SEARCH_PGBENCH (pgbench_search.sql; an absolute path runs another build's copy), LABEL (written into the log: which build this is).
+# (the endpoint sets plan_cache_mode per transaction for several words; pgbench gets it through PGOPTIONS).
+# Output: bench/results/discovery/run-<time>[-LABEL].log with one RESULT line per run. Env: PGPORT (18401), PORT (18410),
+# BENCH_DB (or DB; iglive_bench: a copy made with CREATE DATABASE … TEMPLATE iglive_bench works the same, for
+# experiments that write), WARMUP (20), RUNS ("1 2 3"), ACTIVITY_LIKES (2000: ~10M likes / 48 h is 58/s, so one 30 s
+# period is ~1,700), SCENARIOS ("search trending feed tag": which load runs, in order), TRENDING_JOB (1; 0 skips the two
+# timed trending runs, which change the trending tables), EXPLAIN (1; 0 skips explain.sql), BIN (a Release build's
+# directory: given, nothing is built, as inside a quiet sitting), PGB_DIR (bench/discovery: where the pgbench copies
+# are, e.g. another checkout's for its build), SEARCH_PGBENCH (pgbench_search.sql; an absolute path runs another
+# build's copy), SEARCH_PGB_OPTIONS (-c plan_cache_mode=force_custom_plan), LABEL (in the log's name and on every
+# line), PREWARM (0: seconds of wrk on each scenario's script, all before the first measured one, so the first scenario
+# measured after start-up does not pay for the JIT's and the pools' warm-up alone).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PGPORT=${PGPORT:-18401}
 PORT=${PORT:-18410}
-export BENCH_DB=${BENCH_DB:-iglive_bench}
+export BENCH_DB=${BENCH_DB:-${DB:-iglive_bench}}
 CS="Host=127.0.0.1;Port=$PGPORT;Database=$BENCH_DB;Username=iglive"
-SCENARIOS=${SCENARIOS:-search trending feed tag}
-has() { case " $SCENARIOS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 PGBENCH="/usr/lib/postgresql/15/bin/pgbench -h 127.0.0.1 -p $PGPORT -U iglive -n -M prepared -j 2"
+PGB_DIR=${PGB_DIR:-bench/discovery}
+SCENARIOS=${SCENARIOS:-search trending feed tag}
 OUT=bench/results/discovery; mkdir -p "$OUT"
-LOG="$OUT/run-$(date +%Y%m%dT%H%M%S).log"
-log() { echo "[$(date +%T)] $*" | tee -a "$LOG"; }
+LOG="$OUT/run-$(date +%Y%m%dT%H%M%S)${LABEL:+-$LABEL}.log"
+log() { echo "[$(date +%T)] ${LABEL:+$LABEL: }$*" | tee -a "$LOG"; }
 
 if [ -z "${BIN:-}" ]; then
   BIN=/tmp/iglive-discovery-bin
   dotnet build IgLive.Service.csproj -c Release -nologo -clp:ErrorsOnly -o "$BIN" >/dev/null
 fi
-log "label: ${LABEL:-} bin: $BIN db: $BENCH_DB scenarios: $SCENARIOS"
-log "uptime: $(uptime)"
+log "uptime: $(uptime); build $BIN; database $BENCH_DB; scenarios: $SCENARIOS"
 ConnectionStrings__Postgres="$CS" Logging__LogLevel__Default=Warning dotnet "$BIN/IgLive.Service.dll" migrate >> "$LOG" 2>&1
 trending() { bench/feed/db.sh psql -v ON_ERROR_STOP=1 -f bench/discovery/compute_trending.sql | grep -E '^Time|^ *[0-9]+( \| [0-9]+)* *$' | tr '\n' ' '; }
-if [ "${TRENDING_JOB:-1}" = 1 ]; then
+if [ "${TRENDING_JOB:-1}" != 0 ]; then
   log "trending run 1 (folds whatever is queued): $(trending)"
   log "activity of one period: $(bench/feed/db.sh psql -v ON_ERROR_STOP=1 -v likes="${ACTIVITY_LIKES:-2000}" -v views="${ACTIVITY_LIKES:-2000}" -f bench/discovery/trending_activity.sql | grep -E '^Time|^ *[0-9]+ *$' | tr '\n' ' ')"
   log "trending run 2 (steady state): $(trending)"
 fi
-if [ "${EXPLAIN:-1}" = 1 ]; then
+if [ "${EXPLAIN:-1}" != 0 ]; then
   EX="$OUT/explain-$(date +%Y%m%dT%H%M%S).txt"
   bench/feed/db.sh psql -f bench/discovery/explain.sql > "$EX" 2>&1 || log "explain.sql failed: see $EX"
 fi
+log "trending_videos rows: $(bench/feed/db.sh psql -tAc "SELECT count(*) FROM trending_videos")"
 bench/feed/db.sh psql -tA -c "SELECT tag FROM bench_tags ORDER BY i" > "$OUT/tags.txt"
 bench/feed/db.sh psql -tA -c "SELECT q FROM bench_queries ORDER BY i" > "$OUT/queries.txt"
 
 ConnectionStrings__Postgres="$CS" Auth__JwtSecret=bench-secret-bench-secret-bench-secret-0123 \
   ASPNETCORE_URLS="http://127.0.0.1:$PORT" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
   Cleanup__SchedulerEnabled=false Cleanup__DrainerEnabled=false Storage__LocalPath=/tmp/iglive-discovery-media \
-  dotnet "$BIN/IgLive.Service.dll" > "$OUT/service.log" 2>&1 &
+  dotnet "$BIN/IgLive.Service.dll" > "$OUT/service${LABEL:+-$LABEL}.log" 2>&1 &
 APP=$!
 trap 'kill $APP 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 1; done
@@ -58,7 +62,7 @@ wrk_run() { # name script run
   local line; line=$(wrk -t2 -c64 -d15s --latency -s "bench/discovery/$2" "http://127.0.0.1:$PORT" | grep '^RESULT')
   log "$1 run $3: $line load=$(cut -d' ' -f1 /proc/loadavg)"
 }
-script_path() { case "$1" in /*) echo "$1" ;; *) echo "bench/discovery/$1" ;; esac; }
+script_path() { case "$1" in /*) echo "$1" ;; *) echo "$PGB_DIR/$1" ;; esac; }
 pgb_run() { # name script clients run
   local out; out=$(PGOPTIONS="${PGB_OPTIONS:-}" $PGBENCH -f "$(script_path "$2")" -c "$3" -T 15 "$BENCH_DB" 2>&1)
   log "pgbench $1 ($3 clients) run $4: RESULT tps=$(echo "$out" | grep -o 'tps = [0-9.]*' | grep -o '[0-9.]*$') latency_avg_ms=$(echo "$out" | grep -o 'latency average = [0-9.]*' | grep -o '[0-9.]*$') load=$(cut -d' ' -f1 /proc/loadavg)"
@@ -73,9 +77,19 @@ scenario() { # name wrk-script [pgbench-script clients]
   done
 }
 
-if has search; then PGB_OPTIONS="${SEARCH_PGB_OPTIONS--c plan_cache_mode=force_custom_plan}" scenario "search" search.lua "${SEARCH_PGBENCH:-pgbench_search.sql}" 16; fi
-if has trending; then scenario "trending" trending.lua pgbench_trending.sql 16; fi
-if has feed; then scenario "feed first page (reference)" feed_first.lua; fi
-if has tag; then scenario "tag page" tag.lua pgbench_tag.sql 16; fi
+script_of() { case $1 in search) echo search.lua ;; trending) echo trending.lua ;; feed) echo feed_first.lua ;; tag) echo tag.lua ;; esac; }
+if [ "${PREWARM:-0}" != 0 ]; then
+  for s in $SCENARIOS; do wrk -t2 -c64 -d"${PREWARM}s" -s "bench/discovery/$(script_of "$s")" "http://127.0.0.1:$PORT" > /dev/null; done
+  log "pre-warmed every scenario for ${PREWARM} s; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
+for s in $SCENARIOS; do
+  case $s in
+    search) PGB_OPTIONS="${SEARCH_PGB_OPTIONS--c plan_cache_mode=force_custom_plan}" scenario "search" search.lua "${SEARCH_PGBENCH:-pgbench_search.sql}" 16 ;;
+    trending) scenario "trending" trending.lua pgbench_trending.sql 16 ;;
+    feed) scenario "feed first page (reference)" feed_first.lua ;;
+    tag) scenario "tag page" tag.lua pgbench_tag.sql 16 ;;
+    *) log "unknown scenario $s"; exit 2 ;;
+  esac
+done
 log "uptime: $(uptime)"
 log "done: $LOG"

@@ -1,4 +1,5 @@
 using IgLive.Service.Infrastructure.Database;
+using IgLive.Service.Infrastructure.Telemetry;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -16,10 +17,15 @@ public static class ComputeTrendingExtensions
             .Validate(o => CronExpression.TryParse(o.TrendingCron, out _), "Discovery__TrendingCron is not a valid Quartz cron expression.")
             .Validate(o => o.TrendingHalfLifeHours > 0 && o.TrendingWindowHours > 0, "Discovery__TrendingHalfLifeHours and Discovery__TrendingWindowHours must be positive.")
             .Validate(o => o.TrendingSize is >= 1 and <= 100_000, "Discovery__TrendingSize must be between 1 and 100000.")
+            .Validate(o => o.TrendingStaleSeconds > 0, "Discovery__TrendingStaleSeconds must be positive.")
             .Validate(o => o.SearchCandidates is >= 1 and <= 10_000, "Discovery__SearchCandidates must be between 1 and 10000.")
             .Validate(o => o.SearchPrefixExpansions is >= 1 and <= 1000, "Discovery__SearchPrefixExpansions must be between 1 and 1000.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ComputeTrendingRunner>();
+        builder.Services.AddSingleton<TrendingStats>();
+        builder.Services.AddHostedService(sp => new StatsGaugeRegistration<TrendingStats>(
+            sp.GetRequiredService<TrendingStats>(), TrendingMetrics.Current, TrendingMetrics.EnsureCreated));
+        builder.Services.AddHealthChecks().AddCheck<TrendingHealthCheck>("trending", tags: ["jobs"]);
         if (!builder.Configuration.GetValue("Cleanup:SchedulerEnabled", true)) return builder;
         builder.Services.AddScoped<ComputeTrendingJob>();
         builder.Services.AddHostedService<TrendingSchedulerService>();

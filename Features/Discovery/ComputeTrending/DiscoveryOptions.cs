@@ -22,4 +22,8 @@ public sealed class DiscoveryOptions
     public double TrendingWindowHours { get; set; } = 48;
     /// <summary>How many videos the ranking keeps (reads page through at most this many).</summary>
     public int TrendingSize { get; set; } = 1000;
+    /// <summary>
+    /// <c>/health/jobs</c> reports the trending job degraded when its last run committed longer ago than this (seconds).
+    /// </summary>
+    public double TrendingStaleSeconds { get; set; } = 300;
 }

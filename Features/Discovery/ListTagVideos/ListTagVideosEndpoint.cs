@@ -41,44 +41,18 @@ public sealed class ListTagVideosEndpoint(NpgsqlDataSource db, TimeProvider cloc
     public override async Task HandleAsync(ListTagVideosRequest r, CancellationToken ct)
     {
         var (at, id) = Common.Cursor.Parameters(r.Cursor);
+        var viewer = User.UserId();
+        var sql = (viewer, at) switch
+        {
+            (null, null) => ListTagVideosSql.FirstAnonymous,
+            (null, _) => ListTagVideosSql.NextAnonymous,
+            (_, null) => ListTagVideosSql.FirstForViewer,
+            _ => ListTagVideosSql.NextForViewer,
+        };
         await using var conn = await db.OpenConnectionAsync(ct);
-        var rows = await conn.QueryAsync<VideoDto, AuthorDto, VideoDto>(new CommandDefinition(
-            at is null ? ListTagVideosSql.First : ListTagVideosSql.Next,
-            new { Tag = r.Tag.ToLowerInvariant(), Now = clock.GetUtcNow(), Viewer = User.UserId(), CursorAt = at, CursorId = id, Take = r.Limit + 1 },
+        var rows = await conn.QueryAsync<VideoDto, AuthorDto, VideoDto>(new CommandDefinition(sql,
+            new { Tag = r.Tag.ToLowerInvariant(), Now = clock.GetUtcNow(), Viewer = viewer, CursorAt = at, CursorId = id, Take = r.Limit + 1 },
             cancellationToken: ct), static (v, a) => v with { Author = a }, splitOn: "id");
-        var list = rows.AsList();
-        var more = list.Count > r.Limit;
-        if (more) list.RemoveRange(r.Limit, list.Count - r.Limit);
-        await Send.OkAsync(new Page<VideoDto> { Items = list, NextCursor = more ? new Common.Cursor(list[^1].CreatedAt, list[^1].Id).Encode() : null }, ct);
+        await Send.OkAsync(Page.Of(rows.AsList(), r.Limit), ct);
     }
-}
-
-/// <summary>
-/// video_tags keeps (tag, created_at, video_id) in index order, so a page walks video_tags_pkey backward from the cursor
-/// and probes videos_pkey per row until @Take visible ones are found: O(page) for any tag size (the GIN index on
-/// videos.tags can only return every match unordered).
-/// </summary>
-internal static class ListTagVideosSql
-{
-    private const string Head = DiscoveryVideoSql.Columns + """
-
-        FROM (SELECT t.video_id, t.created_at FROM video_tags t WHERE t.tag = @Tag
-        """;
-
-    private const string After = "  AND (t.created_at, t.video_id) < (@CursorAt, @CursorId)";
-
-    private const string Tail = """
-
-              ORDER BY t.created_at DESC, t.video_id DESC) t
-        CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = t.video_id OFFSET 0) v
-        """ + "\n" + DiscoveryVideoSql.Author + "\nWHERE " + DiscoveryVisibility.ForViewer + """
-
-        ORDER BY t.created_at DESC, t.video_id DESC
-        LIMIT @Take
-        """;
-
-    // A tag's visible videos, newest first; video_tags_pkey backward, videos_pkey and profiles_pkey per row.
-    public const string First = Head + Tail;
-    // Same, after a cursor (created_at, id).
-    public const string Next = Head + After + Tail;
 }

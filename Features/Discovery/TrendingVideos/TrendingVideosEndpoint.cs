@@ -38,41 +38,18 @@ public sealed class TrendingVideosEndpoint(NpgsqlDataSource db, TimeProvider clo
     public override async Task HandleAsync(TrendingVideosRequest r, CancellationToken ct)
     {
         ScoreCursor? cursor = ScoreCursor.TryDecode(r.Cursor, out var c, ScoreOrder.Trending) ? c : null;
+        var viewer = User.UserId();
+        var sql = (viewer, cursor) switch
+        {
+            (null, null) => TrendingVideosSql.FirstAnonymous,
+            (null, _) => TrendingVideosSql.NextAnonymous,
+            (_, null) => TrendingVideosSql.FirstForViewer,
+            _ => TrendingVideosSql.NextForViewer,
+        };
         await using var conn = await db.OpenConnectionAsync(ct);
-        var rows = await conn.QueryAsync<VideoDto, AuthorDto, SortKey, (VideoDto, SortKey)>(new CommandDefinition(
-            cursor is null ? TrendingVideosSql.First : TrendingVideosSql.Next,
-            new { Now = clock.GetUtcNow(), Viewer = User.UserId(), CursorScore = cursor?.Score, CursorId = cursor?.Id, Take = r.Limit + 1 },
+        var rows = await conn.QueryAsync<VideoDto, AuthorDto, SortKey, (VideoDto, SortKey)>(new CommandDefinition(sql,
+            new { Now = clock.GetUtcNow(), Viewer = viewer, CursorScore = cursor?.Score, CursorId = cursor?.Id, Take = r.Limit + 1 },
             cancellationToken: ct), RankedPage.Map, splitOn: "id,score");
         await Send.OkAsync(RankedPage.Of(rows.AsList(), r.Limit, ScoreOrder.Trending), ct);
     }
-}
-
-/// <summary>
-/// Walks trending_videos_rank_idx from the cursor and probes videos_pkey per row, dropping rows that stopped being
-/// visible since the last run (expired, removed, blocked): O(page). The cursor's created_at is unused; (score, id) is
-/// the key. A run between two pages re-ranks, so a video may then appear twice or be skipped across that boundary.
-/// </summary>
-internal static class TrendingVideosSql
-{
-    private const string Head = DiscoveryVideoSql.Columns + """
-        , t.score
-        FROM (SELECT video_id, score FROM trending_videos
-        """;
-
-    private const string After = "  WHERE (score, video_id) < (@CursorScore, @CursorId)";
-
-    private const string Tail = """
-
-              ORDER BY score DESC, video_id DESC) t
-        CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = t.video_id OFFSET 0) v
-        """ + "\n" + DiscoveryVideoSql.Author + "\nWHERE " + DiscoveryVisibility.ForViewer + """
-
-        ORDER BY t.score DESC, t.video_id DESC
-        LIMIT @Take
-        """;
-
-    // The ranking's first visible videos; trending_videos_rank_idx, videos_pkey and profiles_pkey per row.
-    public const string First = Head + Tail;
-    // Same, after a cursor (score, id).
-    public const string Next = Head + After + Tail;
 }
