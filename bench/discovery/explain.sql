@@ -139,7 +139,7 @@ PREPARE search_correct (text[]) AS
 SELECT coalesce(array_agg(coalesce(c.lexeme, x.w) ORDER BY x.i), '{}')
 FROM unnest($1::text[]) WITH ORDINALITY AS x (w, i)
 LEFT JOIN LATERAL (SELECT s.lexeme FROM search_lexemes s
-                   WHERE length(x.w) >= 3 AND s.lexeme % lower(iglive_unaccent(x.w))
+                   WHERE length(x.w) >= 3 AND s.lexeme % lower(iglive_unaccent(x.w)) AND length(s.lexeme) <= 64
                    ORDER BY s.lexeme <-> lower(iglive_unaccent(x.w)), s.ndoc DESC, s.lexeme
                    LIMIT 1) c ON true
 ;

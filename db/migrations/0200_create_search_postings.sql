@@ -16,6 +16,11 @@ CREATE TABLE search_lexemes (
 -- prefix's completions are a range of the primary key.
 CREATE INDEX search_lexemes_trgm_idx ON search_lexemes USING gin (lexeme gin_trgm_ops);
 
+-- Videos written during the back-fill would miss their postings (inserted) or leave orphans that fail the foreign key
+-- (deleted by cleanup): writes to videos wait until this script commits (reads go on). ~1 min 45 s per million videos on
+-- the 2-core bench machine (docs/operations.md); apply it with `dotnet IgLive.Service.dll migrate` in a quiet window.
+LOCK TABLE videos IN SHARE ROW EXCLUSIVE MODE;
+
 -- Built without constraints, filled set-based, then indexed and constrained: on a 1M-video database that is ~17M rows,
 -- and a per-row foreign-key check or index insert during the fill would take many times longer than the sorts below.
 CREATE TABLE search_postings (
@@ -29,6 +34,10 @@ ALTER TABLE search_postings ADD PRIMARY KEY (lexeme, created_at, video_id);
 -- The foreign key's cascade and the update trigger's delete look rows up by video.
 CREATE INDEX search_postings_video_idx ON search_postings (video_id);
 ALTER TABLE search_postings ADD FOREIGN KEY (video_id) REFERENCES videos (id) ON DELETE CASCADE;
+-- Searches read the newest postings index-only, which needs their pages all-visible: vacuum after ~50k new postings
+-- (a few thousand uploads), not after the default 20 % of the table (millions).
+ALTER TABLE search_postings SET (autovacuum_vacuum_insert_threshold = 50000, autovacuum_vacuum_insert_scale_factor = 0,
+                                 autovacuum_vacuum_threshold = 50000, autovacuum_vacuum_scale_factor = 0.01);
 
 INSERT INTO search_lexemes (lexeme, ndoc) SELECT lexeme, count(*) FROM search_postings GROUP BY lexeme;
 
@@ -96,3 +105,7 @@ DROP FUNCTION iglive_sync_search_words();
 DROP FUNCTION iglive_sync_search_words_changed();
 DROP FUNCTION iglive_video_words(text, text[]);
 DROP TABLE search_words;
+-- For one release: instances of the previous version, still serving during a rolling deploy after this migration,
+-- correct typos with `SELECT word FROM search_words WHERE word % … ORDER BY word <-> …`; this view keeps that working
+-- (drop it in a later migration).
+CREATE VIEW search_words AS SELECT lexeme::text AS word FROM search_lexemes WHERE length(lexeme) BETWEEN 3 AND 64;

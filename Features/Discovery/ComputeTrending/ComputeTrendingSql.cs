@@ -20,8 +20,11 @@ internal static class ComputeTrendingSql
 
     // A video row locked against deletion until the run commits (FOR KEY SHARE, what the foreign keys of
     // trending_hourly, trending_scores and trending_videos take anyway on insert): a video deleted while the run works is
-    // skipped by the lock (READ COMMITTED re-checks the row) instead of failing the insert's foreign-key check.
-    private const string Existing = "EXISTS (SELECT 1 FROM videos v WHERE v.id = b.video_id FOR KEY SHARE)";
+    // skipped by the lock (READ COMMITTED re-checks the row) instead of failing the insert's foreign-key check. SKIP
+    // LOCKED: a video another transaction holds FOR UPDATE is being deleted (cleanup's batch, an owner's delete; updates
+    // of counters or removed_at take no conflicting lock), so it is skipped rather than waited for: waiting could
+    // deadlock, as that deletion's cascade waits for the rows this run has already written.
+    private const string Existing = "EXISTS (SELECT 1 FROM videos v WHERE v.id = b.video_id FOR KEY SHARE SKIP LOCKED)";
 
     // The scores built again from the hourly buckets with the configured half-life, relative to a new epoch, when the
     // half-life the scores were built with differs (or is unknown); the queued deltas are folded after, with it too.
@@ -72,10 +75,11 @@ internal static class ComputeTrendingSql
         INSERT INTO trending_videos (video_id, score, computed_at)
         SELECT s.video_id, s.score * power(2::float8, -extract(epoch FROM @Now - (SELECT epoch FROM trending_state)) / @HalfLifeSeconds), @Now
         FROM trending_scores s
-        CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = s.video_id OFFSET 0 FOR KEY SHARE) v
-        WHERE s.score > 0 AND
+        CROSS JOIN LATERAL (SELECT v.* FROM videos v WHERE v.id = s.video_id AND
         """ + DiscoveryVisibility.Public + """
 
+                            OFFSET 0 FOR KEY SHARE SKIP LOCKED) v
+        WHERE s.score > 0
         ORDER BY s.score DESC, s.video_id DESC
         LIMIT @Size;
         UPDATE trending_state SET half_life_seconds = @HalfLifeSeconds, last_run_at = @Now;

@@ -13,6 +13,24 @@ public enum ScoreOrder : byte
     Fuzzy = 2,
     /// <summary>Trending score, then id.</summary>
     Trending = 3,
+    /// <summary><see cref="FullText"/> whose one-word walk was widened (hidden videos filled the first walk).</summary>
+    FullTextWide = 4,
+    /// <summary><see cref="Fuzzy"/> whose one-word walk was widened.</summary>
+    FuzzyWide = 5,
+}
+
+/// <summary>What a search cursor's order says.</summary>
+public static class ScoreOrders
+{
+    public static bool IsSearch(this ScoreOrder o) => o is ScoreOrder.FullText or ScoreOrder.Fuzzy or ScoreOrder.FullTextWide or ScoreOrder.FuzzyWide;
+    public static bool IsFuzzy(this ScoreOrder o) => o is ScoreOrder.Fuzzy or ScoreOrder.FuzzyWide;
+    public static bool IsWide(this ScoreOrder o) => o is ScoreOrder.FullTextWide or ScoreOrder.FuzzyWide;
+    /// <summary>The search order for a page: fuzzy or not, widened or not.</summary>
+    public static ScoreOrder Search(bool fuzzy, bool wide) => (fuzzy, wide) switch
+    {
+        (false, false) => ScoreOrder.FullText, (true, false) => ScoreOrder.Fuzzy,
+        (false, true) => ScoreOrder.FullTextWide, (true, true) => ScoreOrder.FuzzyWide,
+    };
 }
 
 /// <summary>
@@ -83,15 +101,15 @@ public readonly record struct ScoreCursor(ScoreOrder Order, double Score, DateTi
         string[]? words = null;
         if (written >= WindowByteLength)
         {
-            if (order is not (ScoreOrder.FullText or ScoreOrder.Fuzzy) || !TryTime(BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(33)), out var f)
+            if (!order.IsSearch() || !TryTime(BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(33)), out var f)
                 || !TryTime(BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(41)), out var t) || f > t)
                 return false;
             (from, to) = (f, t);
             // Only the typo fallback carries words (a fallback cursor without them is an older build's: corrected again).
-            if (written > WindowByteLength && (order != ScoreOrder.Fuzzy || !TryWords(bytes.AsSpan(WindowByteLength, written - WindowByteLength), out words)))
+            if (written > WindowByteLength && (!order.IsFuzzy() || !TryWords(bytes.AsSpan(WindowByteLength, written - WindowByteLength), out words)))
                 return false;
         }
-        else if (order is ScoreOrder.FullText or ScoreOrder.Fuzzy) return false; // search pages always carry their candidate window
+        else if (order.IsSearch()) return false; // search pages always carry their candidate window
         cursor = new ScoreCursor(order, score, at, new Guid(bytes.AsSpan(17, 16), bigEndian: true), from, to, words);
         return true;
     }

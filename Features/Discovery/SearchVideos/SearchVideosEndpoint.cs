@@ -31,25 +31,47 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
         var words = SearchTerms.Words(r.Q);
         if (words.Length == 0) { await Send.OkAsync(new Page<VideoDto> { Items = [] }, ct); return; } // only symbols
         var fuzzy = string.Join(' ', words).Length >= MinFuzzyLength;
-        ScoreCursor? cursor = ScoreCursor.TryDecode(r.Cursor, out var c, ScoreOrder.FullText, ScoreOrder.Fuzzy) ? c : null;
+        ScoreCursor? cursor = ScoreCursor.TryDecode(r.Cursor, out var c, ScoreOrder.FullText, ScoreOrder.Fuzzy,
+            ScoreOrder.FullTextWide, ScoreOrder.FuzzyWide) ? c : null;
 
         await using var conn = await db.OpenConnectionAsync(ct);
-        var order = cursor?.Order ?? ScoreOrder.FullText;
+        var isFuzzy = cursor?.Order.IsFuzzy() ?? false;
+        var wide = cursor?.Order.IsWide() ?? false;
         List<(VideoDto, SortKey)> rows = [];
         string[]? corrected = null;
-        if (order == ScoreOrder.FullText) rows = await PageAsync(conn, words, cursor, r.Limit, ct);
-        if (fuzzy && (order == ScoreOrder.Fuzzy || (cursor is null && rows.Count == 0)))
+        if (!isFuzzy) (rows, wide) = await PageAsync(conn, words, cursor, r.Limit, wide, ct);
+        if (fuzzy && (isFuzzy || (cursor is null && rows.Count == 0)))
         {
             // Later pages search the first page's correction (carried in the cursor), not a new one.
             corrected = cursor?.Words ?? await conn.QuerySingleAsync<string[]>(new CommandDefinition(SearchVideosSql.Correct, new { Words = words }, cancellationToken: ct));
             // Nothing closer than what was typed: the search stays empty.
-            rows = corrected.SequenceEqual(words) && order == ScoreOrder.FullText ? [] : await PageAsync(conn, corrected, cursor, r.Limit, ct);
-            order = ScoreOrder.Fuzzy;
+            // The corrected words' walk starts narrow on the first page (the typed words' widening says nothing of theirs).
+            (rows, wide) = corrected.SequenceEqual(words) && !isFuzzy ? ([], false)
+                : await PageAsync(conn, corrected, cursor, r.Limit, cursor?.Order.IsWide() ?? false, ct);
+            isFuzzy = true;
         }
-        await Send.OkAsync(RankedPage.Of(rows, r.Limit, order, corrected), ct);
+        await Send.OkAsync(RankedPage.Of(rows, r.Limit, ScoreOrders.Search(isFuzzy, wide), corrected), ct);
     }
 
-    private async Task<List<(VideoDto, SortKey)>> PageAsync(NpgsqlConnection conn, string[] words, ScoreCursor? cursor, int limit, CancellationToken ct)
+    /// <summary>
+    /// One page; for one word, when the first page comes back incomplete (it holds every candidate), the walk may have
+    /// met hidden videos (still processing, removed, a suspended or blocked author) among the word's newest postings:
+    /// the page is read again with a walk <see cref="WideWalkFactor"/> times as long, and the cursor says so, so later
+    /// pages walk the same way. Bounded either way; a rare word only pays a second read of its few postings.
+    /// </summary>
+    private async Task<(List<(VideoDto, SortKey)> Rows, bool Wide)> PageAsync(NpgsqlConnection conn, string[] words, ScoreCursor? cursor, int limit,
+        bool wide, CancellationToken ct)
+    {
+        var rows = await PageAsync(conn, words, cursor, limit, wide ? WideWalkFactor : 1, ct);
+        if (words.Length > 1 || wide || cursor is not null || rows.Count > limit) return (rows, wide);
+        return (await PageAsync(conn, words, cursor, limit, WideWalkFactor, ct), true);
+    }
+
+    /// <summary>How much longer a widened one-word walk is.</summary>
+    private const int WideWalkFactor = 16;
+
+    private async Task<List<(VideoDto, SortKey)>> PageAsync(NpgsqlConnection conn, string[] words, ScoreCursor? cursor, int limit, int walkFactor,
+        CancellationToken ct)
     {
         var o = options.Value;
         var args = new
@@ -59,7 +81,7 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
             WindowFrom = cursor?.WindowFrom, WindowTo = cursor?.WindowTo,
             Cap = o.SearchCandidates, Expansions = o.SearchPrefixExpansions,
             // One word: its (or its completions') newest postings, a quarter more than the cap for invisible videos.
-            Walk = o.SearchCandidates + o.SearchCandidates / 4,
+            Walk = (o.SearchCandidates + o.SearchCandidates / 4) * walkFactor,
         };
         if (words.Length == 1)
             return await QueryAsync(conn, null, cursor is null ? SearchVideosSql.FullTextFirst : SearchVideosSql.FullTextNext, args, ct);

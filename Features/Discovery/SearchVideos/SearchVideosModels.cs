@@ -18,7 +18,7 @@ public sealed class SearchVideosValidator : Validator<SearchVideosRequest>
     {
         RuleFor(r => r.Q).Must(q => q.Trim().Length is >= 1 and <= 200).WithMessage("q must be 1 to 200 characters");
         RuleFor(r => r.Limit).InclusiveBetween(1, 50).WithMessage("limit must be between 1 and 50");
-        RuleFor(r => r.Cursor).Must(c => ScoreCursor.TryDecode(c, out _, ScoreOrder.FullText, ScoreOrder.Fuzzy))
+        RuleFor(r => r.Cursor).Must(c => ScoreCursor.TryDecode(c, out _, ScoreOrder.FullText, ScoreOrder.Fuzzy, ScoreOrder.FullTextWide, ScoreOrder.FuzzyWide))
             .When(r => r.Cursor is not null).WithMessage(ScoreCursor.Invalid);
     }
 }

@@ -111,7 +111,8 @@ internal static class SearchVideosSql
     // The same candidate set, after the cursor's (rank, created_at, id): the walk starts at the window's end, then
     // only candidates inside the window count (a video gone since leaves a gap, never lets an older one in).
     public const string FullTextNext = NextHead + Tail;
-    // The typo fallback: each word of 3+ letters replaced by the closest indexed word (search_lexemes, every word of
+    // The typo fallback: each word of 3+ letters replaced by the closest indexed word of at most 64 characters (what a
+    // cursor carries, SearchTerms.MaxWordLength) (search_lexemes, every word of
     // some video's title, tags or description: pg_trgm similarity above pg_trgm.similarity_threshold, 0.3; the more
     // frequent on a tie; search_lexemes_trgm_idx), or kept when nothing is close. The corrected words are then searched
     // with FullTextFirst / FullTextNext, and later pages carry them in the cursor (no second correction).
@@ -119,7 +120,7 @@ internal static class SearchVideosSql
         SELECT coalesce(array_agg(coalesce(c.lexeme, x.w) ORDER BY x.i), '{}')
         FROM unnest(@Words::text[]) WITH ORDINALITY AS x (w, i)
         LEFT JOIN LATERAL (SELECT s.lexeme FROM search_lexemes s
-                           WHERE length(x.w) >= 3 AND s.lexeme % lower(iglive_unaccent(x.w))
+                           WHERE length(x.w) >= 3 AND s.lexeme % lower(iglive_unaccent(x.w)) AND length(s.lexeme) <= 64
                            ORDER BY s.lexeme <-> lower(iglive_unaccent(x.w)), s.ndoc DESC, s.lexeme
                            LIMIT 1) c ON true
         """;

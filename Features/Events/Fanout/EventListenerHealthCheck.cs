@@ -3,8 +3,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace IgLive.Service.Features.Events.Fanout;
 
 /// <summary>
-/// Readiness: unhealthy until the first LISTEN is in place (a stream opened earlier would miss events); degraded, not
-/// unhealthy, while reconnecting later, so a database blip does not take every instance out of the load balancer.
+/// Readiness: degraded until the first LISTEN is in place (a stream opened earlier would miss events), which
+/// /health/ready answers 503 as it does while migrations run — a start-up state, not a failure, so it is not logged as
+/// one; degraded too while reconnecting later.
 /// </summary>
 public sealed class EventListenerHealthCheck(EventListener listener) : IHealthCheck
 {
@@ -13,6 +14,6 @@ public sealed class EventListenerHealthCheck(EventListener listener) : IHealthCh
         {
             { Listening: true } => HealthCheckResult.Healthy(),
             { EverListened: true } => HealthCheckResult.Degraded("live events listener reconnecting"),
-            _ => HealthCheckResult.Unhealthy("live events listener not connected yet"),
+            _ => HealthCheckResult.Degraded("live events listener not connected yet"),
         });
 }

@@ -77,6 +77,27 @@ public sealed class SearchCandidateCapTests
     }
 
     [Test]
+    public async Task Hidden_videos_among_the_newest_matches_do_not_hide_older_visible_ones()
+    {
+        var user = await app.CreateUserAsync();
+        var w = DiscoveryData.Word();
+        var t0 = app.Clock.GetUtcNow().AddHours(-1);
+        var visible = new List<Guid>();
+        for (var i = 0; i < 5; i++) visible.Add(await app.VideoAsync(user, $"{w} {i}", createdAt: t0.AddMinutes(i)));
+        // The newest postings of the word are hidden (still processing, removed): the first walk (cap 5 + a quarter = 6
+        // postings) meets 4 of them and only 2 visible videos.
+        var hidden = new List<Guid>();
+        for (var i = 0; i < 4; i++) hidden.Add(await app.VideoAsync(user, $"{w} hidden {i}", createdAt: t0.AddMinutes(10 + i)));
+        await app.ExecAsync("UPDATE videos SET status = 'processing' WHERE id = ANY(@ids)", new { ids = hidden.Take(2).ToArray() });
+        await app.ExecAsync("UPDATE videos SET removed_at = now() WHERE id = ANY(@ids)", new { ids = hidden.Skip(2).ToArray() });
+        var client = app.CreateClient();
+
+        Assert.That((await client.GetJsonAsync(Search(w, 50))).Ids(), Is.EquivalentTo(visible), "the 5 visible, newest first");
+        // In pages: the widened walk is carried by the cursor, so the pages walk the same 5.
+        Assert.That(await client.WalkAsync(Search(w, 2)), Is.EquivalentTo(visible));
+    }
+
+    [Test]
     public async Task A_prefix_with_more_completions_than_the_limit_finds_the_typed_word_and_the_most_frequent_others()
     {
         var user = await app.CreateUserAsync();
