@@ -360,7 +360,7 @@ BEGIN;
 CREATE TEMP TABLE last_run ON COMMIT DROP AS SELECT last_run_at FROM trending_state;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) WITH d AS (DELETE FROM trending_deltas RETURNING video_id, hour, units),
 a AS (SELECT b.video_id, b.hour, sum(b.units) AS units FROM d b
-      WHERE b.hour > (now() - interval '48 hours') - interval '1 hour' AND EXISTS (SELECT 1 FROM videos v WHERE v.id = b.video_id FOR KEY SHARE)
+      WHERE b.hour > (now() - interval '48 hours') - interval '1 hour' AND EXISTS (SELECT 1 FROM videos v WHERE v.id = b.video_id FOR KEY SHARE SKIP LOCKED)
       GROUP BY 1, 2),
 h AS (INSERT INTO trending_hourly AS t (video_id, hour, units) SELECT video_id, hour, units FROM a
       ON CONFLICT (video_id, hour) DO UPDATE SET units = t.units + EXCLUDED.units)
@@ -379,10 +379,11 @@ EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) DELETE FROM trending_videos;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) INSERT INTO trending_videos (video_id, score, computed_at)
 SELECT s.video_id, s.score * power(2::float8, -extract(epoch FROM now() - (SELECT epoch FROM trending_state)) / 21600), now()
 FROM trending_scores s
-CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = s.video_id OFFSET 0 FOR KEY SHARE) v
-WHERE s.score > 0 AND
+CROSS JOIN LATERAL (SELECT v.* FROM videos v WHERE v.id = s.video_id AND
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
+                    OFFSET 0 FOR KEY SHARE SKIP LOCKED) v
+WHERE s.score > 0
 ORDER BY s.score DESC, s.video_id DESC
 LIMIT 1000;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) UPDATE trending_state SET half_life_seconds = 21600, last_run_at = now();
