@@ -2,12 +2,14 @@
 # The social graph benchmarks, one sitting, interleaved: the following feed for a typical user and for the user who
 # follows 2,000 accounts (wrk GET /api/videos/following, 64 connections, each run followed at once by pgbench
 # -M prepared of the same SQL at 64 clients), and the follow toggle (PUT/DELETE /api/users/{u}/follow against
-# pgbench of PairStatement.LockPair + FollowUserSql.Follow/Unfollow in one pipelined transaction, 64 clients).
+# pgbench of PairStatement.LockPair + FollowUserSql.Follow/Unfollow in one pipelined transaction, 64 clients: the
+# statements as the build composes them, notification rows included, pgbench_follow.sql rendered by render_follow_sql.py).
 # Then checks that every followers_count/following_count equals its rows.
 # Prerequisites: bench/feed/db.sh start; bench/feed/seed.sql; the service's migrations (dotnet IgLive.Service.dll
 # migrate, with Command Timeout=0 on a large database); bench/graph/seed.sql. Wrap it in `flock /work/wt/bench.lock`.
 # Env: BIN (a Release build; built into /tmp/iglive-graph-bin when unset), PGPORT, PORT (18310), DUR (15), WARMUP (20),
-# SCENARIOS (a subset of "typical 2000 toggle", the default: all three).
+# SCENARIOS (a subset of "typical 2000 toggle", the default: all three), BARE (1: after the toggle's rounds, 2 pgbench
+# rounds of pgbench_follow_bare.sql, the old hand copy without notification rows, for reference).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PORT=${PORT:-18310}; DUR=${DUR:-15}
@@ -46,6 +48,7 @@ SCENARIOS=" ${SCENARIOS:-typical 2000 toggle} "
 [[ $SCENARIOS == *" typical "* ]] && scenario "following typical" following_typical.lua pgbench_following.sql -D ulo=21 -D uhi=2000
 [[ $SCENARIOS == *" 2000 "* ]] && scenario "following 2000" following_2000.lua pgbench_following.sql -D ulo=1999 -D uhi=1999
 [[ $SCENARIOS == *" toggle "* ]] && scenario "follow toggle" follow_toggle.lua pgbench_follow.sql
+[[ $SCENARIOS == *" toggle "* && -n ${BARE:-} ]] && for i in 1 2; do pgb "follow toggle bare" pgbench_follow_bare.sql "$i"; done
 [[ $SCENARIOS == *" toggle "* ]] && log "counter mismatches (followers, following):" &&
 bench/feed/db.sh psql -tA -c "SELECT (SELECT count(*) FROM profiles p WHERE followers_count <> (SELECT count(*) FROM user_follows f WHERE f.followee_id = p.id)), (SELECT count(*) FROM profiles p WHERE following_count <> (SELECT count(*) FROM user_follows f WHERE f.follower_id = p.id))" | tee -a "$LOG"
 log "uptime: $(uptime)"
