@@ -8,8 +8,8 @@
 # Prerequisites: bench/feed/db.sh start; bench/feed/seed.sql; the service's migrations (dotnet IgLive.Service.dll
 # migrate, with Command Timeout=0 on a large database); bench/graph/seed.sql. Wrap it in `flock /work/wt/bench.lock`.
 # Env: BIN (a Release build; built into /tmp/iglive-graph-bin when unset), PGPORT, PORT (18310), DUR (15), WARMUP (20),
-# SCENARIOS (a subset of "typical 2000 toggle", the default: all three), BARE (1: after the toggle's rounds, 2 pgbench
-# rounds of pgbench_follow_bare.sql, the old hand copy without notification rows, for reference).
+# SCENARIOS (a subset of "typical 2000 toggle", the default: all three), BARE (1: each toggle round also runs pgbench of
+# pgbench_follow_bare.sql, the old hand copy without notification rows, right after the rendered one, for reference).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PORT=${PORT:-18310}; DUR=${DUR:-15}
@@ -42,13 +42,15 @@ scenario() { # name wrk-script pgbench-script [pgbench -D ...]
   local name=$1 w=$2 p=$3; shift 3
   log "== $name: warm-up ${WARMUP:-20} s"
   wrk -t2 -c64 -d"${WARMUP:-20}s" -s "bench/graph/$w" "http://127.0.0.1:$PORT" > /dev/null
-  for i in 1 2 3; do http "$name" "$w" "$i"; pgb "$name" "$p" "$i" "$@"; done
+  for i in 1 2 3; do
+    http "$name" "$w" "$i"; pgb "$name" "$p" "$i" "$@"
+    if [[ $p == pgbench_follow.sql && -n ${BARE:-} ]]; then pgb "$name bare" pgbench_follow_bare.sql "$i"; fi
+  done
 }
 SCENARIOS=" ${SCENARIOS:-typical 2000 toggle} "
 [[ $SCENARIOS == *" typical "* ]] && scenario "following typical" following_typical.lua pgbench_following.sql -D ulo=21 -D uhi=2000
 [[ $SCENARIOS == *" 2000 "* ]] && scenario "following 2000" following_2000.lua pgbench_following.sql -D ulo=1999 -D uhi=1999
 [[ $SCENARIOS == *" toggle "* ]] && scenario "follow toggle" follow_toggle.lua pgbench_follow.sql
-[[ $SCENARIOS == *" toggle "* && -n ${BARE:-} ]] && for i in 1 2; do pgb "follow toggle bare" pgbench_follow_bare.sql "$i"; done
 [[ $SCENARIOS == *" toggle "* ]] && log "counter mismatches (followers, following):" &&
 bench/feed/db.sh psql -tA -c "SELECT (SELECT count(*) FROM profiles p WHERE followers_count <> (SELECT count(*) FROM user_follows f WHERE f.followee_id = p.id)), (SELECT count(*) FROM profiles p WHERE following_count <> (SELECT count(*) FROM user_follows f WHERE f.follower_id = p.id))" | tee -a "$LOG"
 log "uptime: $(uptime)"
