@@ -1,5 +1,5 @@
--- DIAGNOSTIC variant of pgbench_follow.sql: the same statements plus the pg_notify the service's statements send when a
--- follow was inserted or removed (not the notification rows themselves), to see what the NOTIFY at commit costs.
+-- DIAGNOSTIC variant of pgbench_follow_bare.sql (the old hand copy, no notification rows): the same statements plus the
+-- pg_notify the service's statements sent before branch m moved it after the commit, to see what a NOTIFY at commit costs.
 -- pgbench baseline for the follow toggle: PairStatement.LockPair, then FollowUserSql.Follow or Unfollow (half each),
 -- in one transaction and one round trip (a pipeline, as Npgsql sends the batch); random viewer 1..2000, random
 -- ordinary account 21..100000.

@@ -2,12 +2,14 @@
 # The social graph benchmarks, one sitting, interleaved: the following feed for a typical user and for the user who
 # follows 2,000 accounts (wrk GET /api/videos/following, 64 connections, each run followed at once by pgbench
 # -M prepared of the same SQL at 64 clients), and the follow toggle (PUT/DELETE /api/users/{u}/follow against
-# pgbench of PairStatement.LockPair + FollowUserSql.Follow/Unfollow in one pipelined transaction, 64 clients).
+# pgbench of PairStatement.LockPair + FollowUserSql.Follow/Unfollow in one pipelined transaction, 64 clients: the
+# statements as the build composes them, notification rows included, pgbench_follow.sql rendered by render_follow_sql.py).
 # Then checks that every followers_count/following_count equals its rows.
 # Prerequisites: bench/feed/db.sh start; bench/feed/seed.sql; the service's migrations (dotnet IgLive.Service.dll
 # migrate, with Command Timeout=0 on a large database); bench/graph/seed.sql. Wrap it in `flock /work/wt/bench.lock`.
 # Env: BIN (a Release build; built into /tmp/iglive-graph-bin when unset), PGPORT, PORT (18310), DUR (15), WARMUP (20),
-# SCENARIOS (a subset of "typical 2000 toggle", the default: all three).
+# SCENARIOS (a subset of "typical 2000 toggle", the default: all three), BARE (1: each toggle round also runs pgbench of
+# pgbench_follow_bare.sql, the old hand copy without notification rows, right after the rendered one, for reference).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PORT=${PORT:-18310}; DUR=${DUR:-15}
@@ -40,7 +42,10 @@ scenario() { # name wrk-script pgbench-script [pgbench -D ...]
   local name=$1 w=$2 p=$3; shift 3
   log "== $name: warm-up ${WARMUP:-20} s"
   wrk -t2 -c64 -d"${WARMUP:-20}s" -s "bench/graph/$w" "http://127.0.0.1:$PORT" > /dev/null
-  for i in 1 2 3; do http "$name" "$w" "$i"; pgb "$name" "$p" "$i" "$@"; done
+  for i in 1 2 3; do
+    http "$name" "$w" "$i"; pgb "$name" "$p" "$i" "$@"
+    if [[ $p == pgbench_follow.sql && -n ${BARE:-} ]]; then pgb "$name bare" pgbench_follow_bare.sql "$i"; fi
+  done
 }
 SCENARIOS=" ${SCENARIOS:-typical 2000 toggle} "
 [[ $SCENARIOS == *" typical "* ]] && scenario "following typical" following_typical.lua pgbench_following.sql -D ulo=21 -D uhi=2000
