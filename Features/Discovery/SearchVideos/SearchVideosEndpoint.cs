@@ -36,18 +36,19 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
 
         await using var conn = await db.OpenConnectionAsync(ct);
         var isFuzzy = cursor?.Order.IsFuzzy() ?? false;
-        var wide = cursor?.Order.IsWide() ?? false;
+        var cursorWide = cursor?.Order.IsWide() ?? false;
+        var wide = cursorWide;
         List<(VideoDto, SortKey)> rows = [];
         string[]? corrected = null;
-        if (!isFuzzy) (rows, wide) = await PageAsync(conn, words, cursor, r.Limit, wide, ct);
+        if (!isFuzzy) (rows, wide) = await PageAsync(conn, words, cursor, r.Limit, cursorWide, ct);
         if (fuzzy && (isFuzzy || (cursor is null && rows.Count == 0)))
         {
             // Later pages search the first page's correction (carried in the cursor), not a new one.
             corrected = cursor?.Words ?? await conn.QuerySingleAsync<string[]>(new CommandDefinition(SearchVideosSql.Correct, new { Words = words }, cancellationToken: ct));
-            // Nothing closer than what was typed: the search stays empty.
-            // The corrected words' walk starts narrow on the first page (the typed words' widening says nothing of theirs).
+            // Nothing closer than what was typed: the search stays empty. The corrected words' walk is the cursor's (narrow
+            // on a first page: the typed words' widening says nothing of theirs).
             (rows, wide) = corrected.SequenceEqual(words) && !isFuzzy ? ([], false)
-                : await PageAsync(conn, corrected, cursor, r.Limit, cursor?.Order.IsWide() ?? false, ct);
+                : await PageAsync(conn, corrected, cursor, r.Limit, cursorWide, ct);
             isFuzzy = true;
         }
         await Send.OkAsync(RankedPage.Of(rows, r.Limit, ScoreOrders.Search(isFuzzy, wide), corrected), ct);
