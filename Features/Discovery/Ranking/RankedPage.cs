@@ -7,6 +7,8 @@ public sealed record SortKey
     /// <summary>Full-text search: the created_at window of the page's candidate set (null elsewhere).</summary>
     public DateTime? WindowFrom { get; init; }
     public DateTime? WindowTo { get; init; }
+    /// <summary>A one-word search's first page: how many candidates (visible or not) its walk ranked.</summary>
+    public long? Candidates { get; init; }
 }
 
 /// <summary>Turns limit+1 ranked rows into a page and the cursor of its last row.</summary>

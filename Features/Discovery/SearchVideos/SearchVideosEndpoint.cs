@@ -21,7 +21,7 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
                             "frequent completions, Discovery:SearchPrefixExpansions, 50 by default, the typed word always among them); when nothing matches, each word is " +
                             "replaced by the closest indexed word (trigram similarity) and searched again, and later pages keep that correction. " +
                             "Ordered by relevance (title, then tags, then description), then newest, among the newest matches " +
-                            "(Discovery:SearchCandidates, 200 by default; a search lists at most that many).";
+                            "(Discovery:SearchCandidates, 200 by default, a one-word search 16 times as many when hidden videos among them leave its first page short).";
         });
         Description(b => b.ProducesProblemDetails(400));
     }
@@ -55,16 +55,19 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
     }
 
     /// <summary>
-    /// One page; for one word, when the first page comes back incomplete (it holds every candidate), the walk may have
-    /// met hidden videos (still processing, removed, a suspended or blocked author) among the word's newest postings:
-    /// the page is read again with a walk <see cref="WideWalkFactor"/> times as long, and the cursor says so, so later
-    /// pages walk the same way. Bounded either way; a rare word only pays a second read of its few postings.
+    /// One page; for one word, when the first page comes back incomplete (it holds every visible candidate) and shows
+    /// fewer videos than the walk ranked, hidden videos (still processing, removed, a suspended or blocked author) took
+    /// places among the word's newest postings: the page is read again with a walk <see cref="WideWalkFactor"/> times as
+    /// long (its newest 16 × Discovery:SearchCandidates matches), and the cursor says so, so later pages walk the same
+    /// way. Bounded either way; a word with few matches, all shown, is read once.
     /// </summary>
     private async Task<(List<(VideoDto, SortKey)> Rows, bool Wide)> PageAsync(NpgsqlConnection conn, string[] words, ScoreCursor? cursor, int limit,
         bool wide, CancellationToken ct)
     {
         var rows = await PageAsync(conn, words, cursor, limit, wide ? WideWalkFactor : 1, ct);
         if (words.Length > 1 || wide || cursor is not null || rows.Count > limit) return (rows, wide);
+        // Short because the word has no more matches (every candidate is on the page): nothing to widen.
+        if (rows.Count > 0 && rows.Count >= rows[0].Item2.Candidates) return (rows, false);
         return (await PageAsync(conn, words, cursor, limit, WideWalkFactor, ct), true);
     }
 
@@ -75,17 +78,30 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
         CancellationToken ct)
     {
         var o = options.Value;
+        var viewer = User.UserId();
+        if (words.Length == 1)
+        {
+            // One word: its (or its completions') newest postings, ranked from the index (SearchVideosSql).
+            var one = new
+            {
+                Word = words[0], Prefix = SearchTerms.PrefixLast(words), Now = clock.GetUtcNow(), Viewer = viewer,
+                CursorScore = cursor?.Score, CursorAt = cursor?.CreatedAt, CursorId = cursor?.Id, Take = limit + 1,
+                WindowFrom = cursor?.WindowFrom, WindowTo = cursor?.WindowTo,
+                Expansions = o.SearchPrefixExpansions, Walk = o.SearchCandidates * walkFactor,
+            };
+            var sql = (cursor is null, viewer is null) switch
+            {
+                (true, true) => SearchVideosSql.FirstAnonymous, (true, false) => SearchVideosSql.FirstForViewer,
+                (false, true) => SearchVideosSql.NextAnonymous, (false, false) => SearchVideosSql.NextForViewer,
+            };
+            return await QueryAsync(conn, null, sql, one, ct);
+        }
         var args = new
         {
-            Words = words, Prefix = SearchTerms.PrefixLast(words), Now = clock.GetUtcNow(), Viewer = User.UserId(),
+            Words = words, Prefix = SearchTerms.PrefixLast(words), Now = clock.GetUtcNow(), Viewer = viewer,
             CursorScore = cursor?.Score, CursorAt = cursor?.CreatedAt, CursorId = cursor?.Id, Take = limit + 1,
-            WindowFrom = cursor?.WindowFrom, WindowTo = cursor?.WindowTo,
-            Cap = o.SearchCandidates, Expansions = o.SearchPrefixExpansions,
-            // One word: its (or its completions') newest postings, a quarter more than the cap for invisible videos.
-            Walk = (o.SearchCandidates + o.SearchCandidates / 4) * walkFactor,
+            WindowFrom = cursor?.WindowFrom, WindowTo = cursor?.WindowTo, Cap = o.SearchCandidates,
         };
-        if (words.Length == 1)
-            return await QueryAsync(conn, null, cursor is null ? SearchVideosSql.FullTextFirst : SearchVideosSql.FullTextNext, args, ct);
         // Several words: the GIN index (SearchSeveralWordsSql), planned with the words known.
         await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition(SearchSeveralWordsSql.CustomPlans, transaction: tx, cancellationToken: ct));

@@ -84,8 +84,8 @@ public sealed class SearchCandidateCapTests
         var t0 = app.Clock.GetUtcNow().AddHours(-1);
         var visible = new List<Guid>();
         for (var i = 0; i < 5; i++) visible.Add(await app.VideoAsync(user, $"{w} {i}", createdAt: t0.AddMinutes(i)));
-        // The newest postings of the word are hidden (still processing, removed): the first walk (cap 5 + a quarter = 6
-        // postings) meets 4 of them and only 2 visible videos.
+        // The newest postings of the word are hidden (still processing, removed): the first walk (the 5 newest postings) meets
+        // 4 of them and only 1 visible video.
         var hidden = new List<Guid>();
         for (var i = 0; i < 4; i++) hidden.Add(await app.VideoAsync(user, $"{w} hidden {i}", createdAt: t0.AddMinutes(10 + i)));
         await app.ExecAsync("UPDATE videos SET status = 'processing' WHERE id = ANY(@ids)", new { ids = hidden.Take(2).ToArray() });

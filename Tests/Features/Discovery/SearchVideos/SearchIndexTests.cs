@@ -83,4 +83,48 @@ public sealed class SearchIndexTests : ServiceFixture
         await App.ExecAsync("DELETE FROM videos WHERE title LIKE @prefix", new { prefix = w + " %" });
         Assert.That(await LexemeRowAsync(w), Is.False);
     }
+    private async Task<List<(string Lexeme, float Rank, float TsRank)>> RanksAsync(Guid video)
+    {
+        await using var conn = App.OpenConnection();
+        return (await conn.QueryAsync<(string, float, float)>("""
+            SELECT p.lexeme, p.rank, ts_rank(v.search_doc, to_tsquery('simple', quote_literal(p.lexeme)))
+            FROM search_postings p JOIN videos v ON v.id = p.video_id WHERE p.video_id = @video ORDER BY 1
+            """, new { video })).AsList();
+    }
+
+    [Test]
+    public async Task Each_posting_carries_its_words_rank_in_the_video_and_an_update_ranks_again()
+    {
+        var user = await App.CreateUserAsync();
+        var (a, b) = (DiscoveryData.Word(), DiscoveryData.Word());
+        var video = await App.VideoAsync(user, $"{a} clip", tags: [b], description: $"{b} and {a} again");
+
+        var ranks = await RanksAsync(video);
+        Assert.That(ranks.Select(r => r.Rank), Is.EqualTo(ranks.Select(r => r.TsRank)), "what ts_rank gives the document for that word");
+        var byWord = ranks.ToDictionary(r => r.Lexeme, r => r.Rank);
+        Assert.That(byWord[a], Is.GreaterThan(byWord[b]), "a title word ranks above a tag");
+        Assert.That(byWord[b], Is.GreaterThan(byWord["again"]), "a tag above a description word");
+
+        await App.ExecAsync("UPDATE videos SET title = 'clip', tags = @tags WHERE id = @video", new { video, tags = new[] { a } });
+        ranks = await RanksAsync(video);
+        Assert.That(ranks.Select(r => r.Rank), Is.EqualTo(ranks.Select(r => r.TsRank)));
+        Assert.That(ranks.Single(r => r.Lexeme == a).Rank, Is.LessThan(byWord[a]), "now a tag and a description word, no longer in the title");
+    }
+
+    [Test]
+    public async Task A_prefix_ranks_a_video_by_every_completion_it_contains_as_ts_rank_does()
+    {
+        var user = await App.CreateUserAsync();
+        var p = DiscoveryData.Word();
+        var at = App.Clock.GetUtcNow().AddMinutes(-10);
+        var both = await App.VideoAsync(user, $"{p}set {p}rise", createdAt: at);
+        var one = await App.VideoAsync(user, $"{p}set clip", createdAt: at.AddMinutes(1));
+
+        Assert.That((await App.CreateClient().GetJsonAsync(Search(p))).Ids(), Is.EqualTo(new[] { both, one }), "two completions in the title beat one, though older");
+        await using var conn = App.OpenConnection();
+        var tsRanks = (await conn.QueryAsync<float>(
+            "SELECT ts_rank(search_doc, to_tsquery('simple', quote_literal(@p) || ':*')) FROM videos WHERE id = ANY(@ids) ORDER BY created_at",
+            new { p, ids = new[] { both, one } })).AsList();
+        Assert.That(tsRanks[0], Is.GreaterThan(tsRanks[1]), "ts_rank agrees");
+    }
 }
