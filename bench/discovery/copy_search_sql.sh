@@ -6,14 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 G() { bench/discovery/sql_from_cs.py "$@" | sed 's/;$//'; }
 C="Now=now() Viewer=NULL::uuid Take=21 Cap=200 Expansions=50"
+W="Walk=200 WindowTo=NULL::timestamptz"
 {
 cat <<'EOF'
 -- pgbench baseline for GET /api/videos/search (anonymous, first page), as the endpoint runs it: one word,
--- SearchVideosSql.FullTextFirst (candidate cap 200, 50 prefix expansions, walk 250: the defaults of Discovery:*; no
+-- SearchVideosSql.FirstAnonymous (the 200 newest matches, 50 prefix expansions: the defaults of Discovery:*; no
 -- plan_cache_mode: plan-stable, the service runs it auto-prepared, generic after five); several words,
 -- SearchSeveralWordsSql.First in a transaction with custom plans; then, where the endpoint runs the typo fallback
--- (fallback = 1), SearchVideosSql.Correct and FullTextFirst again with the corrected words. Parameters: @Words, @Prefix
--- from bench_queries, @Now = now(), @Viewer = NULL, @Take = 21. Generated from the constants by
+-- (fallback = 1), SearchVideosSql.Correct and FirstAnonymous again with the corrected word. Parameters: @Word (the
+-- one word), @Words, @Prefix from bench_queries, @Now = now(), @Viewer = NULL, @Take = 21. Generated from the constants by
 -- bench/discovery/copy_search_sql.sh.
 \set k random(1, 150)
 SELECT words, prefix, fallback, (cardinality(words) > 1)::int AS several FROM bench_queries WHERE i = :k \gset
@@ -24,56 +25,54 @@ EOF
 G SearchSeveralWordsSql.First Words=:words Prefix=:prefix::boolean $C; echo ";"
 echo "COMMIT;"
 echo '\else'
-G SearchVideosSql.FullTextFirst Words=:words Prefix=:prefix::boolean Walk=250 WindowTo=NULL::timestamptz $C; echo ";"
+G SearchVideosSql.FirstAnonymous Word="(:words::text[])[1]" Prefix=:prefix::boolean $W $C; echo ";"
 echo '\endif'
 echo '\if :fallback'
 echo "SELECT ($(G SearchVideosSql.Correct Words=:words)) AS corrected \gset"
-G SearchVideosSql.FullTextFirst Words=:corrected Prefix=:prefix::boolean Walk=250 WindowTo=NULL::timestamptz $C; echo ";"
+G SearchVideosSql.FirstAnonymous Word="(:corrected::text[])[1]" Prefix=:prefix::boolean $W $C; echo ";"
 echo '\endif'
 } > bench/discovery/pgbench_search.sql
-P='Words=$1 Prefix=$2 Walk=$3'
+P='Word=$1 Prefix=$2 Walk=$3'
 {
 cat <<'EOF'
 -- Search: the statements prepared with the parameters the service binds, EXPLAINed as generic plans (plan_cache_mode =
--- force_generic_plan): what the service runs once Npgsql's auto-prepared statement has gone generic. Walk: 250 for one
--- word (the cap and a quarter), 1,000 for several (Discovery:SearchScanCap). Copied by bench/discovery/copy_search_sql.sh.
+-- force_generic_plan): what the service runs once Npgsql's auto-prepared statement has gone generic. Walk: 200 for one
+-- word (Discovery:SearchCandidates). Copied by bench/discovery/copy_search_sql.sh.
 SELECT '{back}'::text[] AS back_words \gset
 EOF
-echo "PREPARE search_first (text[], boolean, integer) AS"; G SearchVideosSql.FullTextFirst $P WindowTo='NULL::timestamptz' $C; echo ";"
-echo "PREPARE search_next (text[], boolean, integer, timestamptz, timestamptz, real, timestamptz, uuid) AS"
-G SearchVideosSql.FullTextNext $P WindowFrom='$4' WindowTo='$5' CursorScore='$6' CursorAt='$7' CursorId='$8' $C; echo ";"
+echo "PREPARE search_first (text, boolean, integer) AS"; G SearchVideosSql.FirstAnonymous $P WindowTo='NULL::timestamptz' $C; echo ";"
+echo "PREPARE search_next (text, boolean, integer, timestamptz, timestamptz, real, timestamptz, uuid) AS"
+G SearchVideosSql.NextAnonymous $P WindowFrom='$4' WindowTo='$5' CursorScore='$6' CursorAt='$7' CursorId='$8' $C; echo ";"
 echo "PREPARE search_correct (text[]) AS"; G SearchVideosSql.Correct 'Words=$1'; echo ";"
 echo "PREPARE search_several (text[], boolean) AS"; G SearchSeveralWordsSql.First Words='$1' Prefix='$2' $C; echo ";"
 cat <<'EOF'
 SET plan_cache_mode = force_generic_plan;
 \echo '=== search, full text, most common word (one word: a prefix of itself)'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first (:'common_words', true, 250);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'common_words'::text[])[1], true, 200);
 \echo '=== search, full text, two words, as the endpoint runs it: SearchSeveralWordsSql.First, custom plan (GIN bitmap AND)'
 SET plan_cache_mode = force_custom_plan;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_several (:'two_words', true);
 SET plan_cache_mode = force_generic_plan;
-\echo '=== search, full text, two words through the postings (measured, not used: the rarer drives, walk of 1,000)'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first (:'two_words', true, 1000);
 \echo '=== search, full text, 4-letter prefix'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first (:'prefix_words', true, 250);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'prefix_words'::text[])[1], true, 200);
 \echo '=== search, full text, 4-letter prefix with many completions (back)'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first (:'back_words', true, 250);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'back_words'::text[])[1], true, 200);
 \echo '=== search, full text, next page (common word): the first page''s window and its 20th row as the cursor'
 EOF
 echo "SELECT window_from AS c_from, window_to AS c_to, score AS c_score, created_at AS c_at, id AS c_id"
-echo "FROM ($(G SearchVideosSql.FullTextFirst Words=":'common_words'" Prefix=true Walk=250 WindowTo='NULL::timestamptz' $C | sed 's/ p\.id, p\.username/ p.id AS author_id, p.username/')) x"
+echo "FROM ($(G SearchVideosSql.FirstAnonymous Word="(:'common_words'::text[])[1]" Prefix=true Walk=200 WindowTo='NULL::timestamptz' $C | sed 's/ p\.id, p\.username/ p.id AS author_id, p.username/')) x"
 echo "OFFSET 19 LIMIT 1 \gset"
 cat <<'EOF'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_next (:'common_words', true, 250, :'c_from', :'c_to', :'c_score', :'c_at', :'c_id');
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_next ((:'common_words'::text[])[1], true, 200, :'c_from', :'c_to', :'c_score', :'c_at', :'c_id');
 \echo '=== search, typo fallback, typo: the full-text statement (no match), the correction, the full text with the corrected words'
 SELECT string_to_array(:'typo_q', ' ') AS words_typo_q \gset
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first (:'words_typo_q', true, 250);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'words_typo_q'::text[])[1], true, 200);
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_correct (:'words_typo_q');
 EXECUTE search_correct (:'words_typo_q') \gset corrected_
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first (:'corrected_coalesce', true, 250);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'corrected_coalesce'::text[])[1], true, 200);
 \echo '=== search, typo fallback, no hit: the full-text statement (no match), the correction (nothing close: stays empty)'
 SELECT string_to_array(:'nohit_q', ' ') AS words_nohit_q \gset
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first (:'words_nohit_q', true, 250);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'words_nohit_q'::text[])[1], true, 200);
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_correct (:'words_nohit_q');
 RESET plan_cache_mode;
 DEALLOCATE search_first;

@@ -11,128 +11,104 @@ SELECT (SELECT words FROM bench_queries WHERE kind = 'common' ORDER BY i LIMIT 1
        coalesce((SELECT score FROM trending_videos ORDER BY score DESC LIMIT 1 OFFSET 500), 0) AS mid_score \gset
 \echo 'common: ' :common_words ' two words: ' :two_words ' prefix: ' :prefix_words ' typo: ' :typo_q ' no hit: ' :nohit_q ' tag: ' :top_tag
 -- Search: the statements prepared with the parameters the service binds, EXPLAINed as generic plans (plan_cache_mode =
--- force_generic_plan): what the service runs once Npgsql's auto-prepared statement has gone generic. Walk: 250 for one
--- word (the cap and a quarter), 1,000 for several (Discovery:SearchScanCap). Copied by bench/discovery/copy_search_sql.sh.
+-- force_generic_plan): what the service runs once Npgsql's auto-prepared statement has gone generic. Walk: 200 for one
+-- word (Discovery:SearchCandidates). Copied by bench/discovery/copy_search_sql.sh.
 SELECT '{back}'::text[] AS back_words \gset
-PREPARE search_first (text[], boolean, integer) AS
-WITH q AS MATERIALIZED (SELECT iglive_search_query($1::text[], $2) AS tsq),
-terms AS MATERIALIZED (
-    SELECT x.i, lower(iglive_unaccent(x.w)) COLLATE "C" AS u, x.i = cardinality($1::text[]) AND $2 AS prefix
-    FROM unnest($1::text[]) WITH ORDINALITY AS x (w, i)
-    WHERE iglive_unaccent(x.w) <> ''),
-lexemes AS MATERIALIZED (
-    SELECT t.i, l.lexeme, l.ndoc
-    FROM terms t
+PREPARE search_first (text, boolean, integer) AS
+WITH lexemes AS MATERIALIZED (
+    SELECT l.lexeme, l.ndoc
+    FROM (SELECT lower(iglive_unaccent($1)) COLLATE "C" AS u) t
     CROSS JOIN LATERAL ((SELECT s.lexeme, s.ndoc FROM search_lexemes s WHERE s.lexeme >= t.u AND s.lexeme <= t.u)
                         UNION ALL
                         (SELECT s.lexeme, s.ndoc FROM search_lexemes s
-                         WHERE t.prefix AND s.lexeme > t.u AND s.lexeme < t.u || chr(1114111) AND s.lexeme ^@ t.u
+                         WHERE $2 AND s.lexeme > t.u AND s.lexeme < t.u || chr(1114111) AND s.lexeme ^@ t.u
                          ORDER BY s.ndoc DESC, s.lexeme
-                         LIMIT 50 - 1)) l),
-driver AS MATERIALIZED (
-    SELECT l.lexeme, l.ndoc FROM lexemes l
-    WHERE l.i = (SELECT i FROM lexemes GROUP BY i ORDER BY sum(ndoc), i LIMIT 1)
-      AND (SELECT count(DISTINCT i) FROM lexemes) = (SELECT count(*) FROM terms)),
+                         LIMIT 50 - 1)) l
+    WHERE t.u <> ''),
 since AS MATERIALIZED (
     SELECT coalesce((SELECT po.created_at FROM search_postings po
-                     WHERE po.lexeme = (SELECT lexeme FROM driver ORDER BY ndoc DESC, lexeme LIMIT 1)
+                     WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
                        AND po.created_at <= coalesce(NULL::timestamptz::timestamptz, 'infinity')
                      ORDER BY po.created_at DESC, po.video_id DESC
-                     OFFSET $3 - 1 LIMIT 1), '-infinity') AS t0)
+                     OFFSET $3 - 1 LIMIT 1), '-infinity') AS t0),
+walk AS MATERIALIZED (
+    SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
+    FROM lexemes l
+    CROSS JOIN LATERAL (SELECT po.lexeme, po.created_at, po.video_id, po.rank FROM search_postings po
+                        WHERE po.lexeme = l.lexeme
+                          AND po.created_at <= coalesce(NULL::timestamptz::timestamptz, 'infinity')
+                          AND po.created_at >= (SELECT t0 FROM since)
+                        ORDER BY po.created_at DESC, po.video_id DESC
+                        LIMIT $3) p
+    GROUP BY p.created_at, p.video_id
+    ORDER BY p.created_at DESC, p.video_id DESC
+    LIMIT $3)
 SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
-       CASE WHEN NULL::uuid::uuid IS NULL THEN NULL
-            ELSE EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = NULL::uuid) END AS liked_by_me,
-       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, r.rank AS score, r.window_from, r.window_to
-FROM (SELECT c.id, ts_rank(c.search_doc, (SELECT tsq FROM q)) AS rank, c.created_at,
-             min(c.created_at) OVER () AS window_from, max(c.created_at) OVER () AS window_to
-      FROM (SELECT v.id, v.search_doc, v.created_at
-            FROM (SELECT DISTINCT p.created_at, p.video_id
-                  FROM driver d
-                  CROSS JOIN LATERAL (SELECT po.created_at, po.video_id FROM search_postings po
-                                      WHERE po.lexeme = d.lexeme
-                                        AND po.created_at <= coalesce(NULL::timestamptz::timestamptz, 'infinity')
-                                        AND po.created_at >= (SELECT t0 FROM since)
-                                      ORDER BY po.created_at DESC, po.video_id DESC
-                                      LIMIT $3) p
-                  ORDER BY 1 DESC, 2 DESC
-                  LIMIT $3) w
-            CROSS JOIN LATERAL (SELECT v.id, v.search_doc, v.created_at
-                                FROM videos v
-                                WHERE v.id = w.video_id AND v.search_doc @@ (SELECT tsq FROM q) AND
+       NULL::boolean AS liked_by_me,
+       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, v.rank AS score, (SELECT min(created_at) FROM walk) AS window_from, (SELECT max(created_at) FROM walk) AS window_to,
+       (SELECT count(*) FROM walk) AS candidates
+FROM (SELECT v.*, r.rank, r.created_at AS walk_at
+      FROM (SELECT * FROM walk ORDER BY rank DESC, created_at DESC, video_id DESC) r
+      CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = r.video_id OFFSET 0) v
+      WHERE
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
                UNION ALL
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
-                                OFFSET 0) v
-            ORDER BY w.created_at DESC, w.video_id DESC
-            LIMIT 200) c
-      ORDER BY 2 DESC, 3 DESC, 1 DESC
-      LIMIT 51) r
-CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
+      ORDER BY r.rank DESC, r.created_at DESC, r.video_id DESC
+      LIMIT 51) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
-ORDER BY r.rank DESC, r.created_at DESC, r.id DESC
+ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC
 LIMIT 21
 ;
-PREPARE search_next (text[], boolean, integer, timestamptz, timestamptz, real, timestamptz, uuid) AS
-WITH q AS MATERIALIZED (SELECT iglive_search_query($1::text[], $2) AS tsq),
-terms AS MATERIALIZED (
-    SELECT x.i, lower(iglive_unaccent(x.w)) COLLATE "C" AS u, x.i = cardinality($1::text[]) AND $2 AS prefix
-    FROM unnest($1::text[]) WITH ORDINALITY AS x (w, i)
-    WHERE iglive_unaccent(x.w) <> ''),
-lexemes AS MATERIALIZED (
-    SELECT t.i, l.lexeme, l.ndoc
-    FROM terms t
+PREPARE search_next (text, boolean, integer, timestamptz, timestamptz, real, timestamptz, uuid) AS
+WITH lexemes AS MATERIALIZED (
+    SELECT l.lexeme, l.ndoc
+    FROM (SELECT lower(iglive_unaccent($1)) COLLATE "C" AS u) t
     CROSS JOIN LATERAL ((SELECT s.lexeme, s.ndoc FROM search_lexemes s WHERE s.lexeme >= t.u AND s.lexeme <= t.u)
                         UNION ALL
                         (SELECT s.lexeme, s.ndoc FROM search_lexemes s
-                         WHERE t.prefix AND s.lexeme > t.u AND s.lexeme < t.u || chr(1114111) AND s.lexeme ^@ t.u
+                         WHERE $2 AND s.lexeme > t.u AND s.lexeme < t.u || chr(1114111) AND s.lexeme ^@ t.u
                          ORDER BY s.ndoc DESC, s.lexeme
-                         LIMIT 50 - 1)) l),
-driver AS MATERIALIZED (
-    SELECT l.lexeme, l.ndoc FROM lexemes l
-    WHERE l.i = (SELECT i FROM lexemes GROUP BY i ORDER BY sum(ndoc), i LIMIT 1)
-      AND (SELECT count(DISTINCT i) FROM lexemes) = (SELECT count(*) FROM terms)),
+                         LIMIT 50 - 1)) l
+    WHERE t.u <> ''),
 since AS MATERIALIZED (
     SELECT coalesce((SELECT po.created_at FROM search_postings po
-                     WHERE po.lexeme = (SELECT lexeme FROM driver ORDER BY ndoc DESC, lexeme LIMIT 1)
+                     WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
                        AND po.created_at <= coalesce($5::timestamptz, 'infinity')
                      ORDER BY po.created_at DESC, po.video_id DESC
-                     OFFSET $3 - 1 LIMIT 1), '-infinity') AS t0)
+                     OFFSET $3 - 1 LIMIT 1), '-infinity') AS t0),
+walk AS MATERIALIZED (
+    SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
+    FROM lexemes l
+    CROSS JOIN LATERAL (SELECT po.lexeme, po.created_at, po.video_id, po.rank FROM search_postings po
+                        WHERE po.lexeme = l.lexeme
+                          AND po.created_at <= coalesce($5::timestamptz, 'infinity')
+                          AND po.created_at >= (SELECT t0 FROM since)
+                        ORDER BY po.created_at DESC, po.video_id DESC
+                        LIMIT $3) p
+    GROUP BY p.created_at, p.video_id
+    ORDER BY p.created_at DESC, p.video_id DESC
+    LIMIT $3)
 SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
-       CASE WHEN NULL::uuid::uuid IS NULL THEN NULL
-            ELSE EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = NULL::uuid) END AS liked_by_me,
-       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, r.rank AS score, $4 AS window_from, $5 AS window_to
-FROM (SELECT c.id, c.rank, c.created_at
-      FROM (SELECT c.id, ts_rank(c.search_doc, (SELECT tsq FROM q)) AS rank, c.created_at
-            FROM (SELECT v.id, v.search_doc, v.created_at
-            FROM (SELECT DISTINCT p.created_at, p.video_id
-                  FROM driver d
-                  CROSS JOIN LATERAL (SELECT po.created_at, po.video_id FROM search_postings po
-                                      WHERE po.lexeme = d.lexeme
-                                        AND po.created_at <= coalesce($5::timestamptz, 'infinity')
-                                        AND po.created_at >= (SELECT t0 FROM since)
-                                      ORDER BY po.created_at DESC, po.video_id DESC
-                                      LIMIT $3) p
-                  ORDER BY 1 DESC, 2 DESC
-                  LIMIT $3) w
-            CROSS JOIN LATERAL (SELECT v.id, v.search_doc, v.created_at
-                                FROM videos v
-                                WHERE v.id = w.video_id AND v.search_doc @@ (SELECT tsq FROM q) AND
+       NULL::boolean AS liked_by_me,
+       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, v.rank AS score, $4 AS window_from, $5 AS window_to
+FROM (SELECT v.*, r.rank, r.created_at AS walk_at
+      FROM (SELECT * FROM walk
+            WHERE created_at >= $4 AND (rank, created_at, video_id) < ($6::real, $7, $8)
+            ORDER BY rank DESC, created_at DESC, video_id DESC) r
+      CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = r.video_id OFFSET 0) v
+      WHERE
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
                UNION ALL
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
-                                OFFSET 0) v
-            ORDER BY w.created_at DESC, w.video_id DESC
-            LIMIT 200) c) c
-      WHERE c.created_at >= $4 AND (c.rank, c.created_at, c.id) < ($6::real, $7, $8)
-      ORDER BY 2 DESC, 3 DESC, 1 DESC
-      LIMIT 51) r
-CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
+      ORDER BY r.rank DESC, r.created_at DESC, r.video_id DESC
+      LIMIT 51) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
-ORDER BY r.rank DESC, r.created_at DESC, r.id DESC
+ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC
 LIMIT 21
 ;
 PREPARE search_correct (text[]) AS
@@ -169,88 +145,74 @@ LIMIT 21
 ;
 SET plan_cache_mode = force_generic_plan;
 \echo '=== search, full text, most common word (one word: a prefix of itself)'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first (:'common_words', true, 250);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'common_words'::text[])[1], true, 200);
 \echo '=== search, full text, two words, as the endpoint runs it: SearchSeveralWordsSql.First, custom plan (GIN bitmap AND)'
 SET plan_cache_mode = force_custom_plan;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_several (:'two_words', true);
 SET plan_cache_mode = force_generic_plan;
-\echo '=== search, full text, two words through the postings (measured, not used: the rarer drives, walk of 1,000)'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first (:'two_words', true, 1000);
 \echo '=== search, full text, 4-letter prefix'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first (:'prefix_words', true, 250);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'prefix_words'::text[])[1], true, 200);
 \echo '=== search, full text, 4-letter prefix with many completions (back)'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first (:'back_words', true, 250);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'back_words'::text[])[1], true, 200);
 \echo '=== search, full text, next page (common word): the first page''s window and its 20th row as the cursor'
 SELECT window_from AS c_from, window_to AS c_to, score AS c_score, created_at AS c_at, id AS c_id
-FROM (WITH q AS MATERIALIZED (SELECT iglive_search_query(:'common_words'::text[], true) AS tsq),
-terms AS MATERIALIZED (
-    SELECT x.i, lower(iglive_unaccent(x.w)) COLLATE "C" AS u, x.i = cardinality(:'common_words'::text[]) AND true AS prefix
-    FROM unnest(:'common_words'::text[]) WITH ORDINALITY AS x (w, i)
-    WHERE iglive_unaccent(x.w) <> ''),
-lexemes AS MATERIALIZED (
-    SELECT t.i, l.lexeme, l.ndoc
-    FROM terms t
+FROM (WITH lexemes AS MATERIALIZED (
+    SELECT l.lexeme, l.ndoc
+    FROM (SELECT lower(iglive_unaccent((:'common_words'::text[])[1])) COLLATE "C" AS u) t
     CROSS JOIN LATERAL ((SELECT s.lexeme, s.ndoc FROM search_lexemes s WHERE s.lexeme >= t.u AND s.lexeme <= t.u)
                         UNION ALL
                         (SELECT s.lexeme, s.ndoc FROM search_lexemes s
-                         WHERE t.prefix AND s.lexeme > t.u AND s.lexeme < t.u || chr(1114111) AND s.lexeme ^@ t.u
+                         WHERE true AND s.lexeme > t.u AND s.lexeme < t.u || chr(1114111) AND s.lexeme ^@ t.u
                          ORDER BY s.ndoc DESC, s.lexeme
-                         LIMIT 50 - 1)) l),
-driver AS MATERIALIZED (
-    SELECT l.lexeme, l.ndoc FROM lexemes l
-    WHERE l.i = (SELECT i FROM lexemes GROUP BY i ORDER BY sum(ndoc), i LIMIT 1)
-      AND (SELECT count(DISTINCT i) FROM lexemes) = (SELECT count(*) FROM terms)),
+                         LIMIT 50 - 1)) l
+    WHERE t.u <> ''),
 since AS MATERIALIZED (
     SELECT coalesce((SELECT po.created_at FROM search_postings po
-                     WHERE po.lexeme = (SELECT lexeme FROM driver ORDER BY ndoc DESC, lexeme LIMIT 1)
+                     WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
                        AND po.created_at <= coalesce(NULL::timestamptz::timestamptz, 'infinity')
                      ORDER BY po.created_at DESC, po.video_id DESC
-                     OFFSET 250 - 1 LIMIT 1), '-infinity') AS t0)
+                     OFFSET 200 - 1 LIMIT 1), '-infinity') AS t0),
+walk AS MATERIALIZED (
+    SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
+    FROM lexemes l
+    CROSS JOIN LATERAL (SELECT po.lexeme, po.created_at, po.video_id, po.rank FROM search_postings po
+                        WHERE po.lexeme = l.lexeme
+                          AND po.created_at <= coalesce(NULL::timestamptz::timestamptz, 'infinity')
+                          AND po.created_at >= (SELECT t0 FROM since)
+                        ORDER BY po.created_at DESC, po.video_id DESC
+                        LIMIT 200) p
+    GROUP BY p.created_at, p.video_id
+    ORDER BY p.created_at DESC, p.video_id DESC
+    LIMIT 200)
 SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
-       CASE WHEN NULL::uuid::uuid IS NULL THEN NULL
-            ELSE EXISTS (SELECT 1 FROM video_likes l WHERE l.video_id = v.id AND l.user_id = NULL::uuid) END AS liked_by_me,
-       v.created_at, v.expires_at, p.id AS author_id, p.username, p.display_name, p.avatar_url, r.rank AS score, r.window_from, r.window_to
-FROM (SELECT c.id, ts_rank(c.search_doc, (SELECT tsq FROM q)) AS rank, c.created_at,
-             min(c.created_at) OVER () AS window_from, max(c.created_at) OVER () AS window_to
-      FROM (SELECT v.id, v.search_doc, v.created_at
-            FROM (SELECT DISTINCT p.created_at, p.video_id
-                  FROM driver d
-                  CROSS JOIN LATERAL (SELECT po.created_at, po.video_id FROM search_postings po
-                                      WHERE po.lexeme = d.lexeme
-                                        AND po.created_at <= coalesce(NULL::timestamptz::timestamptz, 'infinity')
-                                        AND po.created_at >= (SELECT t0 FROM since)
-                                      ORDER BY po.created_at DESC, po.video_id DESC
-                                      LIMIT 250) p
-                  ORDER BY 1 DESC, 2 DESC
-                  LIMIT 250) w
-            CROSS JOIN LATERAL (SELECT v.id, v.search_doc, v.created_at
-                                FROM videos v
-                                WHERE v.id = w.video_id AND v.search_doc @@ (SELECT tsq FROM q) AND
+       NULL::boolean AS liked_by_me,
+       v.created_at, v.expires_at, p.id AS author_id, p.username, p.display_name, p.avatar_url, v.rank AS score, (SELECT min(created_at) FROM walk) AS window_from, (SELECT max(created_at) FROM walk) AS window_to,
+       (SELECT count(*) FROM walk) AS candidates
+FROM (SELECT v.*, r.rank, r.created_at AS walk_at
+      FROM (SELECT * FROM walk ORDER BY rank DESC, created_at DESC, video_id DESC) r
+      CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = r.video_id OFFSET 0) v
+      WHERE
 v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_id <> ALL (ARRAY(SELECT b.blocked_id FROM user_blocks b WHERE b.blocker_id = NULL::uuid
                UNION ALL
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
-                                OFFSET 0) v
-            ORDER BY w.created_at DESC, w.video_id DESC
-            LIMIT 200) c
-      ORDER BY 2 DESC, 3 DESC, 1 DESC
-      LIMIT 51) r
-CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
+      ORDER BY r.rank DESC, r.created_at DESC, r.video_id DESC
+      LIMIT 51) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
-ORDER BY r.rank DESC, r.created_at DESC, r.id DESC
+ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC
 LIMIT 21) x
 OFFSET 19 LIMIT 1 \gset
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_next (:'common_words', true, 250, :'c_from', :'c_to', :'c_score', :'c_at', :'c_id');
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_next ((:'common_words'::text[])[1], true, 200, :'c_from', :'c_to', :'c_score', :'c_at', :'c_id');
 \echo '=== search, typo fallback, typo: the full-text statement (no match), the correction, the full text with the corrected words'
 SELECT string_to_array(:'typo_q', ' ') AS words_typo_q \gset
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first (:'words_typo_q', true, 250);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'words_typo_q'::text[])[1], true, 200);
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_correct (:'words_typo_q');
 EXECUTE search_correct (:'words_typo_q') \gset corrected_
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first (:'corrected_coalesce', true, 250);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'corrected_coalesce'::text[])[1], true, 200);
 \echo '=== search, typo fallback, no hit: the full-text statement (no match), the correction (nothing close: stays empty)'
 SELECT string_to_array(:'nohit_q', ' ') AS words_nohit_q \gset
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first (:'words_nohit_q', true, 250);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'words_nohit_q'::text[])[1], true, 200);
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_correct (:'words_nohit_q');
 RESET plan_cache_mode;
 DEALLOCATE search_first;

@@ -11,9 +11,17 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 SRC=${SRC:-$PWD}
 gen() { SRC="$SRC" bench/discovery/sql_from_cs.py "SearchVideosSql.$1" "${@:2}"; }
-P=(Words='$1' Prefix='$2' Now='now()' Viewer='NULL::uuid' Take=21 Cap=200)
-if [ "${NEW_PARAMS:-1}" = 1 ]; then P+=(Expansions=50 Walk='$3' WindowTo='NULL::timestamptz'); fi
-FIRST=$(gen FullTextFirst "${P[@]}" | sed 's/;$//')
+# One word: SearchVideosSql.FirstAnonymous (ranked postings, 0220) where the source tree has it, walk 200; else the
+# earlier FullTextFirst (walk 250, or no walk at all with NEW_PARAMS=0).
+ONE_WALK=200
+FIRST=$(gen FirstAnonymous Word='($1::text[])[1]' Prefix='$2' Now='now()' Viewer='NULL::uuid' Take=21 Expansions=50 Walk='$3' \
+        WindowTo='NULL::timestamptz' 2>/dev/null | sed 's/;$//' || true)
+if [ -z "$FIRST" ]; then
+  ONE_WALK=250
+  P=(Words='$1' Prefix='$2' Now='now()' Viewer='NULL::uuid' Take=21 Cap=200)
+  if [ "${NEW_PARAMS:-1}" = 1 ]; then P+=(Expansions=50 Walk='$3' WindowTo='NULL::timestamptz'); fi
+  FIRST=$(gen FullTextFirst "${P[@]}" | sed 's/;$//')
+fi
 CORRECT=$(gen Correct Words='$1' | sed 's/;$//')
 USING_WALK=$( [ "${NEW_PARAMS:-1}" = 1 ] && echo ", walk" || true)
 # Several words: SearchSeveralWordsSql where the source tree has it (the endpoint sends them there), else FullTextFirst.
@@ -30,7 +38,7 @@ DECLARE
 BEGIN
   FOR q IN SELECT * FROM bench_queries ORDER BY i LOOP
     FOR rep IN 0..${REPS:-3} LOOP
-      walk := CASE WHEN cardinality(q.words) = 1 THEN 250 ELSE 1000 END;
+      walk := CASE WHEN cardinality(q.words) = 1 THEN $ONE_WALK ELSE 1000 END;
       t0 := clock_timestamp();
       IF cardinality(q.words) > 1 THEN
         EXECUTE \$q\$SELECT count(*) FROM ($SEVERAL) x\$q\$ INTO n USING q.words, q.prefix$USING_SEVERAL;

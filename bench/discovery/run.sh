@@ -4,7 +4,7 @@
 # activity of one 30 s period), writes EXPLAIN (ANALYZE, BUFFERS) of every statement (explain.sql), starts the service
 # (Release; the trending job off so it does not run during the measurements), then for each scenario a warm-up and
 # three 15 s wrk runs at 64 connections, each followed at once by pgbench -M prepared of the same SQL (16 clients), so
-# each pair sees the same load from the other work on the box. Search runs with custom plans on both sides
+# each pair sees the same load from the other work on the box. Search: one word generic, several words custom, on both sides
 # (the endpoint sets plan_cache_mode per transaction for several words; pgbench gets it through PGOPTIONS).
 # Output: bench/results/discovery/run-<time>[-LABEL].log with one RESULT line per run. Env: PGPORT (18401), PORT (18410),
 # BENCH_DB (or DB; iglive_bench: a copy made with CREATE DATABASE … TEMPLATE iglive_bench works the same, for
@@ -13,7 +13,7 @@
 # timed trending runs, which change the trending tables), EXPLAIN (1; 0 skips explain.sql), BIN (a Release build's
 # directory: given, nothing is built, as inside a quiet sitting), PGB_DIR (bench/discovery: where the pgbench copies
 # are, e.g. another checkout's for its build), SEARCH_PGBENCH (pgbench_search.sql; an absolute path runs another
-# build's copy), SEARCH_PGB_OPTIONS (-c plan_cache_mode=force_custom_plan), LABEL (in the log's name and on every
+# build's copy), SEARCH_PGB_OPTIONS (none: the one-word statement runs generic in the service too; the copy sets custom plans for several words itself), LABEL (in the log's name and on every
 # line), PREWARM (0: seconds of wrk on each scenario's script, all before the first measured one, so the first scenario
 # measured after start-up does not pay for the JIT's and the pools' warm-up alone).
 set -euo pipefail
@@ -84,7 +84,7 @@ if [ "${PREWARM:-0}" != 0 ]; then
 fi
 for s in $SCENARIOS; do
   case $s in
-    search) PGB_OPTIONS="${SEARCH_PGB_OPTIONS--c plan_cache_mode=force_custom_plan}" scenario "search" search.lua "${SEARCH_PGBENCH:-pgbench_search.sql}" 16 ;;
+    search) PGB_OPTIONS="${SEARCH_PGB_OPTIONS-}" scenario "search" search.lua "${SEARCH_PGBENCH:-pgbench_search.sql}" 16 ;;
     trending) scenario "trending" trending.lua pgbench_trending.sql 16 ;;
     feed) scenario "feed first page (reference)" feed_first.lua ;;
     tag) scenario "tag page" tag.lua pgbench_tag.sql 16 ;;

@@ -74,13 +74,13 @@ ALTER TABLE videos ENABLE TRIGGER videos_search_index_upd;
 
 TRUNCATE video_tags;
 INSERT INTO video_tags (tag, created_at, video_id) SELECT DISTINCT t, v.created_at, v.id FROM videos v, unnest(v.tags) t;
--- The search postings and lexeme counts (migration 0200) of the new text, rebuilt as the migration builds them.
+-- The search postings (with their ranks, 0220) and lexeme counts (migration 0200) of the new text, rebuilt as the migration builds them.
 ALTER TABLE search_postings DROP CONSTRAINT search_postings_video_id_fkey, DROP CONSTRAINT search_postings_pkey;
 DROP INDEX search_postings_video_idx;
 TRUNCATE search_postings, search_lexemes;
-INSERT INTO search_postings (lexeme, created_at, video_id)
-SELECT l, v.created_at, v.id FROM videos v, unnest(tsvector_to_array(v.search_doc)) l;
-ALTER TABLE search_postings ADD PRIMARY KEY (lexeme, created_at, video_id);
+INSERT INTO search_postings (lexeme, created_at, video_id, rank)
+SELECT u.lexeme, v.created_at, v.id, iglive_search_posting_rank(v.search_doc, u.lexeme) FROM videos v, unnest(v.search_doc) u;
+ALTER TABLE search_postings ADD PRIMARY KEY (lexeme, created_at, video_id) INCLUDE (rank);
 CREATE INDEX search_postings_video_idx ON search_postings (video_id);
 ALTER TABLE search_postings ADD FOREIGN KEY (video_id) REFERENCES videos (id) ON DELETE CASCADE;
 INSERT INTO search_lexemes (lexeme, ndoc) SELECT lexeme, count(*) FROM search_postings GROUP BY lexeme;

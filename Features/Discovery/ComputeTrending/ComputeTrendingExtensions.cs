@@ -20,7 +20,9 @@ public static class ComputeTrendingExtensions
             .Validate(o => o.TrendingStaleSeconds > 0, "Discovery__TrendingStaleSeconds must be positive.")
             .Validate(o => o.SearchCandidates is >= 1 and <= 10_000, "Discovery__SearchCandidates must be between 1 and 10000.")
             .Validate(o => o.SearchPrefixExpansions is >= 1 and <= 1000, "Discovery__SearchPrefixExpansions must be between 1 and 1000.")
+            .Validate(o => o.SearchCorrectionSeconds is >= 0 and <= 86_400, "Discovery__SearchCorrectionSeconds must be between 0 and 86400.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<SearchVideos.SearchCorrections>();
         builder.Services.AddSingleton<ComputeTrendingRunner>();
         builder.Services.AddSingleton<TrendingStats>();
         builder.Services.AddHostedService(sp => new StatsGaugeRegistration<TrendingStats>(

@@ -4,8 +4,9 @@ namespace IgLive.Service.Features.Discovery.ComputeTrending;
 public sealed class DiscoveryOptions
 {
     /// <summary>
-    /// Full-text search ranks only the this-many newest visible matches (the cost of a page is bounded by it, not by
-    /// how many videos contain a common word); a search lists at most these. docs/explain.md, "Discovery".
+    /// Full-text search ranks only the this-many newest matches (the cost of a page is bounded by it, not by how many
+    /// videos contain a common word), the visible ones of them; a one-word search widens to 16 times as many when hidden
+    /// videos among them leave its first page short. docs/explain.md, "Discovery".
     /// </summary>
     public int SearchCandidates { get; set; } = 200;
     /// <summary>
@@ -13,6 +14,8 @@ public sealed class DiscoveryOptions
     /// the most frequent others (as Elasticsearch's max_expansions, default 50). docs/explain.md, "Discovery".
     /// </summary>
     public int SearchPrefixExpansions { get; set; } = 50;
+    /// <summary>How long an instance remembers a typo's correction (seconds; 0: never). See SearchCorrections.</summary>
+    public int SearchCorrectionSeconds { get; set; } = 60;
 
     /// <summary>Quartz cron of the trending job (UTC); the contract asks for at least once a minute.</summary>
     public string TrendingCron { get; set; } = "0/30 * * * * ?";

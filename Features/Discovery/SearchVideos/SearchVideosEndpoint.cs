@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace IgLive.Service.Features.Discovery.SearchVideos;
 
-public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock, IOptions<DiscoveryOptions> options)
+public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock, IOptions<DiscoveryOptions> options, SearchCorrections corrections)
     : Endpoint<SearchVideosRequest, Page<VideoDto>>
 {
     /// <summary>Typo fallback only for queries with this many letters (fewer make no useful trigrams).</summary>
@@ -44,7 +44,7 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
         if (fuzzy && (isFuzzy || (cursor is null && rows.Count == 0)))
         {
             // Later pages search the first page's correction (carried in the cursor), not a new one.
-            corrected = cursor?.Words ?? await conn.QuerySingleAsync<string[]>(new CommandDefinition(SearchVideosSql.Correct, new { Words = words }, cancellationToken: ct));
+            corrected = cursor?.Words ?? await corrections.CorrectAsync(conn, words, ct);
             // Nothing closer than what was typed: the search stays empty. The corrected words' walk is the cursor's (narrow
             // on a first page: the typed words' widening says nothing of theirs).
             (rows, wide) = corrected.SequenceEqual(words) && !isFuzzy ? ([], false)
