@@ -23,7 +23,11 @@ public sealed class SearchCorrections(IMemoryCache cache, IOptions<DiscoveryOpti
         if (seconds > 0 && cache.TryGetValue(key, out string[]? known) && known is not null) return known;
         var corrected = await conn.QuerySingleAsync<string[]>(new CommandDefinition(SearchVideosSql.Correct, new { Words = words }, cancellationToken: ct));
         if (seconds > 0)
-            cache.Set(key, corrected, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(seconds), Size = 1 });
+            cache.Set(key, corrected, new MemoryCacheEntryOptions
+            {
+                // Anonymous callers choose the keys: the first evicted under pressure, before the suspension and profile entries.
+                AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(seconds), Size = 1, Priority = CacheItemPriority.Low,
+            });
         return corrected;
     }
 }
