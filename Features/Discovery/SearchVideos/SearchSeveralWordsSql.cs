@@ -3,7 +3,7 @@ using IgLive.Service.Features.Discovery.Ranking;
 namespace IgLive.Service.Features.Discovery.SearchVideos;
 
 /// <summary>
-/// A search of several words: the same bounded candidate set as <see cref="SearchVideosSql"/> (the @Cap newest visible
+/// A search of several words: a bounded candidate set, as <see cref="SearchVideosSql"/> has (here the @Cap newest visible
 /// matches, ranked), chosen by the GIN index on videos.search_doc instead of the postings. Measured on the 1M-video seed
 /// (docs/benchmarks.md, 2026-12-02 07:27): the GIN bitmap AND of a common and a medium word averaged 2.1 ms (its
 /// heap visits are the intersection, a few hundred rows), the postings walk of the rarer word with a check of the
@@ -69,7 +69,7 @@ internal static class SearchSeveralWordsSql
     // ranked by ts_rank, then newest; with the created_at window of that candidate set for the cursor.
     // videos_search_doc_idx (bitmap) or videos_feed_idx (walk), then videos_pkey and profiles_pkey for the page.
     public const string First = FirstHead + Tail;
-    // The same candidate set after the cursor (as SearchVideosSql.FullTextNext); the window's start is applied after the
+    // The same candidate set after the cursor (as SearchVideosSql.NextAnonymous); the window's start is applied after the
     // LIMIT: as an index condition a narrow created_at range led the planner into a BitmapAnd with the full GIN scan of
     // a common word (470 ms).
     public const string Next = NextHead + Tail;

@@ -80,29 +80,24 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
     {
         var o = options.Value;
         var viewer = User.UserId();
+        // One set of parameters for both statement families (Dapper binds only those a statement names).
+        var args = new
+        {
+            Word = words[0], Words = words, Prefix = SearchTerms.PrefixLast(words), Now = clock.GetUtcNow(), Viewer = viewer,
+            CursorScore = cursor?.Score, CursorAt = cursor?.CreatedAt, CursorId = cursor?.Id, Take = limit + 1,
+            WindowFrom = cursor?.WindowFrom, WindowTo = cursor?.WindowTo, Cap = o.SearchCandidates,
+            Expansions = o.SearchPrefixExpansions, Walk = o.SearchCandidates * walkFactor,
+        };
         if (words.Length == 1)
         {
             // One word: its (or its completions') newest postings, ranked from the index (SearchVideosSql).
-            var one = new
-            {
-                Word = words[0], Prefix = SearchTerms.PrefixLast(words), Now = clock.GetUtcNow(), Viewer = viewer,
-                CursorScore = cursor?.Score, CursorAt = cursor?.CreatedAt, CursorId = cursor?.Id, Take = limit + 1,
-                WindowFrom = cursor?.WindowFrom, WindowTo = cursor?.WindowTo,
-                Expansions = o.SearchPrefixExpansions, Walk = o.SearchCandidates * walkFactor,
-            };
             var sql = (cursor is null, viewer is null) switch
             {
                 (true, true) => SearchVideosSql.FirstAnonymous, (true, false) => SearchVideosSql.FirstForViewer,
                 (false, true) => SearchVideosSql.NextAnonymous, (false, false) => SearchVideosSql.NextForViewer,
             };
-            return await QueryAsync(conn, null, sql, one, ct);
+            return await QueryAsync(conn, null, sql, args, ct);
         }
-        var args = new
-        {
-            Words = words, Prefix = SearchTerms.PrefixLast(words), Now = clock.GetUtcNow(), Viewer = viewer,
-            CursorScore = cursor?.Score, CursorAt = cursor?.CreatedAt, CursorId = cursor?.Id, Take = limit + 1,
-            WindowFrom = cursor?.WindowFrom, WindowTo = cursor?.WindowTo, Cap = o.SearchCandidates,
-        };
         // Several words: the GIN index (SearchSeveralWordsSql), planned with the words known.
         await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition(SearchSeveralWordsSql.CustomPlans, transaction: tx, cancellationToken: ct));

@@ -107,7 +107,7 @@ internal static class SearchVideosSql
     // cursor carries, SearchTerms.MaxWordLength) (search_lexemes, every word of
     // some video's title, tags or description: pg_trgm similarity above pg_trgm.similarity_threshold, 0.3; the more
     // frequent on a tie; search_lexemes_trgm_idx), or kept when nothing is close. The corrected words are then searched
-    // with FullTextFirst / FullTextNext, and later pages carry them in the cursor (no second correction).
+    // with the statements above, and later pages carry them in the cursor (no second correction).
     public const string Correct = """
         SELECT coalesce(array_agg(coalesce(c.lexeme, x.w) ORDER BY x.i), '{}')
         FROM unnest(@Words::text[]) WITH ORDINALITY AS x (w, i)
