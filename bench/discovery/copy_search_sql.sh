@@ -4,32 +4,33 @@
 # default parameters written in. Run after changing a constant.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-G() { bench/discovery/sql_from_cs.py "$@" | sed 's/;$//'; }
+# G: a constant without its plan-mode prefix (PlanCacheMode's DO line: explain.sql and the \gset below set plan_cache_mode
+# themselves or not at all) and without its final semicolon. GP: the batch as the service sends it, prefix and statement
+# in one pgbench pipeline (one Sync, so the prefix's setting holds for the statement, as in the service).
+G() { bench/discovery/sql_from_cs.py "$@" | sed '/^DO \$\$BEGIN PERFORM set_config/d; s/;$//'; }
+GP() { echo '\startpipeline'; bench/discovery/sql_from_cs.py "$@"; echo '\endpipeline'; }
 C="Now=now() Viewer=NULL::uuid Take=21 Cap=200 Expansions=50"
 W="Walk=200 WindowTo=NULL::timestamptz"
 {
 cat <<'EOF'
 -- pgbench baseline for GET /api/videos/search (anonymous, first page), as the endpoint runs it: one word,
--- SearchVideosSql.FirstAnonymous (the 200 newest matches, 50 prefix expansions: the defaults of Discovery:*; no
--- plan_cache_mode: plan-stable, the service runs it auto-prepared, generic after five); several words,
--- SearchSeveralWordsSql.First in a transaction with custom plans; then, where the endpoint runs the typo fallback
--- (fallback = 1), SearchVideosSql.Correct and FirstAnonymous again with the corrected word. Parameters: @Word (the
+-- SearchVideosSql.FirstAnonymous (the 200 newest matches, 50 prefix expansions: the defaults of Discovery:*) after its
+-- PlanCacheMode.Generic prefix in one pipeline (the generic plan); several words, SearchSeveralWordsSql.First after its
+-- PlanCacheMode.Custom prefix; then, where the endpoint runs the typo fallback (fallback = 1), SearchVideosSql.Correct
+-- (here without its prefix: \gset cannot run in a pipeline) and FirstAnonymous again with the corrected word. Parameters: @Word (the
 -- one word), @Words, @Prefix from bench_queries, @Now = now(), @Viewer = NULL, @Take = 21. Generated from the constants by
 -- bench/discovery/copy_search_sql.sh.
 \set k random(1, 150)
 SELECT words, prefix, fallback, (cardinality(words) > 1)::int AS several FROM bench_queries WHERE i = :k \gset
 \if :several
-BEGIN;
-SET LOCAL plan_cache_mode = force_custom_plan;
 EOF
-G SearchSeveralWordsSql.First Words=:words Prefix=:prefix::boolean $C; echo ";"
-echo "COMMIT;"
+GP SearchSeveralWordsSql.First Words=:words Prefix=:prefix::boolean $C
 echo '\else'
-G SearchVideosSql.FirstAnonymous Word="(:words::text[])[1]" Prefix=:prefix::boolean $W $C; echo ";"
+GP SearchVideosSql.FirstAnonymous Word="(:words::text[])[1]" Prefix=:prefix::boolean $W $C
 echo '\endif'
 echo '\if :fallback'
 echo "SELECT ($(G SearchVideosSql.Correct Words=:words)) AS corrected \gset"
-G SearchVideosSql.FirstAnonymous Word="(:corrected::text[])[1]" Prefix=:prefix::boolean $W $C; echo ";"
+GP SearchVideosSql.FirstAnonymous Word="(:corrected::text[])[1]" Prefix=:prefix::boolean $W $C
 echo '\endif'
 } > bench/discovery/pgbench_search.sql
 P='Word=$1 Prefix=$2 Walk=$3'

@@ -57,7 +57,7 @@ v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
       ORDER BY r.rank DESC, r.created_at DESC, r.video_id DESC
-      LIMIT 51) v
+      LIMIT 21) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC
 LIMIT 21
@@ -106,7 +106,7 @@ v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
       ORDER BY r.rank DESC, r.created_at DESC, r.video_id DESC
-      LIMIT 51) v
+      LIMIT 21) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC
 LIMIT 21
@@ -198,7 +198,7 @@ v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
       ORDER BY r.rank DESC, r.created_at DESC, r.video_id DESC
-      LIMIT 51) v
+      LIMIT 21) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC
 LIMIT 21) x

@@ -1,15 +1,15 @@
 -- pgbench baseline for GET /api/videos/search (anonymous, first page), as the endpoint runs it: one word,
--- SearchVideosSql.FirstAnonymous (the 200 newest matches, 50 prefix expansions: the defaults of Discovery:*; no
--- plan_cache_mode: plan-stable, the service runs it auto-prepared, generic after five); several words,
--- SearchSeveralWordsSql.First in a transaction with custom plans; then, where the endpoint runs the typo fallback
--- (fallback = 1), SearchVideosSql.Correct and FirstAnonymous again with the corrected word. Parameters: @Word (the
+-- SearchVideosSql.FirstAnonymous (the 200 newest matches, 50 prefix expansions: the defaults of Discovery:*) after its
+-- PlanCacheMode.Generic prefix in one pipeline (the generic plan); several words, SearchSeveralWordsSql.First after its
+-- PlanCacheMode.Custom prefix; then, where the endpoint runs the typo fallback (fallback = 1), SearchVideosSql.Correct
+-- (here without its prefix: \gset cannot run in a pipeline) and FirstAnonymous again with the corrected word. Parameters: @Word (the
 -- one word), @Words, @Prefix from bench_queries, @Now = now(), @Viewer = NULL, @Take = 21. Generated from the constants by
 -- bench/discovery/copy_search_sql.sh.
 \set k random(1, 150)
 SELECT words, prefix, fallback, (cardinality(words) > 1)::int AS several FROM bench_queries WHERE i = :k \gset
 \if :several
-BEGIN;
-SET LOCAL plan_cache_mode = force_custom_plan;
+\startpipeline
+DO $$BEGIN PERFORM set_config('plan_cache_mode', 'force_custom_plan', true); END$$;
 SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        CASE WHEN NULL::uuid::uuid IS NULL THEN NULL
@@ -31,10 +31,11 @@ v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_
 CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY r.rank DESC, r.created_at DESC, r.id DESC
-LIMIT 21
-;
-COMMIT;
+LIMIT 21;
+\endpipeline
 \else
+\startpipeline
+DO $$BEGIN PERFORM set_config('plan_cache_mode', 'force_generic_plan', true); END$$;
 WITH lexemes AS MATERIALIZED (
     SELECT l.lexeme, l.ndoc
     FROM (SELECT lower(iglive_unaccent((:words::text[])[1])) COLLATE "C" AS u) t
@@ -77,11 +78,11 @@ v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
       ORDER BY r.rank DESC, r.created_at DESC, r.video_id DESC
-      LIMIT 51) v
+      LIMIT 21) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC
-LIMIT 21
-;
+LIMIT 21;
+\endpipeline
 \endif
 \if :fallback
 SELECT (SELECT coalesce(array_agg(coalesce(c.lexeme, x.w) ORDER BY x.i), '{}')
@@ -90,6 +91,8 @@ LEFT JOIN LATERAL (SELECT s.lexeme FROM search_lexemes s
                    WHERE length(x.w) >= 3 AND s.lexeme % lower(iglive_unaccent(x.w)) AND length(s.lexeme) <= 64
                    ORDER BY s.lexeme <-> lower(iglive_unaccent(x.w)), s.ndoc DESC, s.lexeme
                    LIMIT 1) c ON true) AS corrected \gset
+\startpipeline
+DO $$BEGIN PERFORM set_config('plan_cache_mode', 'force_generic_plan', true); END$$;
 WITH lexemes AS MATERIALIZED (
     SELECT l.lexeme, l.ndoc
     FROM (SELECT lower(iglive_unaccent((:corrected::text[])[1])) COLLATE "C" AS u) t
@@ -132,9 +135,9 @@ v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
       ORDER BY r.rank DESC, r.created_at DESC, r.video_id DESC
-      LIMIT 51) v
+      LIMIT 21) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC
-LIMIT 21
-;
+LIMIT 21;
+\endpipeline
 \endif

@@ -5,7 +5,7 @@
 # (Release; the trending job off so it does not run during the measurements), then for each scenario a warm-up and
 # three 15 s wrk runs at 64 connections, each followed at once by pgbench -M prepared of the same SQL (16 clients), so
 # each pair sees the same load from the other work on the box. Search: one word generic, several words custom, on both sides
-# (the endpoint sets plan_cache_mode per transaction for several words; pgbench gets it through PGOPTIONS).
+# (the endpoint prefixes each statement with its plan mode, PlanCacheMode; the pgbench copy sends the same prefix in one pipeline).
 # Output: bench/results/discovery/run-<time>[-LABEL].log with one RESULT line per run. Env: PGPORT (18401), PORT (18410),
 # BENCH_DB (or DB; iglive_bench: a copy made with CREATE DATABASE … TEMPLATE iglive_bench works the same, for
 # experiments that write), WARMUP (20), RUNS ("1 2 3"), ACTIVITY_LIKES (2000: ~10M likes / 48 h is 58/s, so one 30 s
@@ -13,7 +13,7 @@
 # timed trending runs, which change the trending tables), EXPLAIN (1; 0 skips explain.sql), BIN (a Release build's
 # directory: given, nothing is built, as inside a quiet sitting), PGB_DIR (bench/discovery: where the pgbench copies
 # are, e.g. another checkout's for its build), SEARCH_PGBENCH (pgbench_search.sql; an absolute path runs another
-# build's copy), SEARCH_PGB_OPTIONS (none: the one-word statement runs generic in the service too; the copy sets custom plans for several words itself), LABEL (in the log's name and on every
+# build's copy), SEARCH_PGB_OPTIONS (none: the copy sets each statement's plan mode itself, as the service does), LABEL (in the log's name and on every
 # line), PREWARM (0: seconds of wrk on each scenario's script, all before the first measured one, so the first scenario
 # measured after start-up does not pay for the JIT's and the pools' warm-up alone).
 set -euo pipefail

@@ -62,15 +62,12 @@ internal static class SearchSeveralWordsSql
         LIMIT @Take
         """;
 
-    // Custom plans for the statements of this transaction: the tsquery must be a constant when the plan is chosen.
-    public const string CustomPlans = "SET LOCAL plan_cache_mode = force_custom_plan";
-
     // The @Cap newest visible videos matching every word (the last as a prefix: GIN partial match, every completion),
     // ranked by ts_rank, then newest; with the created_at window of that candidate set for the cursor.
     // videos_search_doc_idx (bitmap) or videos_feed_idx (walk), then videos_pkey and profiles_pkey for the page.
-    public const string First = FirstHead + Tail;
+    public const string First = PlanCacheMode.Custom + FirstHead + Tail;
     // The same candidate set after the cursor (as SearchVideosSql.NextAnonymous); the window's start is applied after the
     // LIMIT: as an index condition a narrow created_at range led the planner into a BitmapAnd with the full GIN scan of
     // a common word (470 ms).
-    public const string Next = NextHead + Tail;
+    public const string Next = PlanCacheMode.Custom + NextHead + Tail;
 }

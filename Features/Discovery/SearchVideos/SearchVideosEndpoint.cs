@@ -96,17 +96,13 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
                 (true, true) => SearchVideosSql.FirstAnonymous, (true, false) => SearchVideosSql.FirstForViewer,
                 (false, true) => SearchVideosSql.NextAnonymous, (false, false) => SearchVideosSql.NextForViewer,
             };
-            return await QueryAsync(conn, null, sql, args, ct);
+            return await QueryAsync(conn, sql, args, ct);
         }
         // Several words: the GIN index (SearchSeveralWordsSql), planned with the words known.
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(SearchSeveralWordsSql.CustomPlans, transaction: tx, cancellationToken: ct));
-        var rows = await QueryAsync(conn, tx, cursor is null ? SearchSeveralWordsSql.First : SearchSeveralWordsSql.Next, args, ct);
-        await tx.CommitAsync(ct);
-        return rows;
+        return await QueryAsync(conn, cursor is null ? SearchSeveralWordsSql.First : SearchSeveralWordsSql.Next, args, ct);
     }
 
-    private static async Task<List<(VideoDto, SortKey)>> QueryAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, object args, CancellationToken ct)
+    private static async Task<List<(VideoDto, SortKey)>> QueryAsync(NpgsqlConnection conn, string sql, object args, CancellationToken ct)
         => (await conn.QueryAsync<VideoDto, AuthorDto, SortKey, (VideoDto, SortKey)>(
-            new CommandDefinition(sql, args, tx, cancellationToken: ct), RankedPage.Map, splitOn: "id,score")).AsList();
+            new CommandDefinition(sql, args, cancellationToken: ct), RankedPage.Map, splitOn: "id,score")).AsList();
 }

@@ -82,8 +82,8 @@ internal static class SearchVideosSql
         """ + DiscoveryVisibility.ForViewer + """
 
               ORDER BY r.rank DESC, r.created_at DESC, r.video_id DESC
-              LIMIT
-        """ + " " + DiscoveryVideoSql.PageRows + ") v\n" + DiscoveryVideoSql.Author + """
+              LIMIT @Take) v
+        """ + "\n" + DiscoveryVideoSql.Author + """
 
         ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC
         LIMIT @Take
@@ -96,19 +96,19 @@ internal static class SearchVideosSql
     // cursor. search_lexemes_pkey (word, completions), search_postings_pkey (the walk, index-only), then per row in rank
     // order videos_pkey and profiles_pkey (visibility), profiles_pkey (the author), for a signed-in caller
     // video_likes_pkey (liked_by_me).
-    public const string FirstAnonymous = Walk + DiscoveryVideoSql.ColumnsAnonymous + Score + FirstWindow + FirstFrom + Page;
-    public const string FirstForViewer = Walk + DiscoveryVideoSql.ColumnsForViewer + Score + FirstWindow + FirstFrom + Page;
+    public const string FirstAnonymous = PlanCacheMode.Generic + Walk + DiscoveryVideoSql.ColumnsAnonymous + Score + FirstWindow + FirstFrom + Page;
+    public const string FirstForViewer = PlanCacheMode.Generic + Walk + DiscoveryVideoSql.ColumnsForViewer + Score + FirstWindow + FirstFrom + Page;
     // The same candidate set, after the cursor's (rank, created_at, id): the walk starts at the window's end, then only
     // candidates inside the window count (a video gone since leaves a gap, never lets an older one in).
-    public const string NextAnonymous = Walk + DiscoveryVideoSql.ColumnsAnonymous + Score + NextWindow + NextFrom + Page;
-    public const string NextForViewer = Walk + DiscoveryVideoSql.ColumnsForViewer + Score + NextWindow + NextFrom + Page;
+    public const string NextAnonymous = PlanCacheMode.Generic + Walk + DiscoveryVideoSql.ColumnsAnonymous + Score + NextWindow + NextFrom + Page;
+    public const string NextForViewer = PlanCacheMode.Generic + Walk + DiscoveryVideoSql.ColumnsForViewer + Score + NextWindow + NextFrom + Page;
 
     // The typo fallback: each word of 3+ letters replaced by the closest indexed word of at most 64 characters (what a
     // cursor carries, SearchTerms.MaxWordLength) (search_lexemes, every word of
     // some video's title, tags or description: pg_trgm similarity above pg_trgm.similarity_threshold, 0.3; the more
     // frequent on a tie; search_lexemes_trgm_idx), or kept when nothing is close. The corrected words are then searched
     // with the statements above, and later pages carry them in the cursor (no second correction).
-    public const string Correct = """
+    public const string Correct = PlanCacheMode.Generic + """
         SELECT coalesce(array_agg(coalesce(c.lexeme, x.w) ORDER BY x.i), '{}')
         FROM unnest(@Words::text[]) WITH ORDINALITY AS x (w, i)
         LEFT JOIN LATERAL (SELECT s.lexeme FROM search_lexemes s

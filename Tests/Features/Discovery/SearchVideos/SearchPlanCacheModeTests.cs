@@ -1,0 +1,57 @@
+using Dapper;
+using IgLive.Service.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace IgLive.Service.Tests.Features.Discovery.SearchVideos;
+
+/// <summary>
+/// A one-word search runs its auto-prepared statement with the generic plan from the first prepared execution
+/// (PostgreSQL on its own kept planning it anew every time: its generic cost estimate looks dearer than the custom
+/// plans'), and the plan_cache_mode it sets for that statement is gone from the connection afterwards. Observed on the
+/// service's one pooled connection (pool size 1) through pg_prepared_statements, which is per session.
+/// </summary>
+[TestFixture]
+public sealed class SearchPlanCacheModeTests
+{
+    private ServiceFactory app = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        var cs = await PostgresFixture.CreateDatabaseAsync();
+        app = await ServiceFactory.CreateAsync(new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = cs + ";Maximum Pool Size=1" },
+            connectionString: cs);
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop() => await app.DisposeAsync();
+
+    private sealed record PlanCounts(long GenericPlans, long CustomPlans);
+
+    /// <summary>The plan counts of the service connection's prepared statements whose text contains <paramref name="marker"/>, and its plan_cache_mode.</summary>
+    private async Task<(List<PlanCounts> Plans, string Mode)> ServiceSessionAsync(string marker)
+    {
+        await using var conn = await app.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        var plans = (await conn.QueryAsync<PlanCounts>(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%' || @marker || '%' AND statement NOT LIKE '%pg_prepared_statements%'",
+            new { marker })).AsList();
+        return (plans, await conn.QuerySingleAsync<string>("SELECT current_setting('plan_cache_mode')"));
+    }
+
+    [Test]
+    public async Task A_one_word_search_runs_its_generic_plan_and_leaves_the_connections_plan_mode_alone()
+    {
+        var user = await app.CreateUserAsync();
+        var word = DiscoveryData.Word();
+        var video = await app.VideoAsync(user, $"{word} clip");
+        var client = app.CreateClient();
+        for (var i = 0; i < 4; i++)
+            Assert.That((await client.GetJsonAsync($"/api/videos/search?limit=20&q={word}")).Ids(), Is.EqualTo(new[] { video }));
+
+        var (plans, mode) = await ServiceSessionAsync("search_postings");
+        // Auto-prepared from its second use: three prepared executions, every one generic.
+        Assert.That(plans, Is.EqualTo(new[] { new PlanCounts(3, 0) }));
+        Assert.That(mode, Is.EqualTo("auto"), "the statement's setting ends with its batch");
+    }
+}
