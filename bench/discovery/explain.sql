@@ -11,10 +11,10 @@ SELECT (SELECT words FROM bench_queries WHERE kind = 'common' ORDER BY i LIMIT 1
        coalesce((SELECT score FROM trending_videos ORDER BY score DESC LIMIT 1 OFFSET 500), 0) AS mid_score \gset
 \echo 'common: ' :common_words ' two words: ' :two_words ' prefix: ' :prefix_words ' typo: ' :typo_q ' no hit: ' :nohit_q ' tag: ' :top_tag
 -- Search: the statements prepared with the parameters the service binds, EXPLAINed as generic plans (plan_cache_mode =
--- force_generic_plan): what the service runs once Npgsql's auto-prepared statement has gone generic. Walk: 200 for one
--- word (Discovery:SearchCandidates). Copied by bench/discovery/copy_search_sql.sh.
+-- force_generic_plan): what the service runs (PlanCacheMode.Generic), Walk, Take and Expansions bound as it binds them
+-- (200 for one word, Discovery:SearchCandidates; 21; 50). Copied by bench/discovery/copy_search_sql.sh.
 SELECT '{back}'::text[] AS back_words \gset
-PREPARE search_first (text, boolean, integer) AS
+PREPARE search_first (text, boolean, integer, integer, integer) AS
 WITH lexemes AS MATERIALIZED (
     SELECT l.lexeme, l.ndoc
     FROM (SELECT lower(iglive_unaccent($1)) COLLATE "C" AS u) t
@@ -23,14 +23,14 @@ WITH lexemes AS MATERIALIZED (
                         (SELECT s.lexeme, s.ndoc FROM search_lexemes s
                          WHERE $2 AND s.lexeme > t.u AND s.lexeme < t.u || chr(1114111) AND s.lexeme ^@ t.u
                          ORDER BY s.ndoc DESC, s.lexeme
-                         LIMIT 50 - 1)) l
+                         LIMIT $5 - 1)) l
     WHERE t.u <> ''),
 since AS MATERIALIZED (
     SELECT coalesce((SELECT po.created_at FROM search_postings po
                      WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
-                       AND po.created_at <= coalesce(NULL::timestamptz::timestamptz, 'infinity')
                      ORDER BY po.created_at DESC, po.video_id DESC
-                     OFFSET $3 - 1 LIMIT 1), '-infinity') AS t0),
+                     OFFSET (SELECT least($3, ceil(1.25 * $3 * max(ndoc) / nullif(sum(ndoc), 0)) + 10)::integer - 1 FROM lexemes)
+                     LIMIT 1), '-infinity') AS t0),
 walk AS MATERIALIZED (
     SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
     FROM lexemes l
@@ -47,7 +47,8 @@ SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.str
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        NULL::boolean AS liked_by_me,
        v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, v.rank AS score, (SELECT min(created_at) FROM walk) AS window_from, (SELECT max(created_at) FROM walk) AS window_to,
-       (SELECT count(*) FROM walk) AS candidates
+       (SELECT count(*) FROM walk) AS candidates,
+       (SELECT t0 = '-infinity' FROM since) AND (SELECT count(*) FROM walk) < $3 AS exhaustive
 FROM (SELECT v.*, r.rank, r.created_at AS walk_at
       FROM (SELECT * FROM walk ORDER BY rank DESC, created_at DESC, video_id DESC) r
       CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = r.video_id OFFSET 0) v
@@ -57,12 +58,12 @@ v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
       ORDER BY r.rank DESC, r.created_at DESC, r.video_id DESC
-      LIMIT 21) v
+      LIMIT $4) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC
-LIMIT 21
+LIMIT $4
 ;
-PREPARE search_next (text, boolean, integer, timestamptz, timestamptz, real, timestamptz, uuid) AS
+PREPARE search_next (text, boolean, integer, integer, integer, timestamptz, timestamptz, real, timestamptz, uuid) AS
 WITH lexemes AS MATERIALIZED (
     SELECT l.lexeme, l.ndoc
     FROM (SELECT lower(iglive_unaccent($1)) COLLATE "C" AS u) t
@@ -71,20 +72,15 @@ WITH lexemes AS MATERIALIZED (
                         (SELECT s.lexeme, s.ndoc FROM search_lexemes s
                          WHERE $2 AND s.lexeme > t.u AND s.lexeme < t.u || chr(1114111) AND s.lexeme ^@ t.u
                          ORDER BY s.ndoc DESC, s.lexeme
-                         LIMIT 50 - 1)) l
+                         LIMIT $5 - 1)) l
     WHERE t.u <> ''),
-since AS MATERIALIZED (
-    SELECT coalesce((SELECT po.created_at FROM search_postings po
-                     WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
-                       AND po.created_at <= coalesce($5::timestamptz, 'infinity')
-                     ORDER BY po.created_at DESC, po.video_id DESC
-                     OFFSET $3 - 1 LIMIT 1), '-infinity') AS t0),
+since AS MATERIALIZED (SELECT $6::timestamptz AS t0),
 walk AS MATERIALIZED (
     SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
     FROM lexemes l
     CROSS JOIN LATERAL (SELECT po.lexeme, po.created_at, po.video_id, po.rank FROM search_postings po
                         WHERE po.lexeme = l.lexeme
-                          AND po.created_at <= coalesce($5::timestamptz, 'infinity')
+                          AND po.created_at <= coalesce($7::timestamptz, 'infinity')
                           AND po.created_at >= (SELECT t0 FROM since)
                         ORDER BY po.created_at DESC, po.video_id DESC
                         LIMIT $3) p
@@ -94,10 +90,10 @@ walk AS MATERIALIZED (
 SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        NULL::boolean AS liked_by_me,
-       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, v.rank AS score, $4 AS window_from, $5 AS window_to
+       v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, v.rank AS score, $6 AS window_from, $7 AS window_to
 FROM (SELECT v.*, r.rank, r.created_at AS walk_at
       FROM (SELECT * FROM walk
-            WHERE created_at >= $4 AND (rank, created_at, video_id) < ($6::real, $7, $8)
+            WHERE created_at >= $6 AND (rank, created_at, video_id) < ($8::real, $9, $10)
             ORDER BY rank DESC, created_at DESC, video_id DESC) r
       CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = r.video_id OFFSET 0) v
       WHERE
@@ -106,10 +102,10 @@ v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
       ORDER BY r.rank DESC, r.created_at DESC, r.video_id DESC
-      LIMIT 21) v
+      LIMIT $4) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC
-LIMIT 21
+LIMIT $4
 ;
 PREPARE search_correct (text[]) AS
 SELECT coalesce(array_agg(coalesce(c.lexeme, x.w) ORDER BY x.i), '{}')
@@ -145,15 +141,15 @@ LIMIT 21
 ;
 SET plan_cache_mode = force_generic_plan;
 \echo '=== search, full text, most common word (one word: a prefix of itself)'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'common_words'::text[])[1], true, 200);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'common_words'::text[])[1], true, 200, 21, 50);
 \echo '=== search, full text, two words, as the endpoint runs it: SearchSeveralWordsSql.First, custom plan (GIN bitmap AND)'
 SET plan_cache_mode = force_custom_plan;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_several (:'two_words', true);
 SET plan_cache_mode = force_generic_plan;
 \echo '=== search, full text, 4-letter prefix'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'prefix_words'::text[])[1], true, 200);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'prefix_words'::text[])[1], true, 200, 21, 50);
 \echo '=== search, full text, 4-letter prefix with many completions (back)'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'back_words'::text[])[1], true, 200);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'back_words'::text[])[1], true, 200, 21, 50);
 \echo '=== search, full text, next page (common word): the first page''s window and its 20th row as the cursor'
 SELECT window_from AS c_from, window_to AS c_to, score AS c_score, created_at AS c_at, id AS c_id
 FROM (WITH lexemes AS MATERIALIZED (
@@ -169,9 +165,9 @@ FROM (WITH lexemes AS MATERIALIZED (
 since AS MATERIALIZED (
     SELECT coalesce((SELECT po.created_at FROM search_postings po
                      WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
-                       AND po.created_at <= coalesce(NULL::timestamptz::timestamptz, 'infinity')
                      ORDER BY po.created_at DESC, po.video_id DESC
-                     OFFSET 200 - 1 LIMIT 1), '-infinity') AS t0),
+                     OFFSET (SELECT least(200, ceil(1.25 * 200 * max(ndoc) / nullif(sum(ndoc), 0)) + 10)::integer - 1 FROM lexemes)
+                     LIMIT 1), '-infinity') AS t0),
 walk AS MATERIALIZED (
     SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
     FROM lexemes l
@@ -188,7 +184,8 @@ SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.str
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        NULL::boolean AS liked_by_me,
        v.created_at, v.expires_at, p.id AS author_id, p.username, p.display_name, p.avatar_url, v.rank AS score, (SELECT min(created_at) FROM walk) AS window_from, (SELECT max(created_at) FROM walk) AS window_to,
-       (SELECT count(*) FROM walk) AS candidates
+       (SELECT count(*) FROM walk) AS candidates,
+       (SELECT t0 = '-infinity' FROM since) AND (SELECT count(*) FROM walk) < 200 AS exhaustive
 FROM (SELECT v.*, r.rank, r.created_at AS walk_at
       FROM (SELECT * FROM walk ORDER BY rank DESC, created_at DESC, video_id DESC) r
       CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = r.video_id OFFSET 0) v
@@ -203,16 +200,16 @@ CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles 
 ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC
 LIMIT 21) x
 OFFSET 19 LIMIT 1 \gset
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_next ((:'common_words'::text[])[1], true, 200, :'c_from', :'c_to', :'c_score', :'c_at', :'c_id');
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_next ((:'common_words'::text[])[1], true, 200, 21, 50, :'c_from', :'c_to', :'c_score', :'c_at', :'c_id');
 \echo '=== search, typo fallback, typo: the full-text statement (no match), the correction, the full text with the corrected words'
 SELECT string_to_array(:'typo_q', ' ') AS words_typo_q \gset
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'words_typo_q'::text[])[1], true, 200);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'words_typo_q'::text[])[1], true, 200, 21, 50);
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_correct (:'words_typo_q');
 EXECUTE search_correct (:'words_typo_q') \gset corrected_
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'corrected_coalesce'::text[])[1], true, 200);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'corrected_coalesce'::text[])[1], true, 200, 21, 50);
 \echo '=== search, typo fallback, no hit: the full-text statement (no match), the correction (nothing close: stays empty)'
 SELECT string_to_array(:'nohit_q', ' ') AS words_nohit_q \gset
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'words_nohit_q'::text[])[1], true, 200);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'words_nohit_q'::text[])[1], true, 200, 21, 50);
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_correct (:'words_nohit_q');
 RESET plan_cache_mode;
 DEALLOCATE search_first;

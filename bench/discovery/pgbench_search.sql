@@ -3,13 +3,17 @@
 -- PlanCacheMode.Generic prefix in one pipeline (the generic plan); several words, SearchSeveralWordsSql.First after its
 -- PlanCacheMode.Custom prefix; then, where the endpoint runs the typo fallback (fallback = 1), SearchVideosSql.Correct
 -- (here without its prefix: \gset cannot run in a pipeline) and FirstAnonymous again with the corrected word. Parameters: @Word (the
--- one word), @Words, @Prefix from bench_queries, @Now = now(), @Viewer = NULL, @Take = 21. Generated from the constants by
--- bench/discovery/copy_search_sql.sh.
+-- one word), @Words, @Prefix from bench_queries, @Now = now(), @Viewer = NULL; @Take, @Walk, @Cap, @Expansions bound as
+-- parameters (pgbench variables). Generated from the constants by bench/discovery/copy_search_sql.sh.
+\set take 21
+\set walk 200
+\set cap 200
+\set expansions 50
 \set k random(1, 150)
 SELECT words, prefix, fallback, (cardinality(words) > 1)::int AS several FROM bench_queries WHERE i = :k \gset
 \if :several
 \startpipeline
-DO $$BEGIN PERFORM set_config('plan_cache_mode', 'force_custom_plan', true); END$$;
+DO $$BEGIN PERFORM set_config('plan_cache_mode', 'force_custom_plan', true); PERFORM set_config('jit', 'off', true); END$$;
 SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        CASE WHEN NULL::uuid::uuid IS NULL THEN NULL
@@ -25,17 +29,17 @@ v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
             ORDER BY v.created_at DESC, v.id DESC
-            LIMIT 200) c
+            LIMIT :cap) c
       ORDER BY 2 DESC, 3 DESC, 1 DESC
       LIMIT 51) r
 CROSS JOIN LATERAL (SELECT * FROM videos WHERE id = r.id OFFSET 0) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY r.rank DESC, r.created_at DESC, r.id DESC
-LIMIT 21;
+LIMIT :take;
 \endpipeline
 \else
 \startpipeline
-DO $$BEGIN PERFORM set_config('plan_cache_mode', 'force_generic_plan', true); END$$;
+DO $$BEGIN PERFORM set_config('plan_cache_mode', 'force_generic_plan', true); PERFORM set_config('jit', 'off', true); END$$;
 WITH lexemes AS MATERIALIZED (
     SELECT l.lexeme, l.ndoc
     FROM (SELECT lower(iglive_unaccent((:words::text[])[1])) COLLATE "C" AS u) t
@@ -44,14 +48,14 @@ WITH lexemes AS MATERIALIZED (
                         (SELECT s.lexeme, s.ndoc FROM search_lexemes s
                          WHERE :prefix::boolean AND s.lexeme > t.u AND s.lexeme < t.u || chr(1114111) AND s.lexeme ^@ t.u
                          ORDER BY s.ndoc DESC, s.lexeme
-                         LIMIT 50 - 1)) l
+                         LIMIT :expansions - 1)) l
     WHERE t.u <> ''),
 since AS MATERIALIZED (
     SELECT coalesce((SELECT po.created_at FROM search_postings po
                      WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
-                       AND po.created_at <= coalesce(NULL::timestamptz::timestamptz, 'infinity')
                      ORDER BY po.created_at DESC, po.video_id DESC
-                     OFFSET 200 - 1 LIMIT 1), '-infinity') AS t0),
+                     OFFSET (SELECT least(:walk, ceil(1.25 * :walk * max(ndoc) / nullif(sum(ndoc), 0)) + 10)::integer - 1 FROM lexemes)
+                     LIMIT 1), '-infinity') AS t0),
 walk AS MATERIALIZED (
     SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
     FROM lexemes l
@@ -60,15 +64,16 @@ walk AS MATERIALIZED (
                           AND po.created_at <= coalesce(NULL::timestamptz::timestamptz, 'infinity')
                           AND po.created_at >= (SELECT t0 FROM since)
                         ORDER BY po.created_at DESC, po.video_id DESC
-                        LIMIT 200) p
+                        LIMIT :walk) p
     GROUP BY p.created_at, p.video_id
     ORDER BY p.created_at DESC, p.video_id DESC
-    LIMIT 200)
+    LIMIT :walk)
 SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        NULL::boolean AS liked_by_me,
        v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, v.rank AS score, (SELECT min(created_at) FROM walk) AS window_from, (SELECT max(created_at) FROM walk) AS window_to,
-       (SELECT count(*) FROM walk) AS candidates
+       (SELECT count(*) FROM walk) AS candidates,
+       (SELECT t0 = '-infinity' FROM since) AND (SELECT count(*) FROM walk) < :walk AS exhaustive
 FROM (SELECT v.*, r.rank, r.created_at AS walk_at
       FROM (SELECT * FROM walk ORDER BY rank DESC, created_at DESC, video_id DESC) r
       CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = r.video_id OFFSET 0) v
@@ -78,10 +83,10 @@ v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
       ORDER BY r.rank DESC, r.created_at DESC, r.video_id DESC
-      LIMIT 21) v
+      LIMIT :take) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC
-LIMIT 21;
+LIMIT :take;
 \endpipeline
 \endif
 \if :fallback
@@ -92,7 +97,7 @@ LEFT JOIN LATERAL (SELECT s.lexeme FROM search_lexemes s
                    ORDER BY s.lexeme <-> lower(iglive_unaccent(x.w)), s.ndoc DESC, s.lexeme
                    LIMIT 1) c ON true) AS corrected \gset
 \startpipeline
-DO $$BEGIN PERFORM set_config('plan_cache_mode', 'force_generic_plan', true); END$$;
+DO $$BEGIN PERFORM set_config('plan_cache_mode', 'force_generic_plan', true); PERFORM set_config('jit', 'off', true); END$$;
 WITH lexemes AS MATERIALIZED (
     SELECT l.lexeme, l.ndoc
     FROM (SELECT lower(iglive_unaccent((:corrected::text[])[1])) COLLATE "C" AS u) t
@@ -101,14 +106,14 @@ WITH lexemes AS MATERIALIZED (
                         (SELECT s.lexeme, s.ndoc FROM search_lexemes s
                          WHERE :prefix::boolean AND s.lexeme > t.u AND s.lexeme < t.u || chr(1114111) AND s.lexeme ^@ t.u
                          ORDER BY s.ndoc DESC, s.lexeme
-                         LIMIT 50 - 1)) l
+                         LIMIT :expansions - 1)) l
     WHERE t.u <> ''),
 since AS MATERIALIZED (
     SELECT coalesce((SELECT po.created_at FROM search_postings po
                      WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
-                       AND po.created_at <= coalesce(NULL::timestamptz::timestamptz, 'infinity')
                      ORDER BY po.created_at DESC, po.video_id DESC
-                     OFFSET 200 - 1 LIMIT 1), '-infinity') AS t0),
+                     OFFSET (SELECT least(:walk, ceil(1.25 * :walk * max(ndoc) / nullif(sum(ndoc), 0)) + 10)::integer - 1 FROM lexemes)
+                     LIMIT 1), '-infinity') AS t0),
 walk AS MATERIALIZED (
     SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
     FROM lexemes l
@@ -117,15 +122,16 @@ walk AS MATERIALIZED (
                           AND po.created_at <= coalesce(NULL::timestamptz::timestamptz, 'infinity')
                           AND po.created_at >= (SELECT t0 FROM since)
                         ORDER BY po.created_at DESC, po.video_id DESC
-                        LIMIT 200) p
+                        LIMIT :walk) p
     GROUP BY p.created_at, p.video_id
     ORDER BY p.created_at DESC, p.video_id DESC
-    LIMIT 200)
+    LIMIT :walk)
 SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        NULL::boolean AS liked_by_me,
        v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, v.rank AS score, (SELECT min(created_at) FROM walk) AS window_from, (SELECT max(created_at) FROM walk) AS window_to,
-       (SELECT count(*) FROM walk) AS candidates
+       (SELECT count(*) FROM walk) AS candidates,
+       (SELECT t0 = '-infinity' FROM since) AND (SELECT count(*) FROM walk) < :walk AS exhaustive
 FROM (SELECT v.*, r.rank, r.created_at AS walk_at
       FROM (SELECT * FROM walk ORDER BY rank DESC, created_at DESC, video_id DESC) r
       CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = r.video_id OFFSET 0) v
@@ -135,9 +141,9 @@ v.expires_at > now() AND v.status = 'ready' AND v.removed_at IS NULL AND v.user_
                SELECT b.blocker_id FROM user_blocks b WHERE b.blocked_id = NULL::uuid))
   AND NOT EXISTS (SELECT 1 FROM profiles sp WHERE sp.id = v.user_id AND sp.suspended_at IS NOT NULL OFFSET 0)
       ORDER BY r.rank DESC, r.created_at DESC, r.video_id DESC
-      LIMIT 21) v
+      LIMIT :take) v
 CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles WHERE id = v.user_id OFFSET 0) p
 ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC
-LIMIT 21;
+LIMIT :take;
 \endpipeline
 \endif

@@ -4,7 +4,9 @@ explain.sql are copies of the constants: this makes the copy). Usage:
   bench/discovery/sql_from_cs.py SearchVideosSql.FullTextFirst Words=:words Prefix=:prefix ...
 Evaluates `const string X = <raw literal> + Y + "text";` concatenations of Features/**/*.cs (raw string literals,
 plain string literals with \\n, and references to other constants, qualified or not); then each @Name becomes the given
-replacement (unreplaced parameters are an error). Env SRC: another source tree (e.g. an export of main)."""
+replacement (unreplaced parameters are an error). A leading PlanCacheMode prefix (the DO line that sets plan_cache_mode
+for the batch) is left out, so the output is the statement alone; --batch keeps it (two statements, for a pgbench
+pipeline). Env SRC: another source tree (e.g. an export of main)."""
 import re, sys, pathlib
 
 import os
@@ -59,8 +61,12 @@ def value(key, cls=None):
     c, parts = consts[key]
     return ''.join(t if kind == 's' else value(t, c) for kind, t in parts)
 
-sql = value(sys.argv[1])
-for arg in sys.argv[2:]:
+args = sys.argv[1:]
+batch = '--batch' in args
+args = [a for a in args if a != '--batch']
+sql = value(args[0])
+if not batch: sql = re.sub(r"\ADO \$\$BEGIN PERFORM set_config\('plan_cache_mode'.*?END\$\$;\n", '', sql)
+for arg in args[1:]:
     k, v = arg.split('=', 1)
     sql = re.sub(r'@' + k + r'\b', lambda _: v, sql)
 left = set(re.findall(r'@(\w+)', sql))

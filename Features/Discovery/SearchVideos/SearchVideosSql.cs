@@ -8,22 +8,22 @@ namespace IgLive.Service.Features.Discovery.SearchVideos;
 /// O(page), never O(matches): candidates come from <c>search_postings</c> (migrations 0200, 0220: one row per
 /// (lexeme, video) with the lexeme's rank in that video, primary key (lexeme, created_at, video_id) INCLUDE (rank)),
 /// read newest first as index-only range scans. The word, when a prefix (@Prefix), stands for its @Expansions most
-/// frequent completions (<c>search_lexemes.ndoc</c>; the word itself always among them). The walk reads the newest @Walk
-/// postings of those lexemes: per completion only postings newer than the @Walk-th posting of the most frequent one (the
-/// merged @Walk newest cannot be older), so a prefix costs about @Walk index tuples plus what its rarer completions add
-/// in that time, at most @Expansions × @Walk. Its @Walk newest videos are the candidate set, each ranked by the sum of
-/// its postings' ranks (what ts_rank gives the document for the word or the prefix: 0220). Only then are videos read:
-/// in rank order, each checked for visibility by primary key, until a page of visible ones is found. So a page costs
-/// one index read per candidate and about one video and one author probe per row shown (more when hidden videos rank
-/// high), where ranking documents cost a video fetch per candidate (docs/benchmarks.md, "search from ranked postings").
-/// All index equality and range lookups and nested loops over bounded inputs, with the page chosen under the constant
-/// <see cref="DiscoveryVideoSql.PageRows"/>: the generic plan is the custom one. (A prefix's completions are the range
+/// frequent completions (<c>search_lexemes.ndoc</c>; the word itself always among them). The walk reads the newest
+/// postings of those lexemes back to a cutoff chosen from their frequencies (<see cref="SinceFirst"/>: about 1.25 × @Walk
+/// postings in all, at most @Walk per lexeme), and keeps the newest @Walk videos as the candidate set, each ranked by the
+/// sum of its postings' ranks (what ts_rank gives the document for the word or the prefix: 0220). Only then are videos
+/// read: in rank order, each checked for visibility by primary key, until a page of visible ones is found. So a page
+/// costs one index read per candidate and about one video and one author probe per row shown (more when hidden videos
+/// rank high), where ranking documents cost a video fetch per candidate (docs/benchmarks.md, "search from ranked
+/// postings"). All index equality and range lookups and nested loops over bounded inputs: the plan is fixed by the
+/// statement's shape, and the statements run it generic (<see cref="PlanCacheMode.Generic"/>; PostgreSQL, judging the
+/// generic plan by default estimates, had kept planning every execution). (A prefix's completions are the range
 /// [word, word || U+10FFFF) of the C-collated primary key: ^@ alone uses the index only for a constant. The word itself
 /// is the range [word, word] too: as `=`, the generic plan probed the trigram index.)
 /// </summary>
 internal static class SearchVideosSql
 {
-    private const string Walk = """
+    private const string Lexemes = """
         WITH lexemes AS MATERIALIZED (
             SELECT l.lexeme, l.ndoc
             FROM (SELECT lower(iglive_unaccent(@Word)) COLLATE "C" AS u) t
@@ -34,12 +34,32 @@ internal static class SearchVideosSql
                                  ORDER BY s.ndoc DESC, s.lexeme
                                  LIMIT @Expansions - 1)) l
             WHERE t.u <> ''),
+
+        """;
+
+    // The first page's cutoff t0: the time by which the lexemes together have about 1.25 × @Walk postings (+ 10), read as the
+    // k-th newest posting of the most frequent one, k its share of the lexemes' documents (ndoc) of that: the walk below then
+    // reads about as many postings as it keeps (for `cour`, 30 completions of similar frequency, 1,464 were read for 200
+    // when k was @Walk). An estimate (it assumes each lexeme's postings arrive at its average rate): when the others came
+    // slower lately, the walk keeps fewer than @Walk candidates, all the newest; -infinity when the lexeme has fewer
+    // than k postings (then the walk sees every match).
+    private const string SinceFirst = """
         since AS MATERIALIZED (
             SELECT coalesce((SELECT po.created_at FROM search_postings po
                              WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
-                               AND po.created_at <= coalesce(@WindowTo::timestamptz, 'infinity')
                              ORDER BY po.created_at DESC, po.video_id DESC
-                             OFFSET @Walk - 1 LIMIT 1), '-infinity') AS t0),
+                             OFFSET (SELECT least(@Walk, ceil(1.25 * @Walk * max(ndoc) / nullif(sum(ndoc), 0)) + 10)::integer - 1 FROM lexemes)
+                             LIMIT 1), '-infinity') AS t0),
+
+        """;
+
+    // Later pages walk the first page's window: the same candidates (a video gone since leaves a gap, never lets an older one in).
+    private const string SinceNext = """
+        since AS MATERIALIZED (SELECT @WindowFrom::timestamptz AS t0),
+
+        """;
+
+    private const string WalkTail = """
         walk AS MATERIALIZED (
             SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
             FROM lexemes l
@@ -55,9 +75,12 @@ internal static class SearchVideosSql
 
         """;
 
-    // The first page also says how many candidates it had (the endpoint widens a short first page only when some were hidden).
+    // The first page also says how many candidates it had and whether its walk saw every match of the word (no cutoff,
+    // fewer than @Walk postings): the endpoint widens a short first page only when some candidates were hidden and the
+    // walk did not.
     private const string FirstWindow = ", (SELECT min(created_at) FROM walk) AS window_from, (SELECT max(created_at) FROM walk) AS window_to,\n" +
-                                       "       (SELECT count(*) FROM walk) AS candidates";
+                                       "       (SELECT count(*) FROM walk) AS candidates,\n" +
+                                       "       (SELECT t0 = '-infinity' FROM since) AND (SELECT count(*) FROM walk) < @Walk AS exhaustive";
 
     private const string NextWindow = ", @WindowFrom AS window_from, @WindowTo AS window_to";
 
@@ -91,17 +114,16 @@ internal static class SearchVideosSql
 
     private const string Score = ", v.rank AS score";
 
-    // The first page: the @Walk newest videos with the word (or a completion), ranked by their postings (title A > tags B
+    // The first page: the newest videos with the word (or a completion), up to @Walk (SinceFirst), ranked by their postings (title A > tags B
     // > description C), then newest, the visible ones of them; with the created_at window of that candidate set for the
     // cursor. search_lexemes_pkey (word, completions), search_postings_pkey (the walk, index-only), then per row in rank
     // order videos_pkey and profiles_pkey (visibility), profiles_pkey (the author), for a signed-in caller
     // video_likes_pkey (liked_by_me).
-    public const string FirstAnonymous = PlanCacheMode.Generic + Walk + DiscoveryVideoSql.ColumnsAnonymous + Score + FirstWindow + FirstFrom + Page;
-    public const string FirstForViewer = PlanCacheMode.Generic + Walk + DiscoveryVideoSql.ColumnsForViewer + Score + FirstWindow + FirstFrom + Page;
-    // The same candidate set, after the cursor's (rank, created_at, id): the walk starts at the window's end, then only
-    // candidates inside the window count (a video gone since leaves a gap, never lets an older one in).
-    public const string NextAnonymous = PlanCacheMode.Generic + Walk + DiscoveryVideoSql.ColumnsAnonymous + Score + NextWindow + NextFrom + Page;
-    public const string NextForViewer = PlanCacheMode.Generic + Walk + DiscoveryVideoSql.ColumnsForViewer + Score + NextWindow + NextFrom + Page;
+    public const string FirstAnonymous = PlanCacheMode.Generic + Lexemes + SinceFirst + WalkTail + DiscoveryVideoSql.ColumnsAnonymous + Score + FirstWindow + FirstFrom + Page;
+    public const string FirstForViewer = PlanCacheMode.Generic + Lexemes + SinceFirst + WalkTail + DiscoveryVideoSql.ColumnsForViewer + Score + FirstWindow + FirstFrom + Page;
+    // The same candidate set, after the cursor's (rank, created_at, id): the walk reads the first page's window (SinceNext).
+    public const string NextAnonymous = PlanCacheMode.Generic + Lexemes + SinceNext + WalkTail + DiscoveryVideoSql.ColumnsAnonymous + Score + NextWindow + NextFrom + Page;
+    public const string NextForViewer = PlanCacheMode.Generic + Lexemes + SinceNext + WalkTail + DiscoveryVideoSql.ColumnsForViewer + Score + NextWindow + NextFrom + Page;
 
     // The typo fallback: each word of 3+ letters replaced by the closest indexed word of at most 64 characters (what a
     // cursor carries, SearchTerms.MaxWordLength) (search_lexemes, every word of
