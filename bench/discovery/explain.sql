@@ -31,7 +31,7 @@ since AS MATERIALIZED (
                      ORDER BY po.created_at DESC, po.video_id DESC
                      OFFSET (SELECT least($3, ceil(1.25 * $3 * max(ndoc) / nullif(sum(ndoc), 0)) + 10)::integer - 1 FROM lexemes)
                      LIMIT 1), '-infinity') AS t0),
-walk AS MATERIALIZED (
+estimated AS MATERIALIZED (
     SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
     FROM lexemes l
     CROSS JOIN LATERAL (SELECT po.lexeme, po.created_at, po.video_id, po.rank FROM search_postings po
@@ -42,13 +42,34 @@ walk AS MATERIALIZED (
                         LIMIT $3) p
     GROUP BY p.created_at, p.video_id
     ORDER BY p.created_at DESC, p.video_id DESC
-    LIMIT $3)
+    LIMIT $3),
+exact AS MATERIALIZED (
+    SELECT coalesce((SELECT po.created_at FROM search_postings po
+                     WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
+                     ORDER BY po.created_at DESC, po.video_id DESC
+                     OFFSET $3 - 1 LIMIT 1), '-infinity') AS t0),
+walk AS MATERIALIZED (
+    SELECT * FROM estimated
+    WHERE (SELECT count(*) FROM estimated) >= $3 OR (SELECT t0 FROM since) = '-infinity'
+    UNION ALL
+    SELECT * FROM (
+    SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
+    FROM lexemes l
+    CROSS JOIN LATERAL (SELECT po.lexeme, po.created_at, po.video_id, po.rank FROM search_postings po
+                        WHERE po.lexeme = l.lexeme
+                          AND po.created_at <= coalesce(NULL::timestamptz::timestamptz, 'infinity')
+                          AND po.created_at >= (SELECT t0 FROM exact)
+                        ORDER BY po.created_at DESC, po.video_id DESC
+                        LIMIT $3) p
+    GROUP BY p.created_at, p.video_id
+    ORDER BY p.created_at DESC, p.video_id DESC
+    LIMIT $3) w
+    WHERE (SELECT count(*) FROM estimated) < $3 AND (SELECT t0 FROM since) > '-infinity')
 SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        NULL::boolean AS liked_by_me,
        v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, v.rank AS score, (SELECT min(created_at) FROM walk) AS window_from, (SELECT max(created_at) FROM walk) AS window_to,
-       (SELECT count(*) FROM walk) AS candidates,
-       (SELECT t0 = '-infinity' FROM since) AND (SELECT count(*) FROM walk) < $3 AS exhaustive
+       (SELECT count(*) FROM walk) AS candidates
 FROM (SELECT v.*, r.rank, r.created_at AS walk_at
       FROM (SELECT * FROM walk ORDER BY rank DESC, created_at DESC, video_id DESC) r
       CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = r.video_id OFFSET 0) v
@@ -168,7 +189,7 @@ since AS MATERIALIZED (
                      ORDER BY po.created_at DESC, po.video_id DESC
                      OFFSET (SELECT least(200, ceil(1.25 * 200 * max(ndoc) / nullif(sum(ndoc), 0)) + 10)::integer - 1 FROM lexemes)
                      LIMIT 1), '-infinity') AS t0),
-walk AS MATERIALIZED (
+estimated AS MATERIALIZED (
     SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
     FROM lexemes l
     CROSS JOIN LATERAL (SELECT po.lexeme, po.created_at, po.video_id, po.rank FROM search_postings po
@@ -179,13 +200,34 @@ walk AS MATERIALIZED (
                         LIMIT 200) p
     GROUP BY p.created_at, p.video_id
     ORDER BY p.created_at DESC, p.video_id DESC
-    LIMIT 200)
+    LIMIT 200),
+exact AS MATERIALIZED (
+    SELECT coalesce((SELECT po.created_at FROM search_postings po
+                     WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
+                     ORDER BY po.created_at DESC, po.video_id DESC
+                     OFFSET 200 - 1 LIMIT 1), '-infinity') AS t0),
+walk AS MATERIALIZED (
+    SELECT * FROM estimated
+    WHERE (SELECT count(*) FROM estimated) >= 200 OR (SELECT t0 FROM since) = '-infinity'
+    UNION ALL
+    SELECT * FROM (
+    SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
+    FROM lexemes l
+    CROSS JOIN LATERAL (SELECT po.lexeme, po.created_at, po.video_id, po.rank FROM search_postings po
+                        WHERE po.lexeme = l.lexeme
+                          AND po.created_at <= coalesce(NULL::timestamptz::timestamptz, 'infinity')
+                          AND po.created_at >= (SELECT t0 FROM exact)
+                        ORDER BY po.created_at DESC, po.video_id DESC
+                        LIMIT 200) p
+    GROUP BY p.created_at, p.video_id
+    ORDER BY p.created_at DESC, p.video_id DESC
+    LIMIT 200) w
+    WHERE (SELECT count(*) FROM estimated) < 200 AND (SELECT t0 FROM since) > '-infinity')
 SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        NULL::boolean AS liked_by_me,
        v.created_at, v.expires_at, p.id AS author_id, p.username, p.display_name, p.avatar_url, v.rank AS score, (SELECT min(created_at) FROM walk) AS window_from, (SELECT max(created_at) FROM walk) AS window_to,
-       (SELECT count(*) FROM walk) AS candidates,
-       (SELECT t0 = '-infinity' FROM since) AND (SELECT count(*) FROM walk) < 200 AS exhaustive
+       (SELECT count(*) FROM walk) AS candidates
 FROM (SELECT v.*, r.rank, r.created_at AS walk_at
       FROM (SELECT * FROM walk ORDER BY rank DESC, created_at DESC, video_id DESC) r
       CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = r.video_id OFFSET 0) v

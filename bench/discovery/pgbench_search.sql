@@ -56,7 +56,7 @@ since AS MATERIALIZED (
                      ORDER BY po.created_at DESC, po.video_id DESC
                      OFFSET (SELECT least(:walk, ceil(1.25 * :walk * max(ndoc) / nullif(sum(ndoc), 0)) + 10)::integer - 1 FROM lexemes)
                      LIMIT 1), '-infinity') AS t0),
-walk AS MATERIALIZED (
+estimated AS MATERIALIZED (
     SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
     FROM lexemes l
     CROSS JOIN LATERAL (SELECT po.lexeme, po.created_at, po.video_id, po.rank FROM search_postings po
@@ -67,13 +67,34 @@ walk AS MATERIALIZED (
                         LIMIT :walk) p
     GROUP BY p.created_at, p.video_id
     ORDER BY p.created_at DESC, p.video_id DESC
-    LIMIT :walk)
+    LIMIT :walk),
+exact AS MATERIALIZED (
+    SELECT coalesce((SELECT po.created_at FROM search_postings po
+                     WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
+                     ORDER BY po.created_at DESC, po.video_id DESC
+                     OFFSET :walk - 1 LIMIT 1), '-infinity') AS t0),
+walk AS MATERIALIZED (
+    SELECT * FROM estimated
+    WHERE (SELECT count(*) FROM estimated) >= :walk OR (SELECT t0 FROM since) = '-infinity'
+    UNION ALL
+    SELECT * FROM (
+    SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
+    FROM lexemes l
+    CROSS JOIN LATERAL (SELECT po.lexeme, po.created_at, po.video_id, po.rank FROM search_postings po
+                        WHERE po.lexeme = l.lexeme
+                          AND po.created_at <= coalesce(NULL::timestamptz::timestamptz, 'infinity')
+                          AND po.created_at >= (SELECT t0 FROM exact)
+                        ORDER BY po.created_at DESC, po.video_id DESC
+                        LIMIT :walk) p
+    GROUP BY p.created_at, p.video_id
+    ORDER BY p.created_at DESC, p.video_id DESC
+    LIMIT :walk) w
+    WHERE (SELECT count(*) FROM estimated) < :walk AND (SELECT t0 FROM since) > '-infinity')
 SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        NULL::boolean AS liked_by_me,
        v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, v.rank AS score, (SELECT min(created_at) FROM walk) AS window_from, (SELECT max(created_at) FROM walk) AS window_to,
-       (SELECT count(*) FROM walk) AS candidates,
-       (SELECT t0 = '-infinity' FROM since) AND (SELECT count(*) FROM walk) < :walk AS exhaustive
+       (SELECT count(*) FROM walk) AS candidates
 FROM (SELECT v.*, r.rank, r.created_at AS walk_at
       FROM (SELECT * FROM walk ORDER BY rank DESC, created_at DESC, video_id DESC) r
       CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = r.video_id OFFSET 0) v
@@ -114,7 +135,7 @@ since AS MATERIALIZED (
                      ORDER BY po.created_at DESC, po.video_id DESC
                      OFFSET (SELECT least(:walk, ceil(1.25 * :walk * max(ndoc) / nullif(sum(ndoc), 0)) + 10)::integer - 1 FROM lexemes)
                      LIMIT 1), '-infinity') AS t0),
-walk AS MATERIALIZED (
+estimated AS MATERIALIZED (
     SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
     FROM lexemes l
     CROSS JOIN LATERAL (SELECT po.lexeme, po.created_at, po.video_id, po.rank FROM search_postings po
@@ -125,13 +146,34 @@ walk AS MATERIALIZED (
                         LIMIT :walk) p
     GROUP BY p.created_at, p.video_id
     ORDER BY p.created_at DESC, p.video_id DESC
-    LIMIT :walk)
+    LIMIT :walk),
+exact AS MATERIALIZED (
+    SELECT coalesce((SELECT po.created_at FROM search_postings po
+                     WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
+                     ORDER BY po.created_at DESC, po.video_id DESC
+                     OFFSET :walk - 1 LIMIT 1), '-infinity') AS t0),
+walk AS MATERIALIZED (
+    SELECT * FROM estimated
+    WHERE (SELECT count(*) FROM estimated) >= :walk OR (SELECT t0 FROM since) = '-infinity'
+    UNION ALL
+    SELECT * FROM (
+    SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
+    FROM lexemes l
+    CROSS JOIN LATERAL (SELECT po.lexeme, po.created_at, po.video_id, po.rank FROM search_postings po
+                        WHERE po.lexeme = l.lexeme
+                          AND po.created_at <= coalesce(NULL::timestamptz::timestamptz, 'infinity')
+                          AND po.created_at >= (SELECT t0 FROM exact)
+                        ORDER BY po.created_at DESC, po.video_id DESC
+                        LIMIT :walk) p
+    GROUP BY p.created_at, p.video_id
+    ORDER BY p.created_at DESC, p.video_id DESC
+    LIMIT :walk) w
+    WHERE (SELECT count(*) FROM estimated) < :walk AND (SELECT t0 FROM since) > '-infinity')
 SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        NULL::boolean AS liked_by_me,
        v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, v.rank AS score, (SELECT min(created_at) FROM walk) AS window_from, (SELECT max(created_at) FROM walk) AS window_to,
-       (SELECT count(*) FROM walk) AS candidates,
-       (SELECT t0 = '-infinity' FROM since) AND (SELECT count(*) FROM walk) < :walk AS exhaustive
+       (SELECT count(*) FROM walk) AS candidates
 FROM (SELECT v.*, r.rank, r.created_at AS walk_at
       FROM (SELECT * FROM walk ORDER BY rank DESC, created_at DESC, video_id DESC) r
       CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = r.video_id OFFSET 0) v

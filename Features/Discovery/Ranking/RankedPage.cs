@@ -9,8 +9,6 @@ public sealed record SortKey
     public DateTime? WindowTo { get; init; }
     /// <summary>A one-word search's first page: how many candidates (visible or not) its walk ranked.</summary>
     public long? Candidates { get; init; }
-    /// <summary>A one-word search's first page: whether its walk saw every match of the word (then widening finds nothing more).</summary>
-    public bool? Exhaustive { get; init; }
 }
 
 /// <summary>Turns limit+1 ranked rows into a page and the cursor of its last row.</summary>

@@ -66,8 +66,9 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
     {
         var rows = await PageAsync(conn, words, cursor, limit, wide ? WideWalkFactor : 1, ct);
         if (words.Length > 1 || wide || cursor is not null || rows.Count > limit) return (rows, wide);
-        // Short because no candidate was hidden (every one is on the page), or the walk saw every match of the word.
-        if (rows.Count > 0 && (rows.Count >= rows[0].Item2.Candidates || rows[0].Item2.Exhaustive == true)) return (rows, false);
+        // Short because the word has no more matches (every candidate is on the page): nothing to widen.
+        // Nor when the walk was not full: it already saw every match of the word.
+        if (rows.Count > 0 && (rows.Count >= rows[0].Item2.Candidates || rows[0].Item2.Candidates < options.Value.SearchCandidates)) return (rows, false);
         return (await PageAsync(conn, words, cursor, limit, WideWalkFactor, ct), true);
     }
 

@@ -9,7 +9,7 @@ namespace IgLive.Service.Features.Discovery.SearchVideos;
 /// (lexeme, video) with the lexeme's rank in that video, primary key (lexeme, created_at, video_id) INCLUDE (rank)),
 /// read newest first as index-only range scans. The word, when a prefix (@Prefix), stands for its @Expansions most
 /// frequent completions (<c>search_lexemes.ndoc</c>; the word itself always among them). The walk reads the newest
-/// postings of those lexemes back to a cutoff chosen from their frequencies (<see cref="SinceFirst"/>: about 1.25 × @Walk
+/// postings of those lexemes back to a cutoff chosen from their frequencies (<see cref="WalkFirst"/>: about 1.25 × @Walk
 /// postings in all, at most @Walk per lexeme), and keeps the newest @Walk videos as the candidate set, each ranked by the
 /// sum of its postings' ranks (what ts_rank gives the document for the word or the prefix: 0220). Only then are videos
 /// read: in rank order, each checked for visibility by primary key, until a page of visible ones is found. So a page
@@ -37,50 +37,73 @@ internal static class SearchVideosSql
 
         """;
 
-    // The first page's cutoff t0: the time by which the lexemes together have about 1.25 × @Walk postings (+ 10), read as the
-    // k-th newest posting of the most frequent one, k its share of the lexemes' documents (ndoc) of that: the walk below then
-    // reads about as many postings as it keeps (for `cour`, 30 completions of similar frequency, 1,464 were read for 200
-    // when k was @Walk). An estimate (it assumes each lexeme's postings arrive at its average rate): when the others came
-    // slower lately, the walk keeps fewer than @Walk candidates, all the newest; -infinity when the lexeme has fewer
-    // than k postings (then the walk sees every match).
-    private const string SinceFirst = """
+    // A walk of the lexemes' postings newer than the t0 of the CTE named between WalkHead and WalkTail: up to @Walk per
+    // lexeme, grouped by video, the newest @Walk videos (all of a video's postings share its created_at, so each
+    // candidate's rank is complete).
+    private const string WalkHead = """
+            SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
+            FROM lexemes l
+            CROSS JOIN LATERAL (SELECT po.lexeme, po.created_at, po.video_id, po.rank FROM search_postings po
+                                WHERE po.lexeme = l.lexeme
+                                  AND po.created_at <= coalesce(@WindowTo::timestamptz, 'infinity')
+                                  AND po.created_at >= (SELECT t0 FROM 
+        """;
+
+    private const string WalkTail = """
+        )
+                                ORDER BY po.created_at DESC, po.video_id DESC
+                                LIMIT @Walk) p
+            GROUP BY p.created_at, p.video_id
+            ORDER BY p.created_at DESC, p.video_id DESC
+            LIMIT @Walk
+        """;
+
+    // The first page's walk: the newest @Walk videos with a lexeme, read cheaply. The cutoff `since` is where the lexemes
+    // together should have about 1.25 × @Walk postings (+ 10): the k-th newest posting of the most frequent one, k its
+    // share of their documents (ndoc) of that, so the walk reads about as many postings as it keeps (for `cour`, 30
+    // completions of similar frequency, 1,464 were read to keep 200 when k was @Walk). An estimate (each lexeme's postings
+    // arriving at its average rate): when it falls short (fewer than @Walk videos after a finite cutoff) the walk is read
+    // again from the exact cutoff, the @Walk-th newest posting of the most frequent lexeme (`exact`: the merged @Walk
+    // newest cannot be older), which a one-time filter skips otherwise. Either way the candidate set is exactly the
+    // newest @Walk videos with a lexeme (all of them when there are fewer: then the walk saw every match).
+    private const string WalkFirst = """
         since AS MATERIALIZED (
             SELECT coalesce((SELECT po.created_at FROM search_postings po
                              WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
                              ORDER BY po.created_at DESC, po.video_id DESC
                              OFFSET (SELECT least(@Walk, ceil(1.25 * @Walk * max(ndoc) / nullif(sum(ndoc), 0)) + 10)::integer - 1 FROM lexemes)
                              LIMIT 1), '-infinity') AS t0),
-
-        """;
-
-    // Later pages walk the first page's window: the same candidates (a video gone since leaves a gap, never lets an older one in).
-    private const string SinceNext = """
-        since AS MATERIALIZED (SELECT @WindowFrom::timestamptz AS t0),
-
-        """;
-
-    private const string WalkTail = """
+        estimated AS MATERIALIZED (
+        """ + "\n" + WalkHead + "since" + WalkTail + """
+        ),
+        exact AS MATERIALIZED (
+            SELECT coalesce((SELECT po.created_at FROM search_postings po
+                             WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
+                             ORDER BY po.created_at DESC, po.video_id DESC
+                             OFFSET @Walk - 1 LIMIT 1), '-infinity') AS t0),
         walk AS MATERIALIZED (
-            SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
-            FROM lexemes l
-            CROSS JOIN LATERAL (SELECT po.lexeme, po.created_at, po.video_id, po.rank FROM search_postings po
-                                WHERE po.lexeme = l.lexeme
-                                  AND po.created_at <= coalesce(@WindowTo::timestamptz, 'infinity')
-                                  AND po.created_at >= (SELECT t0 FROM since)
-                                ORDER BY po.created_at DESC, po.video_id DESC
-                                LIMIT @Walk) p
-            GROUP BY p.created_at, p.video_id
-            ORDER BY p.created_at DESC, p.video_id DESC
-            LIMIT @Walk)
+            SELECT * FROM estimated
+            WHERE (SELECT count(*) FROM estimated) >= @Walk OR (SELECT t0 FROM since) = '-infinity'
+            UNION ALL
+            SELECT * FROM (
+        """ + "\n" + WalkHead + "exact" + WalkTail + """
+        ) w
+            WHERE (SELECT count(*) FROM estimated) < @Walk AND (SELECT t0 FROM since) > '-infinity')
 
         """;
 
-    // The first page also says how many candidates it had and whether its walk saw every match of the word (no cutoff,
-    // fewer than @Walk postings): the endpoint widens a short first page only when some candidates were hidden and the
-    // walk did not.
+    // Later pages walk the first page's window: the same candidates (a video gone since leaves a gap).
+    private const string WalkNext = """
+        since AS MATERIALIZED (SELECT @WindowFrom::timestamptz AS t0),
+        walk AS MATERIALIZED (
+        """ + "\n" + WalkHead + "since" + WalkTail + """
+        )
+
+        """;
+
+    // The first page also says how many candidates it had (the endpoint widens a short first page only when some were hidden).
     private const string FirstWindow = ", (SELECT min(created_at) FROM walk) AS window_from, (SELECT max(created_at) FROM walk) AS window_to,\n" +
-                                       "       (SELECT count(*) FROM walk) AS candidates,\n" +
-                                       "       (SELECT t0 = '-infinity' FROM since) AND (SELECT count(*) FROM walk) < @Walk AS exhaustive";
+                                       "       (SELECT count(*) FROM walk) AS candidates";
 
     private const string NextWindow = ", @WindowFrom AS window_from, @WindowTo AS window_to";
 
@@ -114,16 +137,16 @@ internal static class SearchVideosSql
 
     private const string Score = ", v.rank AS score";
 
-    // The first page: the newest videos with the word (or a completion), up to @Walk (SinceFirst), ranked by their postings (title A > tags B
+    // The first page: the @Walk newest videos with the word (or a completion), ranked by their postings (title A > tags B
     // > description C), then newest, the visible ones of them; with the created_at window of that candidate set for the
     // cursor. search_lexemes_pkey (word, completions), search_postings_pkey (the walk, index-only), then per row in rank
     // order videos_pkey and profiles_pkey (visibility), profiles_pkey (the author), for a signed-in caller
     // video_likes_pkey (liked_by_me).
-    public const string FirstAnonymous = PlanCacheMode.Generic + Lexemes + SinceFirst + WalkTail + DiscoveryVideoSql.ColumnsAnonymous + Score + FirstWindow + FirstFrom + Page;
-    public const string FirstForViewer = PlanCacheMode.Generic + Lexemes + SinceFirst + WalkTail + DiscoveryVideoSql.ColumnsForViewer + Score + FirstWindow + FirstFrom + Page;
-    // The same candidate set, after the cursor's (rank, created_at, id): the walk reads the first page's window (SinceNext).
-    public const string NextAnonymous = PlanCacheMode.Generic + Lexemes + SinceNext + WalkTail + DiscoveryVideoSql.ColumnsAnonymous + Score + NextWindow + NextFrom + Page;
-    public const string NextForViewer = PlanCacheMode.Generic + Lexemes + SinceNext + WalkTail + DiscoveryVideoSql.ColumnsForViewer + Score + NextWindow + NextFrom + Page;
+    public const string FirstAnonymous = PlanCacheMode.Generic + Lexemes + WalkFirst + DiscoveryVideoSql.ColumnsAnonymous + Score + FirstWindow + FirstFrom + Page;
+    public const string FirstForViewer = PlanCacheMode.Generic + Lexemes + WalkFirst + DiscoveryVideoSql.ColumnsForViewer + Score + FirstWindow + FirstFrom + Page;
+    // The same candidate set, after the cursor's (rank, created_at, id): the walk reads the first page's window (WalkNext).
+    public const string NextAnonymous = PlanCacheMode.Generic + Lexemes + WalkNext + DiscoveryVideoSql.ColumnsAnonymous + Score + NextWindow + NextFrom + Page;
+    public const string NextForViewer = PlanCacheMode.Generic + Lexemes + WalkNext + DiscoveryVideoSql.ColumnsForViewer + Score + NextWindow + NextFrom + Page;
 
     // The typo fallback: each word of 3+ letters replaced by the closest indexed word of at most 64 characters (what a
     // cursor carries, SearchTerms.MaxWordLength) (search_lexemes, every word of
