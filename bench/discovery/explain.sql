@@ -29,7 +29,7 @@ since AS MATERIALIZED (
     SELECT coalesce((SELECT po.created_at FROM search_postings po
                      WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
                      ORDER BY po.created_at DESC, po.video_id DESC
-                     OFFSET (SELECT least($3, ceil(1.25 * $3 * max(ndoc) / nullif(sum(ndoc), 0)) + 10)::integer - 1 FROM lexemes)
+                     OFFSET (SELECT least($3, ceil((1.25 * $3 + 10) * max(ndoc) / nullif(sum(ndoc), 0)))::integer - 1 FROM lexemes)
                      LIMIT 1), '-infinity') AS t0),
 estimated AS MATERIALIZED (
     SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
@@ -187,7 +187,7 @@ since AS MATERIALIZED (
     SELECT coalesce((SELECT po.created_at FROM search_postings po
                      WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
                      ORDER BY po.created_at DESC, po.video_id DESC
-                     OFFSET (SELECT least(200, ceil(1.25 * 200 * max(ndoc) / nullif(sum(ndoc), 0)) + 10)::integer - 1 FROM lexemes)
+                     OFFSET (SELECT least(200, ceil((1.25 * 200 + 10) * max(ndoc) / nullif(sum(ndoc), 0)))::integer - 1 FROM lexemes)
                      LIMIT 1), '-infinity') AS t0),
 estimated AS MATERIALIZED (
     SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank

@@ -54,7 +54,7 @@ since AS MATERIALIZED (
     SELECT coalesce((SELECT po.created_at FROM search_postings po
                      WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
                      ORDER BY po.created_at DESC, po.video_id DESC
-                     OFFSET (SELECT least(:walk, ceil(1.25 * :walk * max(ndoc) / nullif(sum(ndoc), 0)) + 10)::integer - 1 FROM lexemes)
+                     OFFSET (SELECT least(:walk, ceil((1.25 * :walk + 10) * max(ndoc) / nullif(sum(ndoc), 0)))::integer - 1 FROM lexemes)
                      LIMIT 1), '-infinity') AS t0),
 estimated AS MATERIALIZED (
     SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
@@ -133,7 +133,7 @@ since AS MATERIALIZED (
     SELECT coalesce((SELECT po.created_at FROM search_postings po
                      WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
                      ORDER BY po.created_at DESC, po.video_id DESC
-                     OFFSET (SELECT least(:walk, ceil(1.25 * :walk * max(ndoc) / nullif(sum(ndoc), 0)) + 10)::integer - 1 FROM lexemes)
+                     OFFSET (SELECT least(:walk, ceil((1.25 * :walk + 10) * max(ndoc) / nullif(sum(ndoc), 0)))::integer - 1 FROM lexemes)
                      LIMIT 1), '-infinity') AS t0),
 estimated AS MATERIALIZED (
     SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank

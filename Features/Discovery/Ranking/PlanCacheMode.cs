@@ -10,9 +10,10 @@ namespace IgLive.Service.Features.Discovery.Ranking;
 /// transaction costs two more round trips.)
 /// <para>
 /// Why: for an auto-prepared statement PostgreSQL plans custom for five executions, then keeps the generic plan only if
-/// its estimated cost is not above theirs. The one-word search's generic plan estimates every unknown range, LIMIT and
-/// word frequency from defaults and looks dearer than its custom plans, although it is the same plan: on the 1M-video
-/// seed it was never chosen (pg_prepared_statements: 0 generic, 10 custom in 10 executions), so every search was planned
+/// its estimated cost is below theirs (planning included). The one-word search's generic plan estimates every unknown
+/// range, LIMIT and word frequency from defaults and looks dearer than its custom plans, although it is the same plan:
+/// on the 1M-video seed it was never chosen (pg_prepared_statements: 0 generic, 10 custom in 10 executions), so every
+/// search was planned
 /// again, ~1 ms of PostgreSQL's ~2.5 (docs/benchmarks.md, "plan mode per statement"). Several words are the opposite
 /// case: their tsquery must be a constant when the plan is chosen (GIN bitmap for a rare word, the newest-first walk when
 /// every word is common), and such a plan's estimate can pass jit_above_cost (110,000 for <c>disport ov</c>): JIT

@@ -9,8 +9,9 @@ namespace IgLive.Service.Features.Discovery.SearchVideos;
 /// (lexeme, video) with the lexeme's rank in that video, primary key (lexeme, created_at, video_id) INCLUDE (rank)),
 /// read newest first as index-only range scans. The word, when a prefix (@Prefix), stands for its @Expansions most
 /// frequent completions (<c>search_lexemes.ndoc</c>; the word itself always among them). The walk reads the newest
-/// postings of those lexemes back to a cutoff chosen from their frequencies (<see cref="WalkFirst"/>: about 1.25 × @Walk
-/// postings in all, at most @Walk per lexeme), and keeps the newest @Walk videos as the candidate set, each ranked by the
+/// postings of those lexemes back to a cutoff estimated from their frequencies (<see cref="WalkFirst"/>: about 1.25 × @Walk
+/// + 10 postings in all, at most @Walk per lexeme; the exact cutoff when the estimate keeps too few), and keeps the
+/// newest @Walk videos as the candidate set, each ranked by the
 /// sum of its postings' ranks (what ts_rank gives the document for the word or the prefix: 0220). Only then are videos
 /// read: in rank order, each checked for visibility by primary key, until a page of visible ones is found. So a page
 /// costs one index read per candidate and about one video and one author probe per row shown (more when hidden videos
@@ -37,7 +38,7 @@ internal static class SearchVideosSql
 
         """;
 
-    // A walk of the lexemes' postings newer than the t0 of the CTE named between WalkHead and WalkTail: up to @Walk per
+    // A walk of the lexemes' postings not older than the t0 of the CTE named between WalkHead and WalkTail: up to @Walk per
     // lexeme, grouped by video, the newest @Walk videos (all of a video's postings share its created_at, so each
     // candidate's rank is complete).
     private const string WalkHead = """
@@ -59,7 +60,7 @@ internal static class SearchVideosSql
         """;
 
     // The first page's walk: the newest @Walk videos with a lexeme, read cheaply. The cutoff `since` is where the lexemes
-    // together should have about 1.25 × @Walk postings (+ 10): the k-th newest posting of the most frequent one, k its
+    // together should have about 1.25 × @Walk + 10 postings: the k-th newest posting of the most frequent one, k its
     // share of their documents (ndoc) of that, so the walk reads about as many postings as it keeps (for `cour`, 30
     // completions of similar frequency, 1,464 were read to keep 200 when k was @Walk). An estimate (each lexeme's postings
     // arriving at its average rate): when it falls short (fewer than @Walk videos after a finite cutoff) the walk is read
@@ -71,7 +72,7 @@ internal static class SearchVideosSql
             SELECT coalesce((SELECT po.created_at FROM search_postings po
                              WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
                              ORDER BY po.created_at DESC, po.video_id DESC
-                             OFFSET (SELECT least(@Walk, ceil(1.25 * @Walk * max(ndoc) / nullif(sum(ndoc), 0)) + 10)::integer - 1 FROM lexemes)
+                             OFFSET (SELECT least(@Walk, ceil((1.25 * @Walk + 10) * max(ndoc) / nullif(sum(ndoc), 0)))::integer - 1 FROM lexemes)
                              LIMIT 1), '-infinity') AS t0),
         estimated AS MATERIALIZED (
         """ + "\n" + WalkHead + "since" + WalkTail + """
@@ -101,7 +102,8 @@ internal static class SearchVideosSql
 
         """;
 
-    // The first page also says how many candidates it had (the endpoint widens a short first page only when some were hidden).
+    // The first page also says how many candidates it had (the endpoint widens a short first page only when the walk was
+    // full and some candidates were hidden).
     private const string FirstWindow = ", (SELECT min(created_at) FROM walk) AS window_from, (SELECT max(created_at) FROM walk) AS window_to,\n" +
                                        "       (SELECT count(*) FROM walk) AS candidates";
 

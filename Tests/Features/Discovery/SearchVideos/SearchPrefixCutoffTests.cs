@@ -5,8 +5,8 @@ namespace IgLive.Service.Tests.Features.Discovery.SearchVideos;
 /// <summary>
 /// A prefix's first page reads its completions' postings back to a cutoff estimated from their frequencies, and falls
 /// back to the exact cutoff when the estimate keeps too few: either way the candidate set is exactly the newest
-/// Discovery:SearchCandidates (20 here) matches. Five completions of 16 videos each: the estimate reads the most
-/// frequent one's 15 newest postings' span (k = 25 × 16 / 80 + 10).
+/// Discovery:SearchCandidates (20 here) matches. Five completions of 16 videos each: the estimate reads the span of
+/// the most frequent one's k = (1.25 × 20 + 10) × 16 / 80 = 7 newest postings.
 /// </summary>
 [TestFixture]
 public sealed class SearchPrefixCutoffTests
@@ -24,14 +24,14 @@ public sealed class SearchPrefixCutoffTests
 
     private static string Search(string q, int limit) => $"/api/videos/search?limit={limit}&q={Uri.EscapeDataString(q)}";
 
-    /// <summary>80 title matches of <c>p</c>: 16 per completion p+a … p+e, the i-th created i minutes after t0; newest first.</summary>
-    private async Task<(string Prefix, List<Guid> NewestFirst)> CompletionsAsync(Func<int, int> completionOf)
+    /// <summary><paramref name="count"/> title matches of <c>p</c>, the i-th with completion p + ('a' + completionOf(i)), created i minutes after t0; newest first.</summary>
+    private async Task<(string Prefix, List<Guid> NewestFirst)> CompletionsAsync(Func<int, int> completionOf, int count = 80)
     {
         var user = await app.CreateUserAsync();
         var p = DiscoveryData.Word();
         var t0 = app.Clock.GetUtcNow().AddHours(-2);
         var ids = new List<Guid>();
-        for (var i = 0; i < 80; i++)
+        for (var i = 0; i < count; i++)
             ids.Add(await app.VideoAsync(user, $"{p}{(char)('a' + completionOf(i))} clip", createdAt: t0.AddMinutes(i)));
         ids.Reverse();
         return (p, ids);
@@ -40,7 +40,8 @@ public sealed class SearchPrefixCutoffTests
     [Test]
     public async Task When_the_most_frequent_completion_is_all_recent_the_exact_cutoff_still_finds_the_newest_matches()
     {
-        // p+a's 16 videos are the newest: its 15 newest postings' span holds 15 matches, fewer than 20.
+        // p+a's 16 videos are the newest: its 7 newest postings' span holds 7 matches, fewer than 20; p+a has fewer
+        // than 20 postings, so the exact walk reads everything.
         var (p, newest) = await CompletionsAsync(i => i >= 64 ? 0 : 1 + i % 4);
         var page = (await app.CreateClient().GetJsonAsync(Search(p, 50))).Ids();
         Assert.That(page, Is.EqualTo(newest.Take(20)), "the 20 newest of the 80, equal ranks, newest first");
@@ -53,5 +54,16 @@ public sealed class SearchPrefixCutoffTests
         var client = app.CreateClient();
         Assert.That((await client.GetJsonAsync(Search(p, 50))).Ids(), Is.EqualTo(newest.Take(20)));
         Assert.That(await client.WalkAsync(Search(p, 3)), Is.EqualTo(newest.Take(20)), "pages of 3 walk the same 20");
+    }
+
+    [Test]
+    public async Task The_exact_cutoff_is_the_most_frequent_completions_20th_newest_posting()
+    {
+        // 100 videos, p+a's 24 the newest (k = 35 × 24 / 100 → 9: 9 matches in that span, fewer than 20): the exact
+        // cutoff is p+a's 20th newest posting, and the 20 newest matches are p+a's.
+        var (p, newest) = await CompletionsAsync(i => i >= 76 ? 0 : 1 + i % 4, count: 100);
+        var client = app.CreateClient();
+        Assert.That((await client.GetJsonAsync(Search(p, 50))).Ids(), Is.EqualTo(newest.Take(20)));
+        Assert.That(await client.WalkAsync(Search(p, 7)), Is.EqualTo(newest.Take(20)), "pages of 7 walk the same 20");
     }
 }
