@@ -54,7 +54,7 @@ ConnectionStrings__Postgres="$CS" Auth__JwtSecret=bench-secret-bench-secret-benc
   Cleanup__SchedulerEnabled=false Cleanup__DrainerEnabled=false Storage__LocalPath=/tmp/iglive-discovery-media \
   dotnet "$BIN/IgLive.Service.dll" > "$OUT/service${LABEL:+-$LABEL}.log" 2>&1 &
 APP=$!
-trap 'kill $APP 2>/dev/null || true' EXIT
+trap 'kill $APP 2>/dev/null; wait $APP 2>/dev/null || true' EXIT # waits: the next sitting's service needs the port
 for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 1; done
 log "service up (pid $APP); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
