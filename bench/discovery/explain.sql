@@ -47,10 +47,12 @@ exact AS MATERIALIZED (
     SELECT coalesce((SELECT po.created_at FROM search_postings po
                      WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
                      ORDER BY po.created_at DESC, po.video_id DESC
-                     OFFSET $3 - 1 LIMIT 1), '-infinity') AS t0),
+                     OFFSET $3 - 1
+                     LIMIT 1), '-infinity') AS t0),
+enough AS MATERIALIZED (
+    SELECT (SELECT count(*) FROM estimated) >= $3 OR (SELECT t0 FROM since) = '-infinity' AS ok),
 walk AS MATERIALIZED (
-    SELECT * FROM estimated
-    WHERE (SELECT count(*) FROM estimated) >= $3 OR (SELECT t0 FROM since) = '-infinity'
+    SELECT * FROM estimated WHERE (SELECT ok FROM enough)
     UNION ALL
     SELECT * FROM (
     SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
@@ -64,7 +66,7 @@ walk AS MATERIALIZED (
     GROUP BY p.created_at, p.video_id
     ORDER BY p.created_at DESC, p.video_id DESC
     LIMIT $3) w
-    WHERE (SELECT count(*) FROM estimated) < $3 AND (SELECT t0 FROM since) > '-infinity')
+    WHERE NOT (SELECT ok FROM enough))
 SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        NULL::boolean AS liked_by_me,
@@ -205,10 +207,12 @@ exact AS MATERIALIZED (
     SELECT coalesce((SELECT po.created_at FROM search_postings po
                      WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
                      ORDER BY po.created_at DESC, po.video_id DESC
-                     OFFSET 200 - 1 LIMIT 1), '-infinity') AS t0),
+                     OFFSET 200 - 1
+                     LIMIT 1), '-infinity') AS t0),
+enough AS MATERIALIZED (
+    SELECT (SELECT count(*) FROM estimated) >= 200 OR (SELECT t0 FROM since) = '-infinity' AS ok),
 walk AS MATERIALIZED (
-    SELECT * FROM estimated
-    WHERE (SELECT count(*) FROM estimated) >= 200 OR (SELECT t0 FROM since) = '-infinity'
+    SELECT * FROM estimated WHERE (SELECT ok FROM enough)
     UNION ALL
     SELECT * FROM (
     SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
@@ -222,7 +226,7 @@ walk AS MATERIALIZED (
     GROUP BY p.created_at, p.video_id
     ORDER BY p.created_at DESC, p.video_id DESC
     LIMIT 200) w
-    WHERE (SELECT count(*) FROM estimated) < 200 AND (SELECT t0 FROM since) > '-infinity')
+    WHERE NOT (SELECT ok FROM enough))
 SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.stream_url, v.content_type,
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        NULL::boolean AS liked_by_me,

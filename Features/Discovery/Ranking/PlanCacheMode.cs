@@ -13,20 +13,20 @@ namespace IgLive.Service.Features.Discovery.Ranking;
 /// its estimated cost is below theirs (planning included). The one-word search's generic plan estimates every unknown
 /// range, LIMIT and word frequency from defaults and looks dearer than its custom plans, although it is the same plan:
 /// on the 1M-video seed it was never chosen (pg_prepared_statements: 0 generic, 10 custom in 10 executions), so every
-/// search was planned
-/// again, ~1 ms of PostgreSQL's ~2.5 (docs/benchmarks.md, "plan mode per statement"). Several words are the opposite
-/// case: their tsquery must be a constant when the plan is chosen (GIN bitmap for a rare word, the newest-first walk when
-/// every word is common), and such a plan's estimate can pass jit_above_cost (110,000 for <c>disport ov</c>): JIT
-/// compilation would then cost more than the statement.
+/// search was planned again, ~1 ms of PostgreSQL's ~2.5 (docs/benchmarks.md, "plan mode per statement"). Several words
+/// are the opposite case: their tsquery must be a constant when the plan is chosen (GIN bitmap for a rare word, the
+/// newest-first walk when every word is common), and such a plan's estimate can pass jit_above_cost (110,000 for
+/// <c>disport ov</c>): JIT compilation would then cost more than the statement.
 /// </para>
 /// </summary>
 internal static class PlanCacheMode
 {
     /// <summary>The generic plan from the first prepared execution: for statements whose plan is fixed by their shape.</summary>
-    public const string Generic =
-        "DO $$BEGIN PERFORM set_config('plan_cache_mode', 'force_generic_plan', true); PERFORM set_config('jit', 'off', true); END$$;\n";
+    public const string Generic = Head + "force_generic_plan" + Tail;
 
     /// <summary>A plan for the values of every execution: for statements whose best plan depends on them.</summary>
-    public const string Custom =
-        "DO $$BEGIN PERFORM set_config('plan_cache_mode', 'force_custom_plan', true); PERFORM set_config('jit', 'off', true); END$$;\n";
+    public const string Custom = Head + "force_custom_plan" + Tail;
+
+    private const string Head = "DO $$BEGIN PERFORM set_config('plan_cache_mode', '";
+    private const string Tail = "', true); PERFORM set_config('jit', 'off', true); END$$;\n";
 }

@@ -69,28 +69,38 @@ internal static class SearchVideosSql
     // newest @Walk videos with a lexeme (all of them when there are fewer: then the walk saw every match).
     private const string WalkFirst = """
         since AS MATERIALIZED (
-            SELECT coalesce((SELECT po.created_at FROM search_postings po
-                             WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
-                             ORDER BY po.created_at DESC, po.video_id DESC
-                             OFFSET (SELECT least(@Walk, ceil((1.25 * @Walk + 10) * max(ndoc) / nullif(sum(ndoc), 0)))::integer - 1 FROM lexemes)
-                             LIMIT 1), '-infinity') AS t0),
+        """ + "\n" + TopLexemePostingAt + "(SELECT least(@Walk, ceil((1.25 * @Walk + 10) * max(ndoc) / nullif(sum(ndoc), 0)))::integer - 1 FROM lexemes)" + TopLexemePostingTail + """
+        ),
         estimated AS MATERIALIZED (
         """ + "\n" + WalkHead + "since" + WalkTail + """
         ),
         exact AS MATERIALIZED (
-            SELECT coalesce((SELECT po.created_at FROM search_postings po
-                             WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
-                             ORDER BY po.created_at DESC, po.video_id DESC
-                             OFFSET @Walk - 1 LIMIT 1), '-infinity') AS t0),
+        """ + "\n" + TopLexemePostingAt + "@Walk - 1" + TopLexemePostingTail + """
+        ),
+        enough AS MATERIALIZED (
+            SELECT (SELECT count(*) FROM estimated) >= @Walk OR (SELECT t0 FROM since) = '-infinity' AS ok),
         walk AS MATERIALIZED (
-            SELECT * FROM estimated
-            WHERE (SELECT count(*) FROM estimated) >= @Walk OR (SELECT t0 FROM since) = '-infinity'
+            SELECT * FROM estimated WHERE (SELECT ok FROM enough)
             UNION ALL
             SELECT * FROM (
         """ + "\n" + WalkHead + "exact" + WalkTail + """
         ) w
-            WHERE (SELECT count(*) FROM estimated) < @Walk AND (SELECT t0 FROM since) > '-infinity')
+            WHERE NOT (SELECT ok FROM enough))
 
+        """;
+
+    // The created_at of the most frequent lexeme's posting at the OFFSET between these two (-infinity past its last):
+    // a walk's cutoff t0.
+    private const string TopLexemePostingAt = """
+            SELECT coalesce((SELECT po.created_at FROM search_postings po
+                             WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
+                             ORDER BY po.created_at DESC, po.video_id DESC
+                             OFFSET 
+        """;
+
+    private const string TopLexemePostingTail = """
+
+                             LIMIT 1), '-infinity') AS t0
         """;
 
     // Later pages walk the first page's window: the same candidates (a video gone since leaves a gap).
