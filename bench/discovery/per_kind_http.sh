@@ -5,7 +5,7 @@
 # prints req/s, latency and the CPU per request of the PostgreSQL backends and of the service (their /proc ticks over
 # the run divided by the requests). Env: BIN (a Release build's directory, required), LABEL, PGPORT (18401), PORT (18410),
 # KINDS ("common two prefix typo nohit all"), DUR (10), WARM (8), CS_EXTRA (appended to the connection string),
-# SVC_ENV (e.g. "env NAME=value" before dotnet). Run bench/discovery/run.sh once first: it writes queries.txt.
+# SVC_ENV ("NAME=value …" for the service). Run bench/discovery/run.sh once first: it writes queries.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${BIN:?a Release build directory}"
@@ -14,31 +14,17 @@ K=$(mktemp -d); trap 'rm -rf "$K"' EXIT
 q=bench/results/discovery/queries.txt
 sed -n 1,30p $q > $K/common; sed -n 31,60p $q > $K/two; sed -n 61,90p $q > $K/prefix; sed -n 91,120p $q > $K/typo
 sed -n 121,150p $q > $K/nohit; cp $q $K/all
-cat > $K/kind.lua <<'LUA'
-package.path = "bench/feed/?.lua;" .. package.path
-local c = require("common")
-local queries
-local function escape(s) return (s:gsub("[^%w%-_%.~]", function(ch) return string.format("%%%02X", string.byte(ch)) end)) end
-function init(args) queries = c.lines(os.getenv("KIND_FILE")); math.randomseed(os.time() + math.floor(os.clock() * 1e6)) end
-function request() return wrk.format("GET", "/api/videos/search?limit=20&q=" .. escape(queries[math.random(#queries)])) end
-dofile("bench/feed/report.lua")
-LUA
-for _ in $(seq 1 30); do ss -ltn | grep -q ":$PORT " || break; sleep 0.5; done
+source bench/discovery/service.sh
 CS="Host=127.0.0.1;Port=$PGPORT;Database=${BENCH_DB:-iglive_bench};Username=iglive${CS_EXTRA:-}"
-ConnectionStrings__Postgres="$CS" Auth__JwtSecret=bench-secret-bench-secret-bench-secret-0123 \
-  ASPNETCORE_URLS="http://127.0.0.1:$PORT" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-  Cleanup__SchedulerEnabled=false Cleanup__DrainerEnabled=false Storage__LocalPath=/tmp/iglive-discovery-media \
-  ${SVC_ENV:-} dotnet "$BIN/IgLive.Service.dll" > "$K/service.log" 2>&1 &
-APP=$!
-trap 'kill $APP 2>/dev/null || true; rm -rf "$K"' EXIT
-for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 1; done
+start_service "$K/service.log"
+trap 'kill $APP 2>/dev/null; wait $APP 2>/dev/null || true; rm -rf "$K"' EXIT
 pgticks() { local s=0; for p in $(pgrep -f "postgres: iglive ${BENCH_DB:-iglive_bench}"); do set -- $(cut -d' ' -f14,15 /proc/$p/stat 2>/dev/null || echo 0 0); s=$((s+$1+$2)); done; echo $s; }
 apticks() { set -- $(cut -d' ' -f14,15 /proc/$APP/stat); echo $(($1+$2)); }
-KIND_FILE=$K/all wrk -t2 -c64 -d${WARM:-8}s -s $K/kind.lua http://127.0.0.1:$PORT >/dev/null
+QUERIES=$K/all wrk -t2 -c64 -d${WARM:-8}s -s bench/discovery/search.lua http://127.0.0.1:$PORT >/dev/null
 for k in ${KINDS:-common two prefix typo nohit all}; do
-  KIND_FILE=$K/$k wrk -t2 -c64 -d3s -s $K/kind.lua http://127.0.0.1:$PORT >/dev/null
+  QUERIES=$K/$k wrk -t2 -c64 -d3s -s bench/discovery/search.lua http://127.0.0.1:$PORT >/dev/null
   p0=$(pgticks); a0=$(apticks)
-  line=$(KIND_FILE=$K/$k wrk -t2 -c64 -d${DUR:-10}s --latency -s $K/kind.lua http://127.0.0.1:$PORT | grep '^RESULT')
+  line=$(QUERIES=$K/$k wrk -t2 -c64 -d${DUR:-10}s --latency -s bench/discovery/search.lua http://127.0.0.1:$PORT | grep '^RESULT')
   p1=$(pgticks); a1=$(apticks)
   n=$(echo "$line" | grep -o 'requests=[0-9]*' | cut -d= -f2)
   echo "$LABEL $k: $line pg_ms/req=$(echo "scale=2; ($p1-$p0)*1000/$(getconf CLK_TCK)/$n" | bc) svc_ms/req=$(echo "scale=2; ($a1-$a0)*1000/$(getconf CLK_TCK)/$n" | bc)"

@@ -49,13 +49,9 @@ log "trending_videos rows: $(bench/feed/db.sh psql -tAc "SELECT count(*) FROM tr
 bench/feed/db.sh psql -tA -c "SELECT tag FROM bench_tags ORDER BY i" > "$OUT/tags.txt"
 bench/feed/db.sh psql -tA -c "SELECT q FROM bench_queries ORDER BY i" > "$OUT/queries.txt"
 
-ConnectionStrings__Postgres="$CS" Auth__JwtSecret=bench-secret-bench-secret-bench-secret-0123 \
-  ASPNETCORE_URLS="http://127.0.0.1:$PORT" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-  Cleanup__SchedulerEnabled=false Cleanup__DrainerEnabled=false Storage__LocalPath=/tmp/iglive-discovery-media \
-  dotnet "$BIN/IgLive.Service.dll" > "$OUT/service${LABEL:+-$LABEL}.log" 2>&1 &
-APP=$!
+source bench/discovery/service.sh
+start_service "$OUT/service${LABEL:+-$LABEL}.log"
 trap 'kill $APP 2>/dev/null; wait $APP 2>/dev/null || true' EXIT # waits: the next sitting's service needs the port
-for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 1; done
 log "service up (pid $APP); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 wrk_run() { # name script run
