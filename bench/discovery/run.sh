@@ -14,10 +14,11 @@
 # directory: given, nothing is built, as inside a quiet sitting), PGB_DIR (bench/discovery: where the pgbench copies
 # are, e.g. another checkout's for its build), SEARCH_PGBENCH (pgbench_search.sql; an absolute path runs another
 # build's copy), SEARCH_PGB_OPTIONS (none: the copy sets each statement's plan mode itself, as the service does), LABEL (in the log's name and on every
-# line), PREWARM (0: seconds of wrk on each scenario's script, all before the first measured one, so the first scenario
+# line), SEARCH_PGB_CLIENTS (16; 64 compares pgbench's p99 with wrk's at the same concurrency), PREWARM (0: seconds of wrk on each scenario's script, all before the first measured one, so the first scenario
 # measured after start-up does not pay for the JIT's and the pools' warm-up alone).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+ROOT=$PWD
 export PGPORT=${PGPORT:-18401}
 PORT=${PORT:-18410}
 export BENCH_DB=${BENCH_DB:-${DB:-iglive_bench}}
@@ -58,10 +59,13 @@ wrk_run() { # name script run
   local line; line=$(wrk -t2 -c64 -d15s --latency -s "bench/discovery/$2" "http://127.0.0.1:$PORT" | grep '^RESULT')
   log "$1 run $3: $line load=$(cut -d' ' -f1 /proc/loadavg)"
 }
-script_path() { case "$1" in /*) echo "$1" ;; *) echo "$PGB_DIR/$1" ;; esac; }
-pgb_run() { # name script clients run
-  local out; out=$(PGOPTIONS="${PGB_OPTIONS:-}" $PGBENCH -f "$(script_path "$2")" -c "$3" -T 15 "$BENCH_DB" 2>&1)
-  log "pgbench $1 ($3 clients) run $4: RESULT tps=$(echo "$out" | grep -o 'tps = [0-9.]*' | grep -o '[0-9.]*$') latency_avg_ms=$(echo "$out" | grep -o 'latency average = [0-9.]*' | grep -o '[0-9.]*$') load=$(cut -d' ' -f1 /proc/loadavg)"
+script_path() { case "$1" in /*) echo "$1" ;; *) case "$PGB_DIR" in /*) echo "$PGB_DIR/$1" ;; *) echo "$ROOT/$PGB_DIR/$1" ;; esac ;; esac; }
+pgb_run() { # name script clients run (p99 from pgbench's per-transaction log: its third field, microseconds)
+  local out d; d=$(mktemp -d)
+  out=$(cd "$d" && PGOPTIONS="${PGB_OPTIONS:-}" $PGBENCH -f "$(script_path "$2")" -c "$3" -T 15 -l --log-prefix=pgb "$BENCH_DB" 2>&1)
+  local p99; p99=$(cat "$d"/pgb.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {if (NR) printf "%.1f", a[int(NR*0.99)]/1000}')
+  rm -rf "$d"
+  log "pgbench $1 ($3 clients) run $4: RESULT tps=$(echo "$out" | grep -o 'tps = [0-9.]*' | grep -o '[0-9.]*$') latency_avg_ms=$(echo "$out" | grep -o 'latency average = [0-9.]*' | grep -o '[0-9.]*$') p99_ms=$p99 load=$(cut -d' ' -f1 /proc/loadavg)"
 }
 scenario() { # name wrk-script [pgbench-script clients]
   log "== $1: warm-up ${WARMUP:-20} s"
@@ -80,7 +84,7 @@ if [ "${PREWARM:-0}" != 0 ]; then
 fi
 for s in $SCENARIOS; do
   case $s in
-    search) PGB_OPTIONS="${SEARCH_PGB_OPTIONS-}" scenario "search" search.lua "${SEARCH_PGBENCH:-pgbench_search.sql}" 16 ;;
+    search) PGB_OPTIONS="${SEARCH_PGB_OPTIONS-}" scenario "search" search.lua "${SEARCH_PGBENCH:-pgbench_search.sql}" "${SEARCH_PGB_CLIENTS:-16}" ;;
     trending) scenario "trending" trending.lua pgbench_trending.sql 16 ;;
     feed) scenario "feed first page (reference)" feed_first.lua ;;
     tag) scenario "tag page" tag.lua pgbench_tag.sql 16 ;;
