@@ -8,7 +8,7 @@ public abstract class CachedStats<TSnapshot>(TSnapshot initial, TimeProvider clo
 {
     private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
     private TSnapshot last = initial;
-    private long lastAtTicks = long.MinValue;
+    private long lastAtTicks; // 0: year 1, so the first Observe or GetAsync reads (long.MinValue overflowed `now - lastAtTicks`)
     private int refreshing;
 
     /// <summary>The cached snapshot; starts a background refresh when it is older than 30 s.</summary>
@@ -26,6 +26,29 @@ public abstract class CachedStats<TSnapshot>(TSnapshot initial, TimeProvider clo
         }
         return Volatile.Read(ref last);
     }
+
+    private readonly Lock gate = new();
+    private Task<TSnapshot>? reading;
+
+    /// <summary>
+    /// The cached snapshot when it is at most <paramref name="maxAge"/> old, else one read that concurrent callers
+    /// share: for routes anyone may call (a health check), so that calls do not each become a query.
+    /// </summary>
+    public Task<TSnapshot> GetAsync(TimeSpan maxAge, CancellationToken ct)
+    {
+        if (clock.GetUtcNow().UtcTicks - Interlocked.Read(ref lastAtTicks) <= maxAge.Ticks) return Task.FromResult(Volatile.Read(ref last));
+        Task<TSnapshot> read;
+        lock (gate)
+        {
+            // Not cancelled by one caller: the others wait for the same read.
+            if (reading is null || reading.IsCompleted) reading = RefreshAsync(CancellationToken.None);
+            read = reading;
+        }
+        return read.WaitAsync(ct);
+    }
+
+    /// <summary>Makes the next <see cref="GetAsync"/> read (after a change this instance made, e.g. a job's run).</summary>
+    public void Invalidate() => Interlocked.Exchange(ref lastAtTicks, 0);
 
     /// <summary>Reads the counts now and caches them.</summary>
     public async Task<TSnapshot> RefreshAsync(CancellationToken ct)

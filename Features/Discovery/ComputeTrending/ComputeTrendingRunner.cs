@@ -9,7 +9,7 @@ public sealed record TrendingRunResult(long Videos, long Tags, TimeSpan Duration
 
 /// <summary>Recomputes the trending videos and tags (the job's work; tests call it directly).</summary>
 public sealed partial class ComputeTrendingRunner(
-    NpgsqlDataSource db, TimeProvider clock, IOptions<DiscoveryOptions> options, ILogger<ComputeTrendingRunner> log)
+    NpgsqlDataSource db, TimeProvider clock, IOptions<DiscoveryOptions> options, ILogger<ComputeTrendingRunner> log, TrendingStats? stats = null)
 {
     private sealed record StoredState(double? HalfLifeSeconds, DateTime? LastRunAt);
 
@@ -42,6 +42,7 @@ public sealed partial class ComputeTrendingRunner(
             new { args.Now, args.CurrentHour, args.WindowStartHour, LastRun = lastRun }, tx, commandTimeout: 300, cancellationToken: ct));
         var (videos, tags) = await conn.QuerySingleAsync<(long, long)>(new CommandDefinition(ComputeTrendingSql.Counts, transaction: tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
+        stats?.Invalidate(); // /health/jobs reads the run just committed
         var result = new TrendingRunResult(videos, tags, Stopwatch.GetElapsedTime(started), rebuild);
         activity?.SetTag("iglive.trending.videos", videos);
         Log.Computed(log, videos, tags, result.Duration.TotalMilliseconds);

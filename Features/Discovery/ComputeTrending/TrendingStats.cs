@@ -47,9 +47,15 @@ public sealed class TrendingStats(NpgsqlDataSource db, TimeProvider clock)
 /// </summary>
 public sealed class TrendingHealthCheck(TrendingStats stats, IOptions<DiscoveryOptions> options) : IHealthCheck
 {
+    /// <summary>
+    /// How old the counts a probe reports may be. The route is anonymous and the count reads up to 1M queued rows, so
+    /// probes within this share one read; this instance's own runs invalidate it.
+    /// </summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var s = await stats.RefreshAsync(cancellationToken);
+        var s = await stats.GetAsync(MaxAge, cancellationToken);
         var data = new Dictionary<string, object> { ["queued_deltas"] = s.QueuedDeltas, ["last_run_age_seconds"] = Math.Round(s.LastRunAgeSeconds) };
         var stale = options.Value.TrendingStaleSeconds;
         if (s.LastRunAgeSeconds > stale)

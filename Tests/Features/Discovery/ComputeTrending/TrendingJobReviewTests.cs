@@ -63,6 +63,7 @@ public sealed class TrendingJobReviewTests : ServiceFixture
         var video = await App.VideoAsync(user, "waiting");
         await App.ExecAsync("UPDATE trending_state SET last_run_at = NULL");
         await LikeAsync(video, 1, App.Clock.GetUtcNow());
+        App.Clock.Advance(TrendingHealthCheck.MaxAge + TimeSpan.FromSeconds(1)); // past counts an earlier probe cached
 
         var never = await App.CreateClient().GetAsync("/health/jobs");
         var neverBody = await never.Content.ReadAsStringAsync();
@@ -82,6 +83,33 @@ public sealed class TrendingJobReviewTests : ServiceFixture
         Assert.That(staleBody, Does.Contain("the last trending run was 600 s ago"));
         Assert.That(stats.LastRunAgeSeconds, Is.EqualTo(600).Within(5));
         Assert.That((await App.CreateClient().GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "readiness ignores the job");
+    }
+
+    [Test]
+    public async Task Jobs_health_probes_share_one_read_for_a_few_seconds_and_a_run_refreshes_it()
+    {
+        var user = await App.CreateUserAsync();
+        var video = await App.VideoAsync(user, "probed");
+        await RunJobAsync();
+        var first = await QueuedDeltasAsync();
+        await LikeAsync(video, 3, App.Clock.GetUtcNow());
+        var cached = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => QueuedDeltasAsync()));
+        App.Clock.Advance(TrendingHealthCheck.MaxAge + TimeSpan.FromSeconds(1));
+        var later = await QueuedDeltasAsync();
+        await RunJobAsync();
+        var afterRun = await QueuedDeltasAsync();
+
+        Assert.That(first, Is.Zero, "the run consumed the queue");
+        Assert.That(cached, Is.All.EqualTo(first), "probes within MaxAge report the cached counts");
+        Assert.That(later, Is.GreaterThan(0), "the likes' deltas, once the counts are older than MaxAge");
+        Assert.That(afterRun, Is.Zero, "this instance's run invalidated the cache at once (the clock did not move)");
+    }
+
+    private async Task<long> QueuedDeltasAsync()
+    {
+        var body = await (await App.CreateClient().GetAsync("/health/jobs")).Content.ReadAsStringAsync();
+        return JsonDocument.Parse(body).RootElement.GetProperty("checks").GetProperty("trending").GetProperty("data")
+            .GetProperty("queued_deltas").GetInt64();
     }
 
     [Test]
