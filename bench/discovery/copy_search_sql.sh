@@ -20,7 +20,7 @@ cat <<'EOF'
 -- SearchVideosSql.FirstAnonymous (the 200 newest matches, 50 prefix expansions: the defaults of Discovery:*) after its
 -- PlanCacheMode.Generic prefix in one pipeline (the generic plan); several words, SearchSeveralWordsSql.First after its
 -- PlanCacheMode.Custom prefix; then, where the endpoint runs the typo fallback (fallback = 1), SearchVideosSql.Correct
--- (here without its prefix: \gset cannot run in a pipeline) and FirstAnonymous again with the corrected word. Parameters: @Word (the
+-- (here without its prefix: \gset cannot run in a pipeline) and, when it changed a word, FirstAnonymous again with the corrected word. Parameters: @Word (the
 -- one word), @Words, @Prefix from bench_queries, @Now = now(), @Viewer = NULL; @Take, @Walk, @Cap, @Expansions bound as
 -- parameters (pgbench variables). Generated from the constants by bench/discovery/copy_search_sql.sh.
 \set take 21
@@ -36,8 +36,11 @@ echo '\else'
 GP SearchVideosSql.FirstAnonymous Word="(:words::text[])[1]" Prefix=:prefix::boolean $WB $CB
 echo '\endif'
 echo '\if :fallback'
-echo "SELECT ($(G SearchVideosSql.Correct Words=:words)) AS corrected \gset"
+# The endpoint searches again only when a word changed (a correction, else an empty array).
+echo "SELECT c.corrected, (cardinality(c.corrected) > 0)::int AS changed FROM ($(G SearchVideosSql.Correct Words=:words)) c \gset"
+echo '\if :changed'
 GP SearchVideosSql.FirstAnonymous Word="(:corrected::text[])[1]" Prefix=:prefix::boolean $WB $CB
+echo '\endif'
 echo '\endif'
 } > bench/discovery/pgbench_search.sql
 P='Word=$1 Prefix=$2 Walk=$3 Take=$4 Expansions=$5'
@@ -78,7 +81,7 @@ SELECT string_to_array(:'typo_q', ' ') AS words_typo_q \gset
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'words_typo_q'::text[])[1], true, 200, 21, 50);
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_correct (:'words_typo_q');
 EXECUTE search_correct (:'words_typo_q') \gset corrected_
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'corrected_coalesce'::text[])[1], true, 200, 21, 50);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'corrected_corrected'::text[])[1], true, 200, 21, 50);
 \echo '=== search, typo fallback, no hit: the full-text statement (no match), the correction (nothing close: stays empty)'
 SELECT string_to_array(:'nohit_q', ' ') AS words_nohit_q \gset
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'words_nohit_q'::text[])[1], true, 200, 21, 50);

@@ -131,7 +131,7 @@ ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC
 LIMIT $4
 ;
 PREPARE search_correct (text[]) AS
-SELECT coalesce(array_agg(coalesce(c.lexeme, x.w) ORDER BY x.i), '{}')
+SELECT CASE WHEN bool_or(c.lexeme <> lower(iglive_unaccent(x.w))) THEN array_agg(coalesce(c.lexeme, x.w) ORDER BY x.i) ELSE '{}' END AS corrected
 FROM unnest($1::text[]) WITH ORDINALITY AS x (w, i)
 LEFT JOIN LATERAL (SELECT s.lexeme FROM search_lexemes s
                    WHERE length(x.w) >= 3 AND s.lexeme % lower(iglive_unaccent(x.w)) AND length(s.lexeme) <= 64
@@ -252,7 +252,7 @@ SELECT string_to_array(:'typo_q', ' ') AS words_typo_q \gset
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'words_typo_q'::text[])[1], true, 200, 21, 50);
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_correct (:'words_typo_q');
 EXECUTE search_correct (:'words_typo_q') \gset corrected_
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'corrected_coalesce'::text[])[1], true, 200, 21, 50);
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'corrected_corrected'::text[])[1], true, 200, 21, 50);
 \echo '=== search, typo fallback, no hit: the full-text statement (no match), the correction (nothing close: stays empty)'
 SELECT string_to_array(:'nohit_q', ' ') AS words_nohit_q \gset
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'words_nohit_q'::text[])[1], true, 200, 21, 50);

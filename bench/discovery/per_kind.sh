@@ -47,7 +47,7 @@ BEGIN
       END IF;
       IF n = 0 AND length(array_to_string(q.words, ' ')) >= 3 THEN
         EXECUTE \$q\$$CORRECT\$q\$ INTO fixed USING q.words;
-        IF fixed IS DISTINCT FROM q.words THEN
+        IF cardinality(fixed) > 0 AND fixed IS DISTINCT FROM q.words THEN
           EXECUTE \$q\$SELECT count(*) FROM ($FIRST) x\$q\$ INTO n USING fixed, q.prefix$USING_WALK;
         END IF;
       END IF;

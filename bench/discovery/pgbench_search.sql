@@ -2,7 +2,7 @@
 -- SearchVideosSql.FirstAnonymous (the 200 newest matches, 50 prefix expansions: the defaults of Discovery:*) after its
 -- PlanCacheMode.Generic prefix in one pipeline (the generic plan); several words, SearchSeveralWordsSql.First after its
 -- PlanCacheMode.Custom prefix; then, where the endpoint runs the typo fallback (fallback = 1), SearchVideosSql.Correct
--- (here without its prefix: \gset cannot run in a pipeline) and FirstAnonymous again with the corrected word. Parameters: @Word (the
+-- (here without its prefix: \gset cannot run in a pipeline) and, when it changed a word, FirstAnonymous again with the corrected word. Parameters: @Word (the
 -- one word), @Words, @Prefix from bench_queries, @Now = now(), @Viewer = NULL; @Take, @Walk, @Cap, @Expansions bound as
 -- parameters (pgbench variables). Generated from the constants by bench/discovery/copy_search_sql.sh.
 \set take 21
@@ -113,12 +113,13 @@ LIMIT :take;
 \endpipeline
 \endif
 \if :fallback
-SELECT (SELECT coalesce(array_agg(coalesce(c.lexeme, x.w) ORDER BY x.i), '{}')
+SELECT c.corrected, (cardinality(c.corrected) > 0)::int AS changed FROM (SELECT CASE WHEN bool_or(c.lexeme <> lower(iglive_unaccent(x.w))) THEN array_agg(coalesce(c.lexeme, x.w) ORDER BY x.i) ELSE '{}' END AS corrected
 FROM unnest(:words::text[]) WITH ORDINALITY AS x (w, i)
 LEFT JOIN LATERAL (SELECT s.lexeme FROM search_lexemes s
                    WHERE length(x.w) >= 3 AND s.lexeme % lower(iglive_unaccent(x.w)) AND length(s.lexeme) <= 64
                    ORDER BY s.lexeme <-> lower(iglive_unaccent(x.w)), s.ndoc DESC, s.lexeme
-                   LIMIT 1) c ON true) AS corrected \gset
+                   LIMIT 1) c ON true) c \gset
+\if :changed
 \startpipeline
 DO $$BEGIN PERFORM set_config('plan_cache_mode', 'force_generic_plan', true); PERFORM set_config('jit', 'off', true); END$$;
 WITH lexemes AS MATERIALIZED (
@@ -192,4 +193,5 @@ CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles 
 ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC
 LIMIT :take;
 \endpipeline
+\endif
 \endif

@@ -97,6 +97,9 @@ public readonly record struct ScoreCursor(ScoreOrder Order, double Score, DateTi
         var order = (ScoreOrder)bytes[0];
         var score = BinaryPrimitives.ReadDoubleBigEndian(bytes.AsSpan(1));
         if (!allowed.Contains(order) || !double.IsFinite(score) || !TryTime(BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(9)), out var at)) return false;
+        // A search's rank is a float4 (ts_rank, the postings' rank) widened to double, and SQL narrows the cursor's back to
+        // real: a score no float4 widens to (1e300 overflows, 1e-300 underflows: PostgreSQL raises) was never returned.
+        if (order.IsSearch() && (double)(float)score != score) return false;
         DateTimeOffset? from = null, to = null;
         string[]? words = null;
         if (written >= WindowByteLength)
@@ -114,7 +117,8 @@ public readonly record struct ScoreCursor(ScoreOrder Order, double Score, DateTi
         return true;
     }
 
-    /// <summary>1..MaxWords words of 1..MaxWordLength characters, valid UTF-8, no control characters.</summary>
+    /// <summary>1..MaxWords words of 1..MaxWordLength characters (code points, as <see cref="SearchTerms"/> and SQL's
+    /// length() count them), valid UTF-8, no control characters.</summary>
     private static bool TryWords(ReadOnlySpan<byte> utf8, out string[]? words)
     {
         words = null;
@@ -124,7 +128,7 @@ public readonly record struct ScoreCursor(ScoreOrder Order, double Score, DateTi
         var parts = text.Split('\0');
         if (parts.Length > SearchTerms.MaxWords) return false;
         foreach (var w in parts)
-            if (w.Length is 0 or > SearchTerms.MaxWordLength || w.Any(char.IsControl)) return false;
+            if (w.Length == 0 || SearchTerms.Length(w) > SearchTerms.MaxWordLength || w.Any(char.IsControl)) return false;
         words = parts;
         return true;
     }

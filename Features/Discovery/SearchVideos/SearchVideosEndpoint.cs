@@ -17,8 +17,8 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
         Summary(s =>
         {
             s.Summary = "Search visible videos by title, tags and description";
-            s.Description = "Case and accents ignored; the last word also matches as a prefix (in a one-word search standing for its most " +
-                            "frequent completions, Discovery:SearchPrefixExpansions, 50 by default, the typed word always among them); when nothing matches, each word is " +
+            s.Description = "Case and accents ignored; the last word also matches as a prefix (in a one-word search from 2 letters, standing for its most " +
+                            "frequent completions, Discovery:SearchPrefixExpansions, 50 by default, the typed word always among them; after other words from 3 letters); when nothing matches, each word is " +
                             "replaced by the closest indexed word (trigram similarity) and searched again, and later pages keep that correction. " +
                             "Ordered by relevance (title, then tags, then description), then newest, among the newest matches " +
                             "(Discovery:SearchCandidates, 200 by default, a one-word search 16 times as many when hidden videos among them leave its first page short).";
@@ -45,10 +45,9 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
         {
             // Later pages search the first page's correction (carried in the cursor), not a new one.
             corrected = cursor?.Words ?? await corrections.CorrectAsync(conn, words, ct);
-            // Nothing closer than what was typed: the search stays empty. The corrected words' walk is the cursor's (narrow
-            // on a first page: the typed words' widening says nothing of theirs).
-            (rows, wide) = corrected.SequenceEqual(words) && !isFuzzy ? ([], false)
-                : await PageAsync(conn, corrected, cursor, r.Limit, cursorWide, ct);
+            // Nothing closer than what was typed (no word changed: an empty correction): the search stays empty. The
+            // corrected words' walk is the cursor's (narrow on a first page: the typed words' widening says nothing of theirs).
+            (rows, wide) = corrected.Length == 0 ? ([], false) : await PageAsync(conn, corrected, cursor, r.Limit, cursorWide, ct);
             isFuzzy = true;
         }
         await Send.OkAsync(RankedPage.Of(rows, r.Limit, ScoreOrders.Search(isFuzzy, wide), corrected), ct);

@@ -164,9 +164,11 @@ internal static class SearchVideosSql
     // cursor carries, SearchTerms.MaxWordLength) (search_lexemes, every word of
     // some video's title, tags or description: pg_trgm similarity above pg_trgm.similarity_threshold, 0.3; the more
     // frequent on a tie; search_lexemes_trgm_idx), or kept when nothing is close. The corrected words are then searched
-    // with the statements above, and later pages carry them in the cursor (no second correction).
+    // with the statements above, and later pages carry them in the cursor (no second correction). An empty array when no
+    // word changed (each kept, or its closest word is itself once unaccented: `café` typed, `cafe` indexed, no visible
+    // match): searching again would repeat the search that found nothing.
     public const string Correct = PlanCacheMode.Generic + """
-        SELECT coalesce(array_agg(coalesce(c.lexeme, x.w) ORDER BY x.i), '{}')
+        SELECT CASE WHEN bool_or(c.lexeme <> lower(iglive_unaccent(x.w))) THEN array_agg(coalesce(c.lexeme, x.w) ORDER BY x.i) ELSE '{}' END AS corrected
         FROM unnest(@Words::text[]) WITH ORDINALITY AS x (w, i)
         LEFT JOIN LATERAL (SELECT s.lexeme FROM search_lexemes s
                            WHERE length(x.w) >= 3 AND s.lexeme % lower(iglive_unaccent(x.w)) AND length(s.lexeme) <= 64

@@ -81,8 +81,28 @@ public sealed class SearchHostileInputTests : ServiceFixture
         Assert.That(await StatusAsync(Cursor(ScoreOrder.Fuzzy, null)), Is.EqualTo(HttpStatusCode.OK), "an older build's cursor: corrected again");
         Assert.That(await StatusAsync(Cursor(ScoreOrder.Fuzzy, ["sun\u0001set"])), Is.EqualTo(HttpStatusCode.BadRequest), "a control character");
         Assert.That(await StatusAsync(Cursor(ScoreOrder.Fuzzy, [new string('a', 65)])), Is.EqualTo(HttpStatusCode.BadRequest), "a word too long");
+        Assert.That(await StatusAsync(Cursor(ScoreOrder.Fuzzy, [string.Concat(Enumerable.Repeat("𝔘", 64))])), Is.EqualTo(HttpStatusCode.OK),
+            "64 letters outside the BMP (128 UTF-16 units): characters are counted");
+        Assert.That(await StatusAsync(Cursor(ScoreOrder.Fuzzy, [string.Concat(Enumerable.Repeat("𝔘", 65))])), Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await StatusAsync(Cursor(ScoreOrder.Fuzzy, Enumerable.Repeat("a", 17).ToArray())), Is.EqualTo(HttpStatusCode.BadRequest), "too many words");
         Assert.That(await StatusAsync(Cursor(ScoreOrder.FullText, ["sunset"])), Is.EqualTo(HttpStatusCode.BadRequest), "only the fallback carries words");
+    }
+
+    [Test]
+    public async Task A_cursor_score_no_rank_widens_from_is_a_400_and_any_finite_trending_score_pages()
+    {
+        var at = App.Clock.GetUtcNow();
+        var client = App.CreateClient();
+        string Search(double score) => "/api/videos/search?q=sunset&cursor=" + new ScoreCursor(ScoreOrder.FullText, score, at, Guid.NewGuid(), at.AddMinutes(-1), at).Encode();
+
+        // A search's rank is a float4 widened to double; PostgreSQL raises on narrowing these back (overflow, underflow).
+        foreach (var score in new[] { 1e300, -1e300, 1e-300, 0.1 })
+            await (await client.GetAsync(Search(score))).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.That((await client.GetAsync(Search(0.1f))).StatusCode, Is.EqualTo(HttpStatusCode.OK), "a float4 rank");
+        Assert.That((await client.GetAsync(Search(1e-40f))).StatusCode, Is.EqualTo(HttpStatusCode.OK), "a subnormal float4");
+        // Trending scores are double precision: any finite value is a position.
+        var trending = new ScoreCursor(ScoreOrder.Trending, 1e300, at, Guid.NewGuid()).Encode();
+        Assert.That((await client.GetAsync("/api/videos/trending?cursor=" + trending)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     [TestCase("limit=0")]

@@ -51,6 +51,37 @@ public sealed class SearchVideosTests : ServiceFixture
     }
 
     [Test]
+    public async Task After_other_words_the_last_matches_as_a_prefix_from_three_letters()
+    {
+        var user = await App.CreateUserAsync();
+        var w = DiscoveryData.Word();
+        // Not `su`: a two-letter word in the shared database would become other tests' closest correction of `sun`.
+        var ocean = await App.VideoAsync(user, $"{w} Ocean");
+        var oc = await App.VideoAsync(user, $"{w} oc");
+        var client = App.CreateClient();
+
+        Assert.That((await client.GetJsonAsync(Search($"{w} oce"))).Ids(), Is.EqualTo(new[] { ocean }));
+        Assert.That((await client.GetJsonAsync(Search($"{w} oc"))).Ids(), Is.EqualTo(new[] { oc }), "two letters: the word itself");
+        Assert.That((await client.GetJsonAsync(Search(w[..2]))).Ids(), Is.Not.Empty, "alone, two letters are a prefix");
+    }
+
+    [Test]
+    public async Task A_correction_that_changes_no_word_is_empty()
+    {
+        var user = await App.CreateUserAsync();
+        var w = DiscoveryData.Word();
+        await App.VideoAsync(user, $"{w}e clip");
+        await using var conn = App.OpenConnection();
+        async Task<string[]> CorrectAsync(params string[] words) =>
+            await Dapper.SqlMapper.QuerySingleAsync<string[]>(conn, IgLive.Service.Features.Discovery.SearchVideos.SearchVideosSql.Correct, new { Words = words });
+
+        Assert.That(await CorrectAsync($"{w}é"), Is.Empty, "the closest word is the typed one unaccented");
+        Assert.That(await CorrectAsync("qqxjzvwkq"), Is.Empty, "nothing close");
+        Assert.That(await CorrectAsync($"{w}é", DiscoveryData.Typo(w + "e")), Is.EqualTo(new[] { $"{w}e", $"{w}e" }));
+        Assert.That(await CorrectAsync("qqxjzvwkq", DiscoveryData.Typo(w + "e")), Is.EqualTo(new[] { "qqxjzvwkq", $"{w}e" }), "a word kept among a corrected one");
+    }
+
+    [Test]
     public async Task A_misspelling_finds_the_word_through_the_trigram_fallback()
     {
         var user = await App.CreateUserAsync();
