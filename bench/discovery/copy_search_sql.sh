@@ -53,8 +53,8 @@ SELECT '{back}'::text[] AS back_words \gset
 EOF
 CE="Now=now() Viewer=NULL::uuid Cap=200"
 echo "PREPARE search_first (text, boolean, integer, integer, integer) AS"; G SearchVideosSql.FirstAnonymous $P WindowTo='NULL::timestamptz' $CE; echo ";"
-echo "PREPARE search_next (text, boolean, integer, integer, integer, timestamptz, timestamptz, real, timestamptz, uuid) AS"
-G SearchVideosSql.NextAnonymous $P WindowFrom='$6' WindowTo='$7' CursorScore='$8' CursorAt='$9' CursorId='$10' $CE; echo ";"
+echo "PREPARE search_next (text, boolean, integer, integer, integer, timestamptz, timestamptz, real, timestamptz, uuid, text[]) AS"
+G SearchVideosSql.NextAnonymous $P WindowFrom='$6' WindowTo='$7' CursorScore='$8' CursorAt='$9' CursorId='$10' Lexemes='$11' $CE; echo ";"
 echo "PREPARE search_correct (text[]) AS"; G SearchVideosSql.Correct 'Words=$1'; echo ";"
 echo "PREPARE search_several (text[], boolean) AS"; G SearchSeveralWordsSql.First Words='$1' Prefix='$2' $C; echo ";"
 cat <<'EOF'
@@ -69,13 +69,13 @@ SET plan_cache_mode = force_generic_plan;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'prefix_words'::text[])[1], true, 200, 21, 50);
 \echo '=== search, full text, 4-letter prefix with many completions (back)'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'back_words'::text[])[1], true, 200, 21, 50);
-\echo '=== search, full text, next page (common word): the first page''s window and its 20th row as the cursor'
+\echo '=== search, full text, next page (common word): the first page''s window, its 20th row and its lexemes as the cursor'
 EOF
-echo "SELECT window_from AS c_from, window_to AS c_to, score AS c_score, created_at AS c_at, id AS c_id"
+echo "SELECT window_from AS c_from, window_to AS c_to, score AS c_score, created_at AS c_at, id AS c_id, lexemes AS c_lexemes"
 echo "FROM ($(G SearchVideosSql.FirstAnonymous Word="(:'common_words'::text[])[1]" Prefix=true Walk=200 WindowTo='NULL::timestamptz' $C | sed 's/ p\.id, p\.username/ p.id AS author_id, p.username/')) x"
 echo "OFFSET 19 LIMIT 1 \gset"
 cat <<'EOF'
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_next ((:'common_words'::text[])[1], true, 200, 21, 50, :'c_from', :'c_to', :'c_score', :'c_at', :'c_id');
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_next ((:'common_words'::text[])[1], true, 200, 21, 50, :'c_from', :'c_to', :'c_score', :'c_at', :'c_id', :'c_lexemes');
 \echo '=== search, typo fallback, typo: the full-text statement (no match), the correction, the full text with the corrected words'
 SELECT string_to_array(:'typo_q', ' ') AS words_typo_q \gset
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'words_typo_q'::text[])[1], true, 200, 21, 50);

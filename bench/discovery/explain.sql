@@ -25,6 +25,7 @@ WITH lexemes AS MATERIALIZED (
                          ORDER BY s.ndoc DESC, s.lexeme
                          LIMIT $5 - 1)) l
     WHERE t.u <> ''),
+
 since AS MATERIALIZED (
     SELECT coalesce((SELECT po.created_at FROM search_postings po
                      WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
@@ -71,7 +72,9 @@ SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.str
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        NULL::boolean AS liked_by_me,
        v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, v.rank AS score, (SELECT min(created_at) FROM walk) AS window_from, (SELECT max(created_at) FROM walk) AS window_to,
-       (SELECT count(*) FROM walk) AS candidates
+       (SELECT count(*) FROM walk) AS candidates,
+       CASE WHEN $2 AND row_number() OVER (ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC) = $4 - 1
+            THEN (SELECT array_agg(lexeme ORDER BY lexeme) FROM lexemes) END AS lexemes
 FROM (SELECT v.*, r.rank, r.created_at AS walk_at
       FROM (SELECT * FROM walk ORDER BY rank DESC, created_at DESC, video_id DESC) r
       CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = r.video_id OFFSET 0) v
@@ -86,7 +89,7 @@ CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles 
 ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC
 LIMIT $4
 ;
-PREPARE search_next (text, boolean, integer, integer, integer, timestamptz, timestamptz, real, timestamptz, uuid) AS
+PREPARE search_next (text, boolean, integer, integer, integer, timestamptz, timestamptz, real, timestamptz, uuid, text[]) AS
 WITH lexemes AS MATERIALIZED (
     SELECT l.lexeme, l.ndoc
     FROM (SELECT lower(iglive_unaccent($1)) COLLATE "C" AS u) t
@@ -96,7 +99,9 @@ WITH lexemes AS MATERIALIZED (
                          WHERE $2 AND s.lexeme > t.u AND s.lexeme < t.u || chr(1114111) AND s.lexeme ^@ t.u
                          ORDER BY s.ndoc DESC, s.lexeme
                          LIMIT $5 - 1)) l
-    WHERE t.u <> ''),
+    WHERE t.u <> ''      AND $11::text[] IS NULL
+    UNION ALL
+    SELECT c.lexeme COLLATE "C", NULL::integer FROM unnest($11::text[]) AS c (lexeme)),
 since AS MATERIALIZED (SELECT $6::timestamptz AS t0),
 walk AS MATERIALIZED (
     SELECT p.created_at, p.video_id, sum(p.rank ORDER BY p.lexeme) AS rank
@@ -173,8 +178,8 @@ SET plan_cache_mode = force_generic_plan;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'prefix_words'::text[])[1], true, 200, 21, 50);
 \echo '=== search, full text, 4-letter prefix with many completions (back)'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'back_words'::text[])[1], true, 200, 21, 50);
-\echo '=== search, full text, next page (common word): the first page''s window and its 20th row as the cursor'
-SELECT window_from AS c_from, window_to AS c_to, score AS c_score, created_at AS c_at, id AS c_id
+\echo '=== search, full text, next page (common word): the first page''s window, its 20th row and its lexemes as the cursor'
+SELECT window_from AS c_from, window_to AS c_to, score AS c_score, created_at AS c_at, id AS c_id, lexemes AS c_lexemes
 FROM (WITH lexemes AS MATERIALIZED (
     SELECT l.lexeme, l.ndoc
     FROM (SELECT lower(iglive_unaccent((:'common_words'::text[])[1])) COLLATE "C" AS u) t
@@ -185,6 +190,7 @@ FROM (WITH lexemes AS MATERIALIZED (
                          ORDER BY s.ndoc DESC, s.lexeme
                          LIMIT 50 - 1)) l
     WHERE t.u <> ''),
+
 since AS MATERIALIZED (
     SELECT coalesce((SELECT po.created_at FROM search_postings po
                      WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
@@ -231,7 +237,9 @@ SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.str
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        NULL::boolean AS liked_by_me,
        v.created_at, v.expires_at, p.id AS author_id, p.username, p.display_name, p.avatar_url, v.rank AS score, (SELECT min(created_at) FROM walk) AS window_from, (SELECT max(created_at) FROM walk) AS window_to,
-       (SELECT count(*) FROM walk) AS candidates
+       (SELECT count(*) FROM walk) AS candidates,
+       CASE WHEN true AND row_number() OVER (ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC) = 21 - 1
+            THEN (SELECT array_agg(lexeme ORDER BY lexeme) FROM lexemes) END AS lexemes
 FROM (SELECT v.*, r.rank, r.created_at AS walk_at
       FROM (SELECT * FROM walk ORDER BY rank DESC, created_at DESC, video_id DESC) r
       CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = r.video_id OFFSET 0) v
@@ -246,7 +254,7 @@ CROSS JOIN LATERAL (SELECT id, username, display_name, avatar_url FROM profiles 
 ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC
 LIMIT 21) x
 OFFSET 19 LIMIT 1 \gset
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_next ((:'common_words'::text[])[1], true, 200, 21, 50, :'c_from', :'c_to', :'c_score', :'c_at', :'c_id');
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_next ((:'common_words'::text[])[1], true, 200, 21, 50, :'c_from', :'c_to', :'c_score', :'c_at', :'c_id', :'c_lexemes');
 \echo '=== search, typo fallback, typo: the full-text statement (no match), the correction, the full text with the corrected words'
 SELECT string_to_array(:'typo_q', ' ') AS words_typo_q \gset
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE search_first ((:'words_typo_q'::text[])[1], true, 200, 21, 50);

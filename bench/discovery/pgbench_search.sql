@@ -50,6 +50,7 @@ WITH lexemes AS MATERIALIZED (
                          ORDER BY s.ndoc DESC, s.lexeme
                          LIMIT :expansions - 1)) l
     WHERE t.u <> ''),
+
 since AS MATERIALIZED (
     SELECT coalesce((SELECT po.created_at FROM search_postings po
                      WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
@@ -96,7 +97,9 @@ SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.str
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        NULL::boolean AS liked_by_me,
        v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, v.rank AS score, (SELECT min(created_at) FROM walk) AS window_from, (SELECT max(created_at) FROM walk) AS window_to,
-       (SELECT count(*) FROM walk) AS candidates
+       (SELECT count(*) FROM walk) AS candidates,
+       CASE WHEN :prefix::boolean AND row_number() OVER (ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC) = :take - 1
+            THEN (SELECT array_agg(lexeme ORDER BY lexeme) FROM lexemes) END AS lexemes
 FROM (SELECT v.*, r.rank, r.created_at AS walk_at
       FROM (SELECT * FROM walk ORDER BY rank DESC, created_at DESC, video_id DESC) r
       CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = r.video_id OFFSET 0) v
@@ -132,6 +135,7 @@ WITH lexemes AS MATERIALIZED (
                          ORDER BY s.ndoc DESC, s.lexeme
                          LIMIT :expansions - 1)) l
     WHERE t.u <> ''),
+
 since AS MATERIALIZED (
     SELECT coalesce((SELECT po.created_at FROM search_postings po
                      WHERE po.lexeme = (SELECT lexeme FROM lexemes ORDER BY ndoc DESC, lexeme LIMIT 1)
@@ -178,7 +182,9 @@ SELECT v.id, v.title, v.description, v.tags, v.video_url, v.thumbnail_url, v.str
        v.size_bytes, v.duration_seconds, v.width, v.height, v.views_count, v.likes_count, v.comments_count,
        NULL::boolean AS liked_by_me,
        v.created_at, v.expires_at, p.id, p.username, p.display_name, p.avatar_url, v.rank AS score, (SELECT min(created_at) FROM walk) AS window_from, (SELECT max(created_at) FROM walk) AS window_to,
-       (SELECT count(*) FROM walk) AS candidates
+       (SELECT count(*) FROM walk) AS candidates,
+       CASE WHEN :prefix::boolean AND row_number() OVER (ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC) = :take - 1
+            THEN (SELECT array_agg(lexeme ORDER BY lexeme) FROM lexemes) END AS lexemes
 FROM (SELECT v.*, r.rank, r.created_at AS walk_at
       FROM (SELECT * FROM walk ORDER BY rank DESC, created_at DESC, video_id DESC) r
       CROSS JOIN LATERAL (SELECT * FROM videos v WHERE v.id = r.video_id OFFSET 0) v

@@ -9,20 +9,24 @@ public sealed record SortKey
     public DateTime? WindowTo { get; init; }
     /// <summary>A one-word search's first page: how many candidates (visible or not) its walk ranked.</summary>
     public long? Candidates { get; init; }
+    /// <summary>A one-word prefix search's first page, on the row a next cursor is made of: the lexemes it searched.</summary>
+    public string[]? Lexemes { get; init; }
 }
 
 /// <summary>Turns limit+1 ranked rows into a page and the cursor of its last row.</summary>
 internal static class RankedPage
 {
-    // words: the typo fallback's corrected words, carried in the cursor so that later pages search them.
-    public static Page<VideoDto> Of(List<(VideoDto Video, SortKey Key)> rows, int limit, ScoreOrder order, string[]? words = null)
+    // words: the typo fallback's corrected words, carried in the cursor so that later pages search them; lexemes: a later
+    // page's, carried on (else the first page's, from its rows).
+    public static Page<VideoDto> Of(List<(VideoDto Video, SortKey Key)> rows, int limit, ScoreOrder order, string[]? words = null,
+        string[]? lexemes = null)
     {
         var more = rows.Count > limit;
         if (more) rows.RemoveRange(limit, rows.Count - limit);
         var items = rows.Select(r => r.Video).ToList();
         if (!more) return new Page<VideoDto> { Items = items, NextCursor = null };
         var (last, key) = rows[^1];
-        var cursor = new ScoreCursor(order, key.Score, last.CreatedAt, last.Id, Utc(key.WindowFrom), Utc(key.WindowTo), words);
+        var cursor = new ScoreCursor(order, key.Score, last.CreatedAt, last.Id, Utc(key.WindowFrom), Utc(key.WindowTo), words, lexemes ?? key.Lexemes);
         return new Page<VideoDto> { Items = items, NextCursor = cursor.Encode() };
     }
 

@@ -50,7 +50,8 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
             (rows, wide) = corrected.Length == 0 ? ([], false) : await PageAsync(conn, corrected, cursor, r.Limit, cursorWide, ct);
             isFuzzy = true;
         }
-        await Send.OkAsync(RankedPage.Of(rows, r.Limit, ScoreOrders.Search(isFuzzy, wide), corrected), ct);
+        // A one-word prefix search's later pages walk the first page's completions (carried on from cursor to cursor).
+        await Send.OkAsync(RankedPage.Of(rows, r.Limit, ScoreOrders.Search(isFuzzy, wide), corrected, cursor?.Lexemes), ct);
     }
 
     /// <summary>
@@ -85,6 +86,8 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
             Word = words[0], Words = words, Prefix = SearchTerms.PrefixLast(words), Now = clock.GetUtcNow(), Viewer = viewer,
             CursorScore = cursor?.Score, CursorAt = cursor?.CreatedAt, CursorId = cursor?.Id, Take = limit + 1,
             WindowFrom = cursor?.WindowFrom, WindowTo = cursor?.WindowTo, Cap = o.SearchCandidates,
+            // A forged list is only another search, and walks no more lexemes than a prefix does.
+            Lexemes = cursor?.Lexemes?.Take(o.SearchPrefixExpansions).ToArray(),
             Expansions = o.SearchPrefixExpansions, Walk = o.SearchCandidates * walkFactor,
         };
         if (words.Length == 1)

@@ -24,7 +24,7 @@ namespace IgLive.Service.Features.Discovery.SearchVideos;
 /// </summary>
 internal static class SearchVideosSql
 {
-    private const string Lexemes = """
+    private const string LexemesHead = """
         WITH lexemes AS MATERIALIZED (
             SELECT l.lexeme, l.ndoc
             FROM (SELECT lower(iglive_unaccent(@Word)) COLLATE "C" AS u) t
@@ -34,7 +34,18 @@ internal static class SearchVideosSql
                                  WHERE @Prefix AND s.lexeme > t.u AND s.lexeme < t.u || chr(1114111) AND s.lexeme ^@ t.u
                                  ORDER BY s.ndoc DESC, s.lexeme
                                  LIMIT @Expansions - 1)) l
-            WHERE t.u <> ''),
+            WHERE t.u <> ''
+        """;
+
+    private const string Lexemes = LexemesHead + "),\n\n";
+
+    // Later pages search the first page's lexemes when its cursor carries them (@Lexemes: a prefix's completions, chosen
+    // by live frequencies that uploads move, so choosing again could swap the last completion and repeat or skip rows),
+    // else choose them again (a cursor too long to carry them, or without a prefix: the word alone).
+    private const string LexemesNext = LexemesHead + """
+              AND @Lexemes::text[] IS NULL
+            UNION ALL
+            SELECT c.lexeme COLLATE "C", NULL::integer FROM unnest(@Lexemes::text[]) AS c (lexeme)),
 
         """;
 
@@ -114,8 +125,11 @@ internal static class SearchVideosSql
 
     // The first page also says how many candidates it had (the endpoint widens a short first page only when the walk was
     // full and some candidates were hidden).
+    // A prefix's first page also returns its lexemes, on the row a next cursor is made of (the @Take - 1st: the last shown).
     private const string FirstWindow = ", (SELECT min(created_at) FROM walk) AS window_from, (SELECT max(created_at) FROM walk) AS window_to,\n" +
-                                       "       (SELECT count(*) FROM walk) AS candidates";
+                                       "       (SELECT count(*) FROM walk) AS candidates,\n" +
+                                       "       CASE WHEN @Prefix AND row_number() OVER (ORDER BY v.rank DESC, v.walk_at DESC, v.id DESC) = @Take - 1\n" +
+                                       "            THEN (SELECT array_agg(lexeme ORDER BY lexeme) FROM lexemes) END AS lexemes";
 
     private const string NextWindow = ", @WindowFrom AS window_from, @WindowTo AS window_to";
 
@@ -157,8 +171,8 @@ internal static class SearchVideosSql
     public const string FirstAnonymous = PlanCacheMode.Generic + Lexemes + WalkFirst + DiscoveryVideoSql.ColumnsAnonymous + Score + FirstWindow + FirstFrom + Page;
     public const string FirstForViewer = PlanCacheMode.Generic + Lexemes + WalkFirst + DiscoveryVideoSql.ColumnsForViewer + Score + FirstWindow + FirstFrom + Page;
     // The same candidate set, after the cursor's (rank, created_at, id): the walk reads the first page's window (WalkNext).
-    public const string NextAnonymous = PlanCacheMode.Generic + Lexemes + WalkNext + DiscoveryVideoSql.ColumnsAnonymous + Score + NextWindow + NextFrom + Page;
-    public const string NextForViewer = PlanCacheMode.Generic + Lexemes + WalkNext + DiscoveryVideoSql.ColumnsForViewer + Score + NextWindow + NextFrom + Page;
+    public const string NextAnonymous = PlanCacheMode.Generic + LexemesNext + WalkNext + DiscoveryVideoSql.ColumnsAnonymous + Score + NextWindow + NextFrom + Page;
+    public const string NextForViewer = PlanCacheMode.Generic + LexemesNext + WalkNext + DiscoveryVideoSql.ColumnsForViewer + Score + NextWindow + NextFrom + Page;
 
     // The typo fallback: each word of 3+ letters replaced by the closest indexed word of at most 64 characters (what a
     // cursor carries, SearchTerms.MaxWordLength) (search_lexemes, every word of

@@ -122,4 +122,37 @@ public sealed class SearchCandidateCapTests
         // The rarer completions are still found by name.
         Assert.That((await client.GetJsonAsync(Search(p + "d", 50))).Ids(), Is.EqualTo(byCompletion["d"]));
     }
+
+    [Test]
+    public async Task Later_pages_walk_the_first_pages_completions_when_uploads_reorder_them()
+    {
+        var user = await app.CreateUserAsync();
+        var p = DiscoveryData.Word();
+        var t0 = app.Clock.GetUtcNow().AddHours(-1);
+        // Completions p+"a" (3 videos) and p+"b" (2) are the two chosen; p+"c" (1, the oldest) is not.
+        await app.VideoAsync(user, $"{p}c", createdAt: t0);
+        var a1 = await app.VideoAsync(user, $"{p}a", createdAt: t0.AddMinutes(1));
+        var b1 = await app.VideoAsync(user, $"{p}b", createdAt: t0.AddMinutes(2));
+        var a2 = await app.VideoAsync(user, $"{p}a", createdAt: t0.AddMinutes(3));
+        var b2 = await app.VideoAsync(user, $"{p}b", createdAt: t0.AddMinutes(4));
+        var a3 = await app.VideoAsync(user, $"{p}a", createdAt: t0.AddMinutes(5));
+        var client = app.CreateClient();
+        var first = await client.GetJsonAsync(Search(p, 2));
+        Assert.That(first.Ids(), Is.EqualTo(new[] { a3, b2 }));
+
+        // Between pages p+"c" becomes more frequent than p+"b": a new search would choose p+"a" and p+"c".
+        await app.VideoAsync(user, $"{p}c", createdAt: t0.AddMinutes(30));
+        await app.VideoAsync(user, $"{p}c", createdAt: t0.AddMinutes(31));
+        var walked = first.Ids();
+        var cursor = first.GetProperty("next_cursor").GetString();
+        while (cursor is not null)
+        {
+            var page = await client.GetJsonAsync(Search(p, 2) + "&cursor=" + Uri.EscapeDataString(cursor));
+            walked.AddRange(page.Ids());
+            cursor = page.GetProperty("next_cursor").ValueKind == System.Text.Json.JsonValueKind.Null ? null : page.GetProperty("next_cursor").GetString();
+        }
+
+        // Chosen again on page 2, p+"b" would be gone: b1 skipped.
+        Assert.That(walked, Is.EqualTo(new[] { a3, b2, a2, b1, a1 }), "the first page's completions on every page");
+    }
 }

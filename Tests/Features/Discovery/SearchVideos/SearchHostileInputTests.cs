@@ -79,7 +79,7 @@ public sealed class SearchHostileInputTests : ServiceFixture
 
         Assert.That(await StatusAsync(Cursor(ScoreOrder.Fuzzy, ["sunset", "golden"])), Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await StatusAsync(Cursor(ScoreOrder.Fuzzy, null)), Is.EqualTo(HttpStatusCode.OK), "an older build's cursor: corrected again");
-        Assert.That(await StatusAsync(Cursor(ScoreOrder.Fuzzy, ["sun\u0001set"])), Is.EqualTo(HttpStatusCode.BadRequest), "a control character");
+        Assert.That(await StatusAsync(Cursor(ScoreOrder.Fuzzy, ["sun\u0002set"])), Is.EqualTo(HttpStatusCode.BadRequest), "a control character");
         Assert.That(await StatusAsync(Cursor(ScoreOrder.Fuzzy, [new string('a', 65)])), Is.EqualTo(HttpStatusCode.BadRequest), "a word too long");
         Assert.That(await StatusAsync(Cursor(ScoreOrder.Fuzzy, [string.Concat(Enumerable.Repeat("𝔘", 64))])), Is.EqualTo(HttpStatusCode.OK),
             "64 letters outside the BMP (128 UTF-16 units): characters are counted");
