@@ -99,7 +99,7 @@ WITH lexemes AS MATERIALIZED (
                          WHERE $2 AND s.lexeme > t.u AND s.lexeme < t.u || chr(1114111) AND s.lexeme ^@ t.u
                          ORDER BY s.ndoc DESC, s.lexeme
                          LIMIT $5 - 1)) l
-    WHERE t.u <> ''      AND $11::text[] IS NULL
+    WHERE t.u <> ''      AND cardinality($11::text[]) = 0
     UNION ALL
     SELECT c.lexeme COLLATE "C", NULL::integer FROM unnest($11::text[]) AS c (lexeme)),
 since AS MATERIALIZED (SELECT $6::timestamptz AS t0),

@@ -68,7 +68,9 @@ public readonly record struct ScoreCursor(ScoreOrder Order, double Score, DateTi
     {
         var windowed = WindowFrom is not null && WindowTo is not null;
         var words = windowed && Words is { Length: > 0 } w ? StrictUtf8.GetBytes(string.Join('\0', w)) : [];
-        var lexemes = windowed && Lexemes is { Length: > 0 } l ? StrictUtf8.GetBytes((char)LexemesMark + string.Join('\0', l)) : [];
+        // Carried only when they decode again (TryWords' rules) and fit; else later pages choose them again.
+        var lexemes = windowed && Lexemes is { Length: > 0 } l && l.All(x => x.Length > 0 && !x.Any(char.IsControl))
+            ? StrictUtf8.GetBytes((char)LexemesMark + string.Join('\0', l)) : [];
         if (lexemes.Length > MaxLexemesByteLength + 1) lexemes = [];
         words = [.. words, .. lexemes];
         var bytes = new byte[(windowed ? WindowByteLength : ByteLength) + words.Length];
@@ -121,6 +123,7 @@ public readonly record struct ScoreCursor(ScoreOrder Order, double Score, DateTi
                 return false;
             (from, to) = (f, t);
             var tail = bytes.AsSpan(WindowByteLength, written - WindowByteLength);
+            // (A forged word with U+0001 in it splits there: only another search. No real word has a control character.)
             var mark = tail.IndexOf(LexemesMark);
             var wordBytes = mark < 0 ? tail : tail[..mark];
             // Only the typo fallback carries words (a fallback cursor without them is an older build's: corrected again).

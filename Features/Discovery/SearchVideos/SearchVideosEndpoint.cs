@@ -86,8 +86,10 @@ public sealed class SearchVideosEndpoint(NpgsqlDataSource db, TimeProvider clock
             Word = words[0], Words = words, Prefix = SearchTerms.PrefixLast(words), Now = clock.GetUtcNow(), Viewer = viewer,
             CursorScore = cursor?.Score, CursorAt = cursor?.CreatedAt, CursorId = cursor?.Id, Take = limit + 1,
             WindowFrom = cursor?.WindowFrom, WindowTo = cursor?.WindowTo, Cap = o.SearchCandidates,
-            // A forged list is only another search, and walks no more lexemes than a prefix does.
-            Lexemes = cursor?.Lexemes?.Take(o.SearchPrefixExpansions).ToArray(),
+            // Empty, not null, when none ride in the cursor: a typed text[] either way, so the auto-prepared statement is
+            // reused (an untyped null would differ in its parameter types and run unprepared). More than a prefix stands
+            // for (the setting lowered between pages, or forged) are chosen again: no more walked than a prefix does.
+            Lexemes = cursor?.Lexemes is { } l && l.Length <= o.SearchPrefixExpansions ? l : [],
             Expansions = o.SearchPrefixExpansions, Walk = o.SearchCandidates * walkFactor,
         };
         if (words.Length == 1)

@@ -41,9 +41,9 @@ internal static class SearchVideosSql
 
     // Later pages search the first page's lexemes when its cursor carries them (@Lexemes: a prefix's completions, chosen
     // by live frequencies that uploads move, so choosing again could swap the last completion and repeat or skip rows),
-    // else choose them again (a cursor too long to carry them, or without a prefix: the word alone).
+    // else (empty: a cursor too long to carry them, or without a prefix: the word alone) choose them again.
     private const string LexemesNext = LexemesHead + """
-              AND @Lexemes::text[] IS NULL
+              AND cardinality(@Lexemes::text[]) = 0
             UNION ALL
             SELECT c.lexeme COLLATE "C", NULL::integer FROM unnest(@Lexemes::text[]) AS c (lexeme)),
 

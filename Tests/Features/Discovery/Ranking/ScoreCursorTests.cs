@@ -36,8 +36,13 @@ public sealed class ScoreCursorTests
         var many = Enumerable.Range(0, ScoreCursor.MaxLexemesByteLength / 8 + 1).Select(i => $"w{i:D6}").ToArray(); // 7 bytes + NUL each
         var c = Cursor(ScoreOrder.FullText, null, many);
         Assert.That(RoundTrip(c)?.Lexemes, Is.Null, "dropped: later pages choose again");
+        // At the edge: 256 lexemes of 7 bytes and their 255 separators are 2047 bytes; one more byte in the last is 2048.
         var fits = many[..(ScoreCursor.MaxLexemesByteLength / 8)];
+        fits[^1] += "x";
         Assert.That(RoundTrip(Cursor(ScoreOrder.FullText, null, fits))?.Lexemes, Is.EqualTo(fits));
+        fits[^1] += "x";
+        Assert.That(RoundTrip(Cursor(ScoreOrder.FullText, null, fits))?.Lexemes, Is.Null, "one byte over");
+        Assert.That(RoundTrip(Cursor(ScoreOrder.FullText, null, ["coffee", "co\u0002x"]))?.Lexemes, Is.Null, "one would not decode");
 
         // Forged: the mark, then more bytes than the limit; a control character; an empty lexeme.
         var window = System.Buffers.Text.Base64Url.DecodeFromChars(Cursor(ScoreOrder.FullText, null, null).Encode());

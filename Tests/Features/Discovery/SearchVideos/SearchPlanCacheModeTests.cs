@@ -75,4 +75,34 @@ public sealed class SearchPlanCacheModeTests
         Assert.That(plans[0].CustomPlans, Is.GreaterThanOrEqualTo(6));
         Assert.That(mode, Is.EqualTo("auto"));
     }
+
+    [Test]
+    public async Task Later_pages_with_and_without_carried_completions_share_one_prepared_generic_statement()
+    {
+        var user = await app.CreateUserAsync();
+        var word = DiscoveryData.Word();
+        var letter = ((char)('a' + Random.Shared.Next(26))).ToString();
+        for (var i = 0; i < 3; i++)
+        {
+            await app.VideoAsync(user, $"{word}{i} clip");
+            await app.VideoAsync(user, $"{letter} {word} clip {i}");
+        }
+        var client = app.CreateClient();
+        // A prefix's pages carry its completions (a typed text[]); a one-letter word's carry none (an empty one). Had the
+        // second been an untyped null, the prepared statement's parameter types would differ and those pages run unprepared.
+        var nextPages = 0;
+        for (var round = 0; round < 3; round++)
+            foreach (var q in new[] { word, letter })
+            {
+                var ids = await client.WalkAsync($"/api/videos/search?limit=1&q={q}");
+                Assert.That(ids, Has.Count.GreaterThanOrEqualTo(3));
+                nextPages += ids.Count - 1;
+            }
+
+        var (plans, _) = await ServiceSessionAsync("AS c (lexeme)");
+        Assert.That(plans, Has.Count.EqualTo(1));
+        Assert.That(plans[0].CustomPlans, Is.Zero);
+        // Every later page but the first two (Npgsql prepares a statement on its second use here) ran it.
+        Assert.That(plans[0].GenericPlans, Is.GreaterThanOrEqualTo(nextPages - 2));
+    }
 }
