@@ -55,17 +55,27 @@ start_service "$OUT/service${LABEL:+-$LABEL}.log"
 trap 'kill $APP 2>/dev/null; wait $APP 2>/dev/null || true' EXIT # waits: the next sitting's service needs the port
 log "service up (pid $APP); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+# The hypervisor's steal since the last call, in % of all CPU time (/proc/stat's 8th field): on this shared VM it went
+# from ~1 % to 50 % within one sitting, and a run under heavy steal measures the host, not the code.
+STEAL0=""
+steal() {
+  local now; now=$(awk '/^cpu /{print $9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+  if [ -n "$STEAL0" ]; then awk -v a="$STEAL0" -v b="$now" 'BEGIN {split(a, x, " "); split(b, y, " "); d = y[2] - x[2]; printf "%.0f", d ? 100 * (y[1] - x[1]) / d : 0}'; fi
+  STEAL0=$now
+}
 wrk_run() { # name script run
+  steal > /dev/null
   local line; line=$(wrk -t2 -c64 -d15s --latency -s "bench/discovery/$2" "http://127.0.0.1:$PORT" | grep '^RESULT')
-  log "$1 run $3: $line load=$(cut -d' ' -f1 /proc/loadavg)"
+  log "$1 run $3: $line load=$(cut -d' ' -f1 /proc/loadavg) steal=$(steal)%"
 }
 script_path() { case "$1" in /*) echo "$1" ;; *) case "$PGB_DIR" in /*) echo "$PGB_DIR/$1" ;; *) echo "$ROOT/$PGB_DIR/$1" ;; esac ;; esac; }
 pgb_run() { # name script clients run (p99 from pgbench's per-transaction log: its third field, microseconds)
   local out d; d=$(mktemp -d)
+  steal > /dev/null
   out=$(cd "$d" && PGOPTIONS="${PGB_OPTIONS:-}" $PGBENCH -f "$(script_path "$2")" -c "$3" -T 15 -l --log-prefix=pgb "$BENCH_DB" 2>&1)
   local p99; p99=$(cat "$d"/pgb.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {if (NR) printf "%.1f", a[int(NR*0.99)]/1000}')
   rm -rf "$d"
-  log "pgbench $1 ($3 clients) run $4: RESULT tps=$(echo "$out" | grep -o 'tps = [0-9.]*' | grep -o '[0-9.]*$') latency_avg_ms=$(echo "$out" | grep -o 'latency average = [0-9.]*' | grep -o '[0-9.]*$') p99_ms=$p99 load=$(cut -d' ' -f1 /proc/loadavg)"
+  log "pgbench $1 ($3 clients) run $4: RESULT tps=$(echo "$out" | grep -o 'tps = [0-9.]*' | grep -o '[0-9.]*$') latency_avg_ms=$(echo "$out" | grep -o 'latency average = [0-9.]*' | grep -o '[0-9.]*$') p99_ms=$p99 load=$(cut -d' ' -f1 /proc/loadavg) steal=$(steal)%"
 }
 scenario() { # name wrk-script [pgbench-script clients]
   log "== $1: warm-up ${WARMUP:-20} s"
