@@ -41,7 +41,8 @@ internal static class SearchVideosSql
 
     // Later pages search the first page's lexemes when its cursor carries them (@Lexemes: a prefix's completions, chosen
     // by live frequencies that uploads move, so choosing again could swap the last completion and repeat or skip rows),
-    // else (empty: a cursor too long to carry them, or without a prefix: the word alone) choose them again.
+    // else (empty: a cursor too long to carry them, one carrying more than @Expansions, or without a prefix: the word
+    // alone) choose them again.
     private const string LexemesNext = LexemesHead + """
               AND cardinality(@Lexemes::text[]) = 0
             UNION ALL
