@@ -69,11 +69,11 @@ public readonly record struct ScoreCursor(ScoreOrder Order, double Score, DateTi
         var windowed = WindowFrom is not null && WindowTo is not null;
         var words = windowed && Words is { Length: > 0 } w ? StrictUtf8.GetBytes(string.Join('\0', w)) : [];
         // Carried only when they decode again (TryWords' rules) and fit; else later pages choose them again.
-        var lexemes = windowed && Lexemes is { Length: > 0 } l && l.All(x => x.Length > 0 && !x.Any(char.IsControl))
+        var lexemes = windowed && Lexemes is { Length: > 0 } l && l.All(IsCleanWord)
             ? StrictUtf8.GetBytes((char)LexemesMark + string.Join('\0', l)) : [];
         if (lexemes.Length > MaxLexemesByteLength + 1) lexemes = [];
-        words = [.. words, .. lexemes];
-        var bytes = new byte[(windowed ? WindowByteLength : ByteLength) + words.Length];
+        byte[] tail = [.. words, .. lexemes];
+        var bytes = new byte[(windowed ? WindowByteLength : ByteLength) + tail.Length];
         bytes[0] = (byte)Order;
         BinaryPrimitives.WriteDoubleBigEndian(bytes.AsSpan(1), Score);
         BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(9), Micros(CreatedAt));
@@ -82,7 +82,7 @@ public readonly record struct ScoreCursor(ScoreOrder Order, double Score, DateTi
         {
             BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(33), Micros(WindowFrom!.Value));
             BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(41), Micros(WindowTo!.Value));
-            words.CopyTo(bytes.AsSpan(WindowByteLength));
+            tail.CopyTo(bytes.AsSpan(WindowByteLength));
         }
         return Base64Url.EncodeToString(bytes);
     }
@@ -149,10 +149,13 @@ public readonly record struct ScoreCursor(ScoreOrder Order, double Score, DateTi
         var parts = text.Split('\0');
         if (parts.Length > max) return false;
         foreach (var w in parts)
-            if (w.Length == 0 || SearchTerms.Length(w) > maxLength || w.Any(char.IsControl)) return false;
+            if (!IsCleanWord(w) || SearchTerms.Length(w) > maxLength) return false;
         words = parts;
         return true;
     }
+
+    /// <summary>Not empty, no control character (NUL separates words, 0x01 marks the lexemes).</summary>
+    private static bool IsCleanWord(string w) => w.Length > 0 && !w.Any(char.IsControl);
 
     private static readonly long MinMicros = (DateTimeOffset.MinValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
     private static readonly long MaxMicros = (DateTimeOffset.MaxValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;

@@ -51,12 +51,7 @@ public static class SearchTerms
         words.Length > 0 && Length(words[^1]) >= (words.Length == 1 ? MinPrefixLength : MinPrefixLengthAfterWords);
 
     /// <summary>A word's length in characters (code points; a letter outside the BMP is one, not two UTF-16 units).</summary>
-    public static int Length(string word)
-    {
-        var n = 0;
-        foreach (var _ in word.EnumerateRunes()) n++;
-        return n;
-    }
+    public static int Length(string word) => word.EnumerateRunes().Count();
 
     private static bool IsWordRune(Rune r) => Rune.IsLetterOrDigit(r) || Rune.GetUnicodeCategory(r) is
         System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark;

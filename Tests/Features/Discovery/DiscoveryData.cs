@@ -34,16 +34,19 @@ public static class DiscoveryData
     public static async Task<JsonElement> GetJsonAsync(this HttpClient client, string url) => await (await client.GetAsync(url)).JsonAsync();
 
     /// <summary>Follows next_cursor from <paramref name="url"/> (which has no cursor) to the end; every item, in order.</summary>
-    public static async Task<List<Guid>> WalkAsync(this HttpClient client, string url)
+    public static async Task<List<Guid>> WalkAsync(this HttpClient client, string url) =>
+        await client.WalkAsync(url, await client.GetJsonAsync(url));
+
+    /// <summary>Every item of <paramref name="first"/> (a page of <paramref name="url"/>) and of the pages its next_cursor leads to, in order.</summary>
+    public static async Task<List<Guid>> WalkAsync(this HttpClient client, string url, JsonElement first)
     {
-        var ids = new List<Guid>();
-        string? cursor = null;
+        var ids = first.Ids();
+        var page = first;
         for (var pages = 0; pages < 200; pages++)
         {
-            var page = await client.GetJsonAsync(url + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
-            ids.AddRange(page.Ids());
             if (page.GetProperty("next_cursor").ValueKind == JsonValueKind.Null) return ids;
-            cursor = page.GetProperty("next_cursor").GetString();
+            page = await client.GetJsonAsync(url + "&cursor=" + Uri.EscapeDataString(page.GetProperty("next_cursor").GetString()!));
+            ids.AddRange(page.Ids());
         }
         throw new AssertionException("the list never ended");
     }

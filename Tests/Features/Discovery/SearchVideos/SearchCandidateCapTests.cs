@@ -57,20 +57,13 @@ public sealed class SearchCandidateCapTests
         Assert.That(onePage, Is.EquivalentTo(ids.Skip(3)), "the 5 newest of 8");
 
         var first = await client.GetJsonAsync(Search(w, 2));
-        var walked = first.Ids();
         // Newer matches that rank first arrive between pages: they are not part of this walk's candidate set.
         var late = new[]
         {
             await app.VideoAsync(user, $"{w} late", createdAt: t0.AddMinutes(30)),
             await app.VideoAsync(user, $"{w} later", createdAt: t0.AddMinutes(31)),
         };
-        var cursor = first.GetProperty("next_cursor").GetString();
-        while (cursor is not null)
-        {
-            var page = await client.GetJsonAsync(Search(w, 2) + "&cursor=" + Uri.EscapeDataString(cursor));
-            walked.AddRange(page.Ids());
-            cursor = page.GetProperty("next_cursor").ValueKind == System.Text.Json.JsonValueKind.Null ? null : page.GetProperty("next_cursor").GetString();
-        }
+        var walked = await client.WalkAsync(Search(w, 2), first);
 
         Assert.That(walked, Is.EqualTo(onePage), "the same set in the same order: nothing repeated, skipped or pushed out");
         Assert.That((await client.GetJsonAsync(Search(w, 50))).Ids().Take(2), Is.EqualTo(late.Reverse()), "a new search sees them");
@@ -143,14 +136,7 @@ public sealed class SearchCandidateCapTests
         // Between pages p+"c" becomes more frequent than p+"b": a new search would choose p+"a" and p+"c".
         await app.VideoAsync(user, $"{p}c", createdAt: t0.AddMinutes(30));
         await app.VideoAsync(user, $"{p}c", createdAt: t0.AddMinutes(31));
-        var walked = first.Ids();
-        var cursor = first.GetProperty("next_cursor").GetString();
-        while (cursor is not null)
-        {
-            var page = await client.GetJsonAsync(Search(p, 2) + "&cursor=" + Uri.EscapeDataString(cursor));
-            walked.AddRange(page.Ids());
-            cursor = page.GetProperty("next_cursor").ValueKind == System.Text.Json.JsonValueKind.Null ? null : page.GetProperty("next_cursor").GetString();
-        }
+        var walked = await client.WalkAsync(Search(p, 2), first);
 
         // Chosen again on page 2, p+"b" would be gone: b1 skipped.
         Assert.That(walked, Is.EqualTo(new[] { a3, b2, a2, b1, a1 }), "the first page's completions on every page");
